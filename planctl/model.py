@@ -1,0 +1,194 @@
+"""The document tree: dataclasses that every layer of planctl passes around.
+
+A file holds one or more :class:`Document`; each document is a tree of :class:`Node`.
+Nodes keep the text as printed (markup removed) so that every Han character and digit of
+the source can be found again in the tree; normalised keys for matching are derived later.
+
+Example::
+
+    >>> n = Node(kind="measure", title="保持经济就业良性互动", text="加强就业政策……")
+    >>> Node.from_dict(n.to_dict()) == n
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+# Node kinds. The JSON contract promises at least these; more may be added.
+CHAPTER = "chapter"  # a plan's top-level division (第一章, or 一、 when there are no chapters)
+SECTION = "section"  # any lower heading: 一、 under 第X章, （一）, 1., （1）
+MEASURE = "measure"  # 举措: lead phrase (title) + body (text)
+COLUMN = "column"  # 专栏 box
+TABLE = "table"  # tab-separated table; rows[0] is the header when header is true
+PARAGRAPH = "paragraph"  # ordinary running text
+FURNITURE = "furniture"  # table of contents, web chrome, OCR duplicates: kept, never content
+TITLE = "title"  # a document's title line
+METADATA = "metadata"  # document head and tail lines: 文号, issuer, date, 抄送 …
+APPENDIX = "appendix"  # 附件 of a plan or notice
+
+KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX)
+
+
+@dataclass
+class Node:
+    """One node of a document tree."""
+
+    kind: str
+    """One of :data:`KINDS`."""
+    number: str = ""
+    """Canonical numbering: ``第三章``, ``三``, ``（一）``, ``1``, ``（1）``; a column's N; else empty."""
+    title: str = ""
+    """Heading text, a measure's lead phrase, a column's name; markup and trailing 。 removed."""
+    text: str = ""
+    """Body text (a measure's body, a paragraph, an inline heading's body)."""
+    marker: str = ""
+    """The numbering exactly as printed (``### （一）``→``（一）``, ``专栏 2：``, ``——``)."""
+    path: str = ""
+    """Chain of numbers from the document root, e.g. ``三/（一）``."""
+    line_start: int = 0
+    """First source line (1-based) of this node."""
+    line_end: int = 0
+    """Last source line (1-based) of this node, children included."""
+    page: int | None = None
+    """Page number when the source has pages (PDF), else None."""
+    role: str = ""
+    """Finer classification: metadata role (doc_number, date …) or furniture role (toc, web …)."""
+    rows: list[list[str]] = field(default_factory=list)
+    """Table rows (tables only), header first when ``header`` is true."""
+    header: bool = False
+    """Whether ``rows[0]`` is a header row (tables only)."""
+    note: str = ""
+    """The note printed under a table (``注：〔 〕表示五年累计数。``)."""
+    responsibility: str = ""
+    """A notice measure's closing parenthesis as printed, without its brackets."""
+    departments: list[str] = field(default_factory=list)
+    """Departments named in ``responsibility`` (derived, not source text)."""
+    children: list[Node] = field(default_factory=list)
+    """Child nodes in source order."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form. Empty optional fields are still written so the shape is stable."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "children":
+                out["children"] = [c.to_dict() for c in value]
+            elif f.name in ("rows", "header", "note") and self.kind != TABLE:
+                continue
+            elif f.name in ("responsibility", "departments") and self.kind != MEASURE:
+                continue
+            else:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Node:
+        """Inverse of :meth:`to_dict`; unknown keys are ignored."""
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known and k != "children"}
+        kwargs["children"] = [cls.from_dict(c) for c in data.get("children", [])]
+        if "rows" in kwargs:
+            kwargs["rows"] = [list(r) for r in kwargs["rows"]]
+        return cls(**kwargs)
+
+    def walk(self) -> Iterator[Node]:
+        """This node and all its descendants, depth first, in source order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def source_strings(self) -> Iterator[str]:
+        """Every string of this node that holds source text (not derived fields)."""
+        yield self.marker
+        yield self.title
+        yield self.text
+        yield self.note
+        yield self.responsibility
+        for row in self.rows:
+            yield from row
+
+
+@dataclass
+class SourceRef:
+    """Where a document came from."""
+
+    path: str
+    """File path as given (corpus-relative for shipped files)."""
+    line_start: int
+    """First line of the document in the file (1-based)."""
+    line_end: int
+    """Last line of the document in the file (1-based)."""
+    encoding: str = "utf-8"
+    """The encoding the file was decoded with."""
+    index: int = 1
+    """1-based position of the document inside its file (``PATH#N``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceRef:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Document:
+    """One document (cover notice, plan, notice) found in a source file."""
+
+    id: str
+    """Stable id derived from region, topic and year, e.g. ``gansu-employment-2021``."""
+    title: str
+    """Title as printed, markup and stray spaces removed."""
+    kind: str
+    """``plan``, ``notice`` or ``document`` when neither can be told."""
+    source: SourceRef
+    """File and line span."""
+    region: str = ""
+    """Full region name (``甘肃省``), empty when unknown."""
+    level: str = ""
+    """``province``, ``city`` or ``county`` (from the region table)."""
+    topic: str = ""
+    """Topic slug (``employment``) from dictionaries/topics.tsv."""
+    doc_number: str = ""
+    """文号 such as ``甘政办发〔2021〕92号``; a plan carries its cover notice's."""
+    issuer: str = ""
+    """Issuing body (``甘肃省人民政府办公厅``)."""
+    date: str = ""
+    """ISO date (成文日期) when one is printed, else empty."""
+    aliases: list[str] = field(default_factory=list)
+    """Short names that resolve to this document (``gansu``, ``甘肃``, ``甘肃省``)."""
+    period: str = ""
+    """Five-year plan period named in the title (``十四五``), if any."""
+    issued_by: str = ""
+    """Id of the cover notice that issues this plan, if it is in the same file."""
+    children: list[Node] = field(default_factory=list)
+    """Top-level nodes."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "children":
+                out["children"] = [c.to_dict() for c in value]
+            elif f.name == "source":
+                out["source"] = value.to_dict()
+            else:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known and k not in ("children", "source")}
+        kwargs["source"] = SourceRef.from_dict(data["source"])
+        kwargs["children"] = [Node.from_dict(c) for c in data.get("children", [])]
+        return cls(**kwargs)
+
+    def walk(self) -> Iterator[Node]:
+        """Every node of the document, depth first."""
+        for child in self.children:
+            yield from child.walk()

@@ -1,0 +1,47 @@
+"""Parsing: Source → documents (each a tree of nodes).
+
+    file ──ingest──▶ Source ──lines_to_blocks──▶ blocks ──blocks_to_groups──▶ per document
+         ──blocks_to_tree──▶ Document tree (+ metadata)
+
+Example::
+
+    >>> from planctl.ingest.text import decode_bytes
+    >>> [d.kind for d in parse_source(decode_bytes("青海省“十四五”就业促进规划\\n一、总体要求\\n".encode()))]
+    ['plan']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planctl.ingest.text import Source, read_source
+from planctl.model import Document, SourceRef
+from planctl.parse.blocks import lines_to_blocks
+from planctl.parse.documents import blocks_to_groups, finish_metadata, group_to_document
+from planctl.settings import ParseSettings
+
+
+def parse_source(source: Source, settings: ParseSettings | None = None) -> list[Document]:
+    """Parse a decoded source into its documents, in file order."""
+    blocks = lines_to_blocks(source.lines, settings)
+    docs: list[Document] = []
+    for index, group in enumerate(blocks_to_groups(blocks), 1):
+        first = min(b.node.line_start for b in group)
+        last = max(b.node.line_end for b in group)
+        ref = SourceRef(path=source.path, line_start=first, line_end=last, encoding=source.encoding, index=index)
+        docs.append(group_to_document(group, ref))
+    finish_metadata(docs)
+    if not docs:
+        from planctl.errors import PlanctlError
+
+        raise PlanctlError(f"{source.path}: no text to parse")
+    return docs
+
+
+def parse_file(path: str | Path, *, encoding: str | None = None, display: str | None = None,
+               settings: ParseSettings | None = None) -> list[Document]:
+    """Read and parse a text file."""
+    return parse_source(read_source(path, encoding=encoding, display=display), settings)
+
+
+__all__ = ["parse_file", "parse_source"]

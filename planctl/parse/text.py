@@ -1,0 +1,127 @@
+"""Line cleaning and the small text helpers every parse rule shares.
+
+Markup from OCR-to-markdown (``#`` prefixes, ``**``/``<b>`` bold) is removed here, once; the
+bold spans are remembered because a bold lead phrase marks a measure's title.
+
+Example::
+
+    >>> c = clean_line(Line(7, "——**坚持政府引导与市场主导相结合**。充分发挥"))
+    >>> c.text, c.bold
+    ('——坚持政府引导与市场主导相结合。充分发挥', [(2, 16)])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planctl.ingest.text import Line
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# CJK text and CJK punctuation: spaces next to these are OCR/layout artefacts, not word breaks.
+_CJK = HAN + r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
+
+# "## 第一章 发展基础与环境", "#### (一) 加快经济发展…": OCR guessed the depth; we ignore it.
+MD_HEADING_RE = re.compile(r"^\s*#{1,6}\s*")
+# "**扩大汽车和成品油消费。**鼓励…", "<b>专栏3 促进重点群体就业行动</b>"
+BOLD_RE = re.compile(r"\*\*|</?(?:b|strong)>", re.IGNORECASE)
+# "---" between the head of a 红头文件 and its title (markdown rule, no content)
+RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+# "就业 促进规划", "2020 年基数", "目   录": spaces with CJK on either side
+_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[^\S\t\n]+|[^\S\t\n]+(?=[{_CJK}])")
+HAN_OR_DIGIT_RE = re.compile(rf"[{HAN}0-9０-９]")
+
+# Sentence ends that close a paragraph; a line ending otherwise was cut by a page break.
+_TERMINAL = tuple("。！？；!?;：:…）)") + ("。”", "！”", "？”", "。」")
+
+
+@dataclass
+class CleanLine:
+    """A physical line with markup removed."""
+
+    number: int
+    """1-based line number."""
+    raw: str
+    """The line as read."""
+    text: str
+    """Markup stripped, CJK spacing squeezed, outer whitespace removed. Tabs are kept."""
+    md_heading: bool = False
+    """The line carried a markdown ``#`` prefix (a heading by OCR's guess)."""
+    bold: list[tuple[int, int]] = field(default_factory=list)
+    """Spans of ``text`` that were bold, as (start, end) offsets."""
+    page: int | None = None
+    """Page number, when known."""
+    trailing_tab: bool = False
+    """The line ended with a tab (``8\t``): a table row that continues on the next line."""
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def squeeze_spaces(text: str) -> str:
+    """Remove spaces that sit next to CJK characters (``就业 促进`` → ``就业促进``)."""
+    return _CJK_SPACE_RE.sub("", text)
+
+
+def clean_line(line: Line) -> CleanLine:
+    """Strip markdown heading marks and bold markers; remember bold spans."""
+    raw = line.text
+    if RULE_RE.match(raw):
+        return CleanLine(line.number, raw, "", page=line.page)
+    md = bool(MD_HEADING_RE.match(raw))
+    body = MD_HEADING_RE.sub("", raw) if md else raw
+    # Squeeze per segment so bold offsets stay valid after squeezing.
+    pieces = BOLD_RE.split(body)
+    text_parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for k, piece in enumerate(pieces):
+        seg = piece.replace("\u3000", " ")
+        if k == 0:
+            seg = seg.lstrip()
+        seg = squeeze_spaces(seg)
+        if k % 2 == 1 and seg.strip():
+            spans.append((pos, pos + len(seg)))
+        text_parts.append(seg)
+        pos += len(seg)
+    text = "".join(text_parts)
+    stripped = text.rstrip()
+    spans = [(s, min(e, len(stripped))) for s, e in spans if s < len(stripped)]
+    trailing_tab = text.rstrip(" \u3000").endswith("\t")
+    return CleanLine(line.number, raw, stripped, md_heading=md, bold=spans, page=line.page,
+                     trailing_tab=trailing_tab)
+
+
+def is_complete(text: str) -> bool:
+    """Whether ``text`` ends a sentence (so the next line starts a new block)."""
+    t = text.rstrip()
+    return not t or t.endswith(_TERMINAL)
+
+
+def han_digits(text: str) -> str:
+    """Only the Han characters and digits of ``text`` (the 'nothing lost' alphabet)."""
+    return "".join(HAN_OR_DIGIT_RE.findall(text))
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_to_int(numeral: str) -> int | None:
+    """``十八`` → 18, ``二十三`` → 23, ``12`` → 12; None if not a numeral."""
+    s = numeral.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if s.isdigit():
+        return int(s)
+    if not s or any(ch not in _CN_DIGITS and ch not in "十百" for ch in s):
+        return None
+    total, current = 0, 0
+    for ch in s:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS[ch]
+    return total + current

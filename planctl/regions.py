@@ -1,0 +1,110 @@
+"""The region table (dictionaries/regions.tsv) and the topic table (dictionaries/topics.tsv).
+
+Example::
+
+    >>> region_table().find_in("武威市“十四五”就业促进规划").pinyin
+    'wuwei'
+    >>> region_table().get("甘肃").level
+    'province'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from planctl.paths import dictionaries_dir
+
+
+@dataclass(frozen=True)
+class Region:
+    """One administrative division."""
+
+    name: str
+    """Full name: ``甘肃省``, ``临夏回族自治州``."""
+    short: str
+    """Name without its suffix: ``甘肃``, ``临夏``."""
+    pinyin: str
+    """Pinyin of the short name, no tones or spaces: ``gansu``."""
+    level: str
+    """``province``, ``city`` (prefecture level) or ``county``."""
+    parent: str
+    """Full name of the parent division, empty for provinces."""
+    abbr: str
+    """Province 简称 used in 文号 (``甘``); empty below province level."""
+    adcode: str
+    """Six-digit administrative code."""
+
+
+class RegionTable:
+    """Lookup by name, short name, pinyin; search inside a title."""
+
+    def __init__(self, regions: list[Region]) -> None:
+        self.regions = regions
+        self.by_name = {r.name: r for r in regions}
+        self._by_alias: dict[str, list[Region]] = {}
+        for r in regions:
+            for key in {r.name, r.short, r.pinyin}:
+                self._by_alias.setdefault(key.lower(), []).append(r)
+        self.by_abbr = {r.abbr: r for r in regions if r.abbr}
+        # Full names of all levels; short names only above county level (county short
+        # names such as 城关, 新区 are too common as words).
+        names = {r.name for r in regions}
+        names |= {r.short for r in regions if r.level != "county" and len(r.short) >= 2}
+        self._search_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+    def lookup(self, alias: str) -> list[Region]:
+        """All regions an alias may mean, higher levels first (``yichun`` → 伊春市, 宜春市 …)."""
+        order = {"province": 0, "city": 1, "county": 2}
+        return sorted(self._by_alias.get(alias.strip().lower(), []), key=lambda r: (order[r.level], r.adcode))
+
+    def get(self, alias: str) -> Region | None:
+        """The single highest-level region for ``alias``, or None."""
+        found = self.lookup(alias)
+        return found[0] if found else None
+
+    def find_in(self, text: str) -> Region | None:
+        """The first region named in ``text`` (leftmost, longest name), preferring higher levels."""
+        m = self._search_re.search(text)
+        if not m:
+            return None
+        word = m.group(0)
+        exact = self.by_name.get(word)
+        return exact or self.get(word)
+
+    def from_doc_number(self, doc_number: str) -> Region | None:
+        """``甘政办发〔2021〕92号`` → 甘肃省 (by the province 简称 that opens it)."""
+        return self.by_abbr.get(doc_number[:1]) if doc_number else None
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def region_table() -> RegionTable:
+    """The shipped region table, loaded once."""
+    rows = _read_tsv(dictionaries_dir() / "regions.tsv")
+    return RegionTable([Region(*(row + [""] * (7 - len(row)))[:7]) for row in rows])
+
+
+@lru_cache(maxsize=1)
+def topic_table() -> list[tuple[str, str]]:
+    """(keyword, slug) pairs in priority order."""
+    return [(row[0], row[1]) for row in _read_tsv(dictionaries_dir() / "topics.tsv") if len(row) >= 2]
+
+
+def find_topic(text: str) -> str:
+    """The topic slug of a title, or empty: ``甘肃省“十四五”就业促进规划`` → ``employment``."""
+    for keyword, slug in topic_table():
+        if keyword in text:
+            return slug
+    return ""
