@@ -22,6 +22,7 @@ from planctl.model import (
     APPENDIX,
     CHAPTER,
     COLUMN,
+    FURNITURE,
     MEASURE,
     METADATA,
     PARAGRAPH,
@@ -32,8 +33,9 @@ from planctl.model import (
 )
 from planctl.parse.blocks import RANK_TOP, Block
 
-# Nodes that belong to the document, not to whatever heading happens to be open.
-_ROOT_KINDS = (TITLE, METADATA)
+# Nodes that belong to the document, not to whatever heading happens to be open:
+# head lines, 版记, web chrome, tables of contents.
+_ROOT_KINDS = (TITLE, METADATA, FURNITURE)
 
 
 def blocks_to_tree(blocks: Sequence[Block]) -> list[Node]:

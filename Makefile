@@ -1,0 +1,39 @@
+# planctl — `make demo` and `make test` set everything up from scratch.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install planctl with its test/dev extras
+
+demo: $(STAMP) ## Run planctl on the shipped corpus (list, then show a plan)
+	$(BIN)/planctl list
+	$(BIN)/planctl show wuwei --depth 2
+	$(BIN)/planctl show qinghai-employment-2021 --format outline | head -40
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check planctl tests scripts
+	$(BIN)/mypy
+
+bench: $(STAMP) ## Parse-speed benchmark (not part of `make test`)
+	$(BIN)/python scripts/bench.py
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,141 @@
+"""The ``planctl`` command line. Commands only resolve arguments, call one library
+function, hand the result to one renderer and return an exit status."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from planctl import __version__
+from planctl.errors import ExitStatus, PlanctlError
+
+app = typer.Typer(
+    name="planctl",
+    help="Turn Chinese government plans (规划) and notices into structure you can compare, search and export.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, Any] = {"debug": False, "corpus": None}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"planctl: error: {message}", err=True)
+
+
+def handles_errors(fn: F) -> F:
+    """Turn :class:`PlanctlError` into a one-line message and exit status 2 (traceback with --debug)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PlanctlError as exc:
+            if _state["debug"]:
+                raise
+            _fail(str(exc))
+            raise typer.Exit(ExitStatus.ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"planctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="Corpus directory (default: the shipped corpora/, or $PLANCTL_CORPUS).",
+                     envvar="PLANCTL_CORPUS"),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+    _state["corpus"] = corpus
+
+
+def _corpus() -> Any:
+    from planctl.corpus import load_corpus
+
+    return load_corpus(_state["corpus"])
+
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="Decode plan files with this codec instead of auto-detecting.")
+]
+
+
+@app.command("list")
+@handles_errors
+def list_command(fmt: FormatOpt = "rich") -> None:
+    """List every document in the corpus: id, aliases, kind, title, region, date, size.
+
+    Example: planctl list --format json
+    """
+    from planctl.render import render
+
+    render("list", fmt, _corpus().documents, sys.stdout)
+
+
+@app.command("show")
+@handles_errors
+def show_command(
+    plans: Annotated[list[str], typer.Argument(help="Plan id, alias (gansu, 甘肃), file path, or PATH#N.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="rich (outline tree), json (full tree), markdown, outline.")
+    ] = "rich",
+    encoding: EncodingOpt = None,
+    everything: Annotated[
+        bool, typer.Option("--all", "-a", help="Tree view: include paragraphs, metadata and furniture.")
+    ] = False,
+    depth: Annotated[int | None, typer.Option("--depth", "-d", min=1, help="Tree view: levels to show.")] = None,
+) -> None:
+    """Show a plan's structure: chapters, sections, measures, 专栏 and tables.
+
+    Example: planctl show wuwei --depth 2
+    """
+    from planctl.render import render
+    from planctl.render.views import ShowRequest
+
+    corpus = _corpus()
+    docs = [corpus.resolve(ref, encoding=encoding) for ref in plans]
+    for doc in docs:
+        if not any(doc is d for d in corpus.documents):  # parsed from a path: say how it was read
+            typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
+    render("show", fmt, ShowRequest(docs, everything=everything, depth=depth), sys.stdout)
+
+
+def main() -> None:
+    """Console entry point: Ctrl-C exits 130 and a closed pipe exits quietly."""
+    try:
+        app(prog_name="planctl")
+    except KeyboardInterrupt:
+        typer.echo("planctl: interrupted", err=True)
+        sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        # `planctl list | head -1`: the reader left; say nothing.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(ExitStatus.OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,198 @@
+"""The corpus: every document of the shipped (or given) plan files, addressable by id,
+alias or path.
+
+A reference (``PLAN`` on the command line) may be:
+
+* an id: ``gansu-employment-2021``;
+* an alias: ``gansu``, ``甘肃``, ``甘肃省``, ``wuwei`` (region names from the region table), or an
+  id prefix such as ``gansu-employment``;
+* a file path, parsed on the fly; ``PATH#N`` picks its N-th document (1-based).
+
+When a reference names several documents, plans win over notices, a topic shared with the
+other side of a ``diff`` wins, and among editions of one plan the one with a 文号 is primary.
+Anything still ambiguous, or unknown, is a :class:`PlanctlError` listing candidates or
+suggestions.
+
+Example::
+
+    >>> corpus = load_corpus()
+    >>> corpus.resolve("wuwei").id
+    'wuwei-employment-2022'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planctl.errors import PlanctlError
+from planctl.model import Document
+from planctl.parse import parse_file
+from planctl.paths import corpus_dir
+
+CORPUS_SUFFIXES = (".txt", ".md", ".text")
+_PATH_INDEX_RE = re.compile(r"^(.*)#(\d+)$")
+
+
+def assign_unique_ids(docs: Sequence[Document]) -> None:
+    """Make ids unique: the primary edition (with a 文号) keeps the bare id, others get ``-2``…"""
+    old_ids = {id(d): d.id for d in docs}
+    groups: dict[str, list[Document]] = {}
+    for doc in docs:
+        groups.setdefault(doc.id, []).append(doc)
+    for base, members in groups.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda d: (not d.doc_number, d.source.path, d.source.index))
+        for k, doc in enumerate(members[1:], 2):
+            doc.id = f"{base}-{k}"
+    # A plan names its cover notice (same file) by id; follow any renaming.
+    for doc in docs:
+        if doc.issued_by:
+            cover = next((c for c in docs if c.source.path == doc.source.path
+                          and old_ids[id(c)] == doc.issued_by), None)
+            if cover is not None:
+                doc.issued_by = cover.id
+
+
+def _edition_key(doc: Document) -> tuple[str, str, str]:
+    return (doc.kind, doc.region, re.sub(r"\W", "", doc.title))
+
+
+def _prefer(cands: list[Document], topic: str | None = None) -> list[Document]:
+    """Narrow candidates: topic match, plans over notices, primary edition of each plan."""
+    if topic:
+        same = [d for d in cands if d.topic == topic]
+        cands = same or cands
+    plans = [d for d in cands if d.kind == "plan"]
+    cands = plans or cands
+    primary: dict[tuple[str, str, str], Document] = {}
+    for doc in cands:
+        key = _edition_key(doc)
+        held = primary.get(key)
+        if held is None or (doc.doc_number and not held.doc_number):
+            primary[key] = doc
+    return list(primary.values())
+
+
+@dataclass
+class Corpus:
+    """Documents in corpus order (file name, then position in file)."""
+
+    documents: list[Document] = field(default_factory=list)
+    """All documents."""
+    root: Path | None = None
+    """Directory the corpus was loaded from."""
+
+    def by_id(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def _file_documents(self, ref: str, encoding: str | None) -> tuple[list[Document], int | None] | None:
+        m = _PATH_INDEX_RE.match(ref)
+        path, index = (m.group(1), int(m.group(2))) if m else (ref, None)
+        p = Path(path)
+        if not p.exists() and not (m and Path(ref).exists()):
+            if "/" in ref or "\\" in ref or p.suffix.lower() in CORPUS_SUFFIXES:
+                raise PlanctlError(f"{path}: no such file")
+            return None
+        if m and Path(ref).exists():
+            path, index = ref, None
+        docs = parse_file(path, encoding=encoding)
+        assign_unique_ids(docs)
+        return docs, index
+
+    def candidates(self, ref: str, *, encoding: str | None = None) -> list[Document]:
+        """Every document ``ref`` may mean, before preferences are applied."""
+        ref = ref.strip()
+        if not ref:
+            raise PlanctlError("empty plan reference")
+        found = self._file_documents(ref, encoding)
+        if found is not None:
+            docs, index = found
+            if index is None:
+                return docs
+            if not 1 <= index <= len(docs):
+                raise PlanctlError(f"{ref}: the file holds {len(docs)} document(s); #{index} is out of range")
+            return [docs[index - 1]]
+        exact = self.by_id(ref)
+        if exact:
+            return [exact]
+        key = ref.lower()
+        return [
+            d for d in self.documents
+            if key in (a.lower() for a in d.aliases) or d.id.startswith(key + "-")
+        ]
+
+    def resolve(self, ref: str, *, prefer_topic: str | None = None, encoding: str | None = None) -> Document:
+        """The one document ``ref`` names; :class:`PlanctlError` if none or several."""
+        cands = self.candidates(ref, encoding=encoding)
+        if not cands:
+            raise self._unknown(ref)
+        if len(cands) == 1:
+            return cands[0]
+        narrowed = _prefer(cands, prefer_topic)
+        if len(narrowed) == 1:
+            return narrowed[0]
+        raise self._ambiguous(ref, narrowed)
+
+    def resolve_pair(self, a: str, b: str, *, encoding: str | None = None) -> tuple[Document, Document]:
+        """Resolve both sides of a comparison, letting each side's topic settle the other."""
+        ca, cb = (_prefer(self.candidates(r, encoding=encoding)) for r in (a, b))
+        if not ca:
+            raise self._unknown(a)
+        if not cb:
+            raise self._unknown(b)
+        if len(ca) == 1 and len(cb) > 1:
+            cb = _prefer(cb, ca[0].topic)
+        elif len(cb) == 1 and len(ca) > 1:
+            ca = _prefer(ca, cb[0].topic)
+        elif len(ca) > 1 and len(cb) > 1:
+            shared = {d.topic for d in ca} & {d.topic for d in cb}
+            settled = [
+                (ta, tb)
+                for t in shared
+                for ta, tb in [(_prefer(ca, t), _prefer(cb, t))]
+                if len(ta) == 1 and len(tb) == 1
+            ]
+            if len(settled) == 1:
+                ca, cb = settled[0]
+        if len(ca) > 1:
+            raise self._ambiguous(a, ca)
+        if len(cb) > 1:
+            raise self._ambiguous(b, cb)
+        return ca[0], cb[0]
+
+    def _ambiguous(self, ref: str, cands: Iterable[Document]) -> PlanctlError:
+        ids = [f"{d.id} ({d.title})" for d in cands]
+        return PlanctlError(f"'{ref}' is ambiguous; candidates: {', '.join(ids)}", hints=ids)
+
+    def _unknown(self, ref: str) -> PlanctlError:
+        from rapidfuzz import fuzz, process  # only needed when a name is wrong
+
+        names = sorted({d.id for d in self.documents} | {a for d in self.documents for a in d.aliases})
+        close = [m[0] for m in process.extract(ref, names, scorer=fuzz.WRatio, limit=3, score_cutoff=50)]
+        hint = f"; did you mean: {', '.join(close)}" if close else "; run 'planctl list' to see the corpus"
+        return PlanctlError(f"unknown plan '{ref}'{hint}", hints=close)
+
+
+def corpus_files(root: Path) -> list[Path]:
+    """The plan files of a corpus directory, sorted by name."""
+    if not root.is_dir():
+        raise PlanctlError(f"{root}: corpus directory not found")
+    return sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
+
+
+def load_corpus(root: str | Path | None = None) -> Corpus:
+    """Parse every plan file of ``root`` (default: the shipped ``corpora/``)."""
+    base = Path(root) if root else corpus_dir()
+    docs: list[Document] = []
+    for path in corpus_files(base):
+        try:
+            shown = str(path.relative_to(base.parent))
+        except ValueError:
+            shown = str(path)
+        docs.extend(parse_file(path, display=shown))
+    assign_unique_ids(docs)
+    return Corpus(documents=docs, root=base)

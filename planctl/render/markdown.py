@@ -1,0 +1,108 @@
+"""Clean markdown for a document: headings at their true depth, 专栏 as blockquotes,
+tables as pipe tables. The output reads back through planctl's own parser.
+
+Example::
+
+    >>> from planctl.model import Node
+    >>> print(nodes_to_markdown([Node(kind="measure", title="稳岗", text="落实补贴。")]))
+    **稳岗。**落实补贴。
+    <BLANKLINE>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planctl.model import (
+    APPENDIX,
+    CHAPTER,
+    COLUMN,
+    FURNITURE,
+    MEASURE,
+    METADATA,
+    SECTION,
+    TABLE,
+    TITLE,
+    Document,
+    Node,
+)
+
+_MAX_HEADING = 6
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table_to_markdown(node: Node) -> list[str]:
+    """A pipe table; the header row first (an empty one when the table has none)."""
+    rows = node.rows
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    header, body = (padded[0], padded[1:]) if node.header else ([""] * width, padded)
+    out = ["| " + " | ".join(_cell(c) for c in header) + " |", "|" + "---|" * width]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
+    if node.note:
+        out += ["", node.note]
+    return out
+
+
+def _measure_line(node: Node) -> str:
+    body = node.text + (f"（{node.responsibility}）" if node.responsibility else "")
+    if node.number:
+        return f"{node.marker}{node.title}。{body}"
+    return f"{node.marker}**{node.title}。**{body}"
+
+
+def _heading(node: Node, depth: int) -> str:
+    label = f"{node.marker}{node.title}" if node.marker else node.title
+    if node.kind == APPENDIX and node.title:
+        label = f"{node.marker}\n\n{node.title}"
+    hashes = "#" * min(depth, _MAX_HEADING)
+    return f"{hashes} {label}" + (f"\n\n{node.text}" if node.text else "")
+
+
+def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]:
+    out: list[str] = []
+    for node in nodes:
+        lines: list[str]
+        if node.kind in (CHAPTER, SECTION, APPENDIX):
+            lines = [_heading(node, depth)]
+            out += lines + [""]
+            out += _render(node.children, depth + 1)
+            continue
+        if node.kind == COLUMN:
+            inner = _render(node.children, depth + 1, quote=True)
+            lines = [f"{node.marker} {node.title}".rstrip(), ""] + inner
+            out += [("> " + ln).rstrip() for ln in lines] + [""]
+            continue
+        if node.kind == TABLE:
+            lines = table_to_markdown(node)
+        elif node.kind == MEASURE:
+            lines = [_measure_line(node)]
+        elif node.kind == TITLE:
+            lines = [node.title]
+        elif node.kind == FURNITURE and node.role == "ocr_duplicate":
+            continue  # kept in the tree; a rendering shows the repaired cell only
+        elif node.kind in (FURNITURE, METADATA):
+            lines = node.text.split("\n")
+        else:
+            lines = [f"{node.marker}{node.text}"]
+        out += lines + [""]
+        if node.children and node.kind != TABLE:
+            out += _render(node.children, depth + 1, quote)
+    return out
+
+
+def nodes_to_markdown(nodes: Iterable[Node], depth: int = 2) -> str:
+    """Markdown for a list of nodes whose top level sits at heading ``depth``."""
+    return "\n".join(_render(nodes, depth)) + ""
+
+
+def document_to_markdown(doc: Document) -> str:
+    """The whole document; its title is the only level-1 heading."""
+    body = [n for n in doc.children if not (n.kind == TITLE and n.title == doc.title)]
+    head = f"# {doc.title}\n\n" if doc.title else ""
+    return head + nodes_to_markdown(body)

@@ -1,0 +1,151 @@
+"""The renderers of ``list`` and ``show`` in every format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
+
+from planctl.model import (
+    APPENDIX,
+    CHAPTER,
+    COLUMN,
+    MEASURE,
+    PARAGRAPH,
+    SECTION,
+    TABLE,
+    Document,
+    Node,
+)
+from planctl.render import document_summary, documents_payload, register, write_json
+from planctl.render.markdown import document_to_markdown
+from planctl.render.outline import outline_lines
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.tree import Tree
+
+
+@dataclass
+class ShowRequest:
+    """What ``show`` renders: the documents and how much of each tree."""
+
+    documents: Sequence[Document]
+    """Documents to show."""
+    everything: bool = False
+    """Include paragraphs, metadata and furniture in the tree view."""
+    depth: int | None = None
+    """Deepest level shown in the tree view (1 = chapters only)."""
+
+
+def _console(stream: TextIO) -> Console:
+    from rich.console import Console
+
+    # A pipe or file gets wide lines instead of 80 columns of ellipses.
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    return Console(file=stream, highlight=False, soft_wrap=False, width=None if tty else 160)
+
+
+# ---- list -------------------------------------------------------------------------------
+@register("list", "json")
+def list_json(docs: Sequence[Document], stream: TextIO) -> None:
+    write_json([document_summary(d) for d in docs], stream)
+
+
+@register("list", "markdown")
+def list_markdown(docs: Sequence[Document], stream: TextIO) -> None:
+    from tabulate import tabulate
+
+    rows = [
+        [s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"], s["date"], s["size"]]
+        for s in map(document_summary, docs)
+    ]
+    stream.write(tabulate(rows, headers=["id", "aliases", "kind", "title", "region", "date", "size"],
+                          tablefmt="github") + "\n")
+
+
+@register("list", "rich")
+def list_rich(docs: Sequence[Document], stream: TextIO) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{len(docs)} documents", title_justify="left")
+    for col in ("id", "aliases", "kind", "title", "region", "date", "size"):
+        table.add_column(col, no_wrap=col in ("id", "date", "size"), justify="right" if col == "size" else "left")
+    for s in map(document_summary, docs):
+        table.add_row(s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"], s["date"],
+                      str(s["size"]))
+    _console(stream).print(table)
+
+
+# ---- show -------------------------------------------------------------------------------
+@register("show", "json")
+def show_json(req: ShowRequest, stream: TextIO) -> None:
+    write_json(documents_payload(req.documents), stream)
+
+
+@register("show", "markdown")
+def show_markdown(req: ShowRequest, stream: TextIO) -> None:
+    stream.write("\n\n".join(document_to_markdown(d) for d in req.documents))
+
+
+@register("show", "outline")
+def show_outline(req: ShowRequest, stream: TextIO) -> None:
+    for doc in req.documents:
+        stream.write(f"{doc.id}: {doc.title}\n")
+        stream.write("\n".join(outline_lines(doc.children, 1, width=24)) + "\n")
+
+
+_STYLE = {CHAPTER: "bold cyan", SECTION: "cyan", APPENDIX: "bold cyan", COLUMN: "magenta", TABLE: "yellow",
+          MEASURE: "", PARAGRAPH: "dim"}
+_OUTLINE_KINDS = (CHAPTER, SECTION, APPENDIX, COLUMN, TABLE, MEASURE)
+
+
+def _node_label(node: Node) -> str:
+    from rich.markup import escape
+
+    style = _STYLE.get(node.kind, "dim")
+    if node.kind == COLUMN:
+        text = f"专栏{node.number} {node.title}"
+    elif node.kind == TABLE:
+        text = f"table: {len(node.rows)} rows" + (" (header)" if node.header else "")
+        if node.note:
+            text += f" — {node.note}"
+    elif node.kind == MEASURE:
+        text = (f"{node.number} " if node.number else "• ") + node.title
+        if node.departments:
+            text += f"  [dim]({escape('、'.join(node.departments))})[/]"
+            return text if not style else f"[{style}]{text}[/]"
+    elif node.kind in (CHAPTER, SECTION, APPENDIX):
+        text = f"{node.number} {node.title}".strip() if node.number != node.title else node.title
+    else:
+        body = node.text or node.title
+        text = f"{node.kind}: {body[:40]}{'…' if len(body) > 40 else ''}"
+    text = f"{escape(text)}  [dim]L{node.line_start}[/]"
+    return f"[{style}]{text}[/]" if style else text
+
+
+def _add(tree: Tree, nodes: Sequence[Node], req: ShowRequest, level: int) -> None:
+    if req.depth is not None and level > req.depth:
+        return
+    for node in nodes:
+        if not req.everything and node.kind not in _OUTLINE_KINDS:
+            continue
+        branch = tree.add(_node_label(node))
+        _add(branch, node.children, req, level + 1)
+
+
+@register("show", "rich")
+def show_rich(req: ShowRequest, stream: TextIO) -> None:
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    console = _console(stream)
+    for doc in req.documents:
+        facts = " · ".join(
+            x for x in (doc.id, doc.kind, doc.region, doc.doc_number, doc.date,
+                        f"{doc.source.path}:{doc.source.line_start}-{doc.source.line_end}",
+                        doc.source.encoding) if x
+        )
+        tree = Tree(f"[bold]{escape(doc.title or doc.id)}[/]\n[dim]{escape(facts)}[/]")
+        _add(tree, doc.children, req, 1)
+        console.print(tree)
