@@ -25,6 +25,11 @@ _CJK = HAN + r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
 MD_HEADING_RE = re.compile(r"^\s*#{1,6}\s*")
 # "**扩大汽车和成品油消费。**鼓励…", "<b>专栏3 促进重点群体就业行动</b>"
 BOLD_RE = re.compile(r"\*\*|</?(?:b|strong)>", re.IGNORECASE)
+# "> 专栏1 …": markdown blockquote (planctl's own markdown puts 专栏 in one)
+QUOTE_RE = re.compile(r"^\s*>\s?")
+# "| 序号 | 指标 |": a markdown pipe-table row; "|---|---|" its separator
+PIPE_ROW_RE = re.compile(r"^\s*\|(.*)\|\s*$")
+PIPE_SEP_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 # "---" between the head of a 红头文件 and its title (markdown rule, no content)
 RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 # "就业 促进规划", "2020 年基数", "目   录": spaces with CJK on either side
@@ -67,10 +72,14 @@ def squeeze_spaces(text: str) -> str:
 def clean_line(line: Line) -> CleanLine:
     """Strip markdown heading marks and bold markers; remember bold spans."""
     raw = line.text
-    if RULE_RE.match(raw):
+    body = QUOTE_RE.sub("", raw)
+    if RULE_RE.match(body) or PIPE_SEP_RE.match(body):
         return CleanLine(line.number, raw, "", page=line.page)
-    md = bool(MD_HEADING_RE.match(raw))
-    body = MD_HEADING_RE.sub("", raw) if md else raw
+    pipe = PIPE_ROW_RE.match(body)
+    if pipe:  # markdown table row → the tab-separated form the table rule reads
+        body = "\t".join(cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", pipe.group(1)))
+    md = bool(MD_HEADING_RE.match(body))
+    body = MD_HEADING_RE.sub("", body) if md else body
     # Squeeze per segment so bold offsets stay valid after squeezing.
     pieces = BOLD_RE.split(body)
     text_parts: list[str] = []

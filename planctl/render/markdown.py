@@ -52,12 +52,27 @@ def table_to_markdown(node: Node) -> list[str]:
 def _measure_line(node: Node) -> str:
     body = node.text + (f"（{node.responsibility}）" if node.responsibility else "")
     if node.number:
-        return f"{node.marker}{node.title}。{body}"
+        return f"{numbered_label(node.number, node.title)}。{body}"
     return f"{node.marker}**{node.title}。**{body}"
 
 
+def numbered_label(number: str, title: str) -> str:
+    """Canonical GB/T 9704 numbering in front of a title: ``一、总体要求``, ``（一）指导思想``, ``1. …``."""
+    if not number or number == title:
+        return title
+    if number.startswith("第"):
+        sep = " "
+    elif number.startswith("（") or number.startswith("附件"):
+        sep = " " if number.startswith("附件") else ""
+    elif number.isdigit():
+        sep = ". "
+    else:
+        sep = "、"
+    return f"{number}{sep}{title}"
+
+
 def _heading(node: Node, depth: int) -> str:
-    label = f"{node.marker}{node.title}" if node.marker else node.title
+    label = numbered_label(node.number, node.title)
     if node.kind == APPENDIX and node.title:
         label = f"{node.marker}\n\n{node.title}"
     hashes = "#" * min(depth, _MAX_HEADING)
@@ -75,7 +90,7 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]
             continue
         if node.kind == COLUMN:
             inner = _render(node.children, depth + 1, quote=True)
-            lines = [f"{node.marker} {node.title}".rstrip(), ""] + inner
+            lines = [f"专栏{node.number} {node.title}".rstrip(), ""] + inner
             out += [("> " + ln).rstrip() for ln in lines] + [""]
             continue
         if node.kind == TABLE:
@@ -84,9 +99,9 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]
             lines = [_measure_line(node)]
         elif node.kind == TITLE:
             lines = [node.title]
-        elif node.kind == FURNITURE and node.role == "ocr_duplicate":
-            continue  # kept in the tree; a rendering shows the repaired cell only
-        elif node.kind in (FURNITURE, METADATA):
+        elif node.kind == FURNITURE:
+            continue  # tables of contents, web chrome, OCR duplicates: kept in the tree, not shown
+        elif node.kind == METADATA:
             lines = node.text.split("\n")
         else:
             lines = [f"{node.marker}{node.text}"]

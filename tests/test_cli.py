@@ -1,0 +1,148 @@
+"""CLI behaviour: output, formats and exit statuses, through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from planctl.cli import app
+from tests.helpers import CORPUS
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_list_rich_and_json() -> None:
+    result = run("list")
+    assert result.exit_code == 0
+    assert "wuwei-employment-2022" in result.stdout and "10 documents" in result.stdout
+    rows = json.loads(run("list", "--format", "json").stdout)
+    assert len(rows) == 10
+    assert {"id", "aliases", "kind", "title", "region", "date", "size"} <= set(rows[0])
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["gansu-employment-2021"]["aliases"] == ["gansu", "甘肃", "甘肃省"]
+
+
+def test_list_markdown() -> None:
+    result = run("list", "--format", "markdown")
+    assert result.exit_code == 0 and result.stdout.startswith("| id")
+
+
+def test_show_json_contract() -> None:
+    result = run("show", "qinghai", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    (doc,) = data["documents"]
+    for key in ("id", "title", "kind", "region", "level", "topic", "doc_number", "issuer", "date", "source", "children"):
+        assert key in doc
+    assert set(doc["source"]) >= {"path", "line_start", "line_end"}
+    assert doc["id"] == "qinghai-employment-2021" and doc["level"] == "province"
+    nodes = []
+
+    def walk(n):
+        nodes.append(n)
+        for c in n["children"]:
+            walk(c)
+
+    for c in doc["children"]:
+        walk(c)
+    for n in nodes:
+        assert {"kind", "number", "title", "text", "path", "line_start", "line_end", "children"} <= set(n)
+    tables = [n for n in nodes if n["kind"] == "table"]
+    assert tables and all("rows" in t and "note" in t for t in tables)
+    column = next(n for n in nodes if n["kind"] == "column" and n["number"] == "3")
+    assert column["title"] == "支持发展平台经济下的新型就业模式" and column["path"] == "三/专栏3"
+    assert any(n["path"] == "七/（二）" and n["kind"] == "measure" for n in nodes)
+
+
+def test_show_tree_markdown_outline() -> None:
+    tree = run("show", "wuwei", "--depth", "2")
+    assert tree.exit_code == 0 and "（三） 主要目标" in tree.stdout
+    md = run("show", "wuwei-employment-2022", "--format", "markdown").stdout
+    assert md.startswith("# 武威市“十四五”就业促进规划")
+    assert "## 一、发展环境" in md and "### （一）就业基础" in md and "#### 1. 就业规模总体平稳" in md
+    assert "> 专栏1 全市“十四五”促进就业主要指标表" in md
+    assert "| 序号 | 指标名称 | 2020年基数 | 2025年目标 | 指标属性 |" in md
+    outline = run("show", "wuwei", "--format", "outline").stdout
+    assert outline.startswith("wuwei-employment-2022: ")
+
+
+def test_ambiguous_alias_lists_candidates() -> None:
+    result = run("show", "gansu")
+    assert result.exit_code == 2
+    assert "ambiguous" in result.stderr
+    assert "gansu-employment-2021" in result.stderr and "gansu-market-system-2021" in result.stderr
+    assert result.stdout == ""
+
+
+def test_alias_forms_and_edition_preference() -> None:
+    for ref in ("wuwei", "武威", "武威市", "wuwei-employment"):
+        assert json.loads(run("show", ref, "--format", "json").stdout)["documents"][0]["id"] == "wuwei-employment-2022"
+    # Two editions of 甘肃's employment plan: the one with a 文号 is primary.
+    doc = json.loads(run("show", "gansu-employment", "--format", "json").stdout)["documents"][0]
+    assert doc["id"] == "gansu-employment-2021" and doc["doc_number"] == "甘政办发〔2021〕92号"
+
+
+def test_unknown_plan_suggests() -> None:
+    result = run("show", "qinhai")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "unknown plan 'qinhai'" in result.stderr and "qinghai" in result.stderr
+
+
+def test_path_and_path_index(tmp_path) -> None:
+    path = CORPUS / "wuwei-2022-employment-plan.txt"
+    whole = run("show", str(path), "--format", "json")
+    assert whole.exit_code == 0  # the plan is preferred over its cover notice
+    assert json.loads(whole.stdout)["documents"][0]["kind"] == "plan"
+    first = json.loads(run("show", f"{path}#1", "--format", "json").stdout)["documents"][0]
+    assert first["kind"] == "notice" and first["doc_number"] == "武政办发〔2022〕10号"
+    out_of_range = run("show", f"{path}#9")
+    assert out_of_range.exit_code == 2 and "out of range" in out_of_range.stderr
+
+
+def test_gb18030_file_reports_encoding(tmp_path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_bytes((CORPUS / "wuwei-2022-employment-plan.txt").read_text(encoding="utf-8").encode("gb18030"))
+    result = run("show", f"{path}#2", "--format", "json")
+    assert result.exit_code == 0
+    assert "gb18030" in result.stderr
+    assert json.loads(result.stdout)["documents"][0]["source"]["encoding"] == "gb18030"
+
+
+def test_bad_inputs_exit_2_with_one_line(tmp_path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    png = tmp_path / "image.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    for ref, message in (
+        (str(tmp_path / "missing.txt"), "no such file"),
+        (str(empty), "empty"),
+        (str(png), "PNG"),
+    ):
+        result = run("show", ref)
+        assert result.exit_code == 2, ref
+        assert message in result.stderr and result.stderr.count("\n") == 1
+        assert "Traceback" not in result.output
+
+
+def test_bad_format_is_an_error() -> None:
+    result = run("show", "wuwei", "--format", "yaml")
+    assert result.exit_code == 2 and "unknown format" in result.stderr
+
+
+def test_debug_shows_the_exception() -> None:
+    result = run("--debug", "show", "qinhai")
+    assert result.exit_code != 0 and result.exception is not None
+
+
+def test_corpus_option(tmp_path) -> None:
+    (tmp_path / "one.txt").write_text("青海省“十四五”就业促进规划\n\n一、总体要求\n", encoding="utf-8")
+    rows = json.loads(run("--corpus", str(tmp_path), "list", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == ["qinghai-employment-2021"]
+    missing = run("--corpus", str(tmp_path / "nope"), "list")
+    assert missing.exit_code == 2 and "not found" in missing.stderr

@@ -1,0 +1,117 @@
+"""Invariants over generated documents: parsing never raises, loses nothing, round-trips JSON."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planctl.ingest.text import decode_bytes
+from planctl.model import Document
+from planctl.parse import parse_source
+from planctl.parse.check import lost_characters
+
+HAN = "就业规划市场体系建设促进发展创新服务保障政策人才培训技能企业农村城镇新增"
+NUMS = "一二三四五六七八九十"
+phrase = st.text(alphabet=HAN + "0123456789", min_size=2, max_size=14)
+sentence = st.builds(lambda a, b: f"{a}，{b}。", phrase, phrase)
+
+
+@st.composite
+def heading(draw) -> str:
+    n = draw(st.integers(1, 12))
+    cn = NUMS[n - 1] if n <= 10 else "十" + NUMS[n - 11]
+    style = draw(st.sampled_from([f"第{cn}章 ", f"{cn}、", f"（{cn}）", f"({cn}) ", f"{n}. ", f"{n}．", f"（{n}）"]))
+    title = draw(phrase)
+    stop = draw(st.sampled_from(["", "。"]))
+    md = draw(st.sampled_from(["", "# ", "## ", "#### "]))
+    bold = draw(st.booleans())
+    text = f"{style}{title}{stop}"
+    return md + (f"**{text}**" if bold else text)
+
+
+@st.composite
+def measure(draw) -> str:
+    lead, body = draw(phrase), draw(sentence)
+    form = draw(st.sampled_from(["dash", "bold", "plain", "numbered", "dept"]))
+    if form == "dash":
+        return f"——**{lead}**。{body}"
+    if form == "bold":
+        return f"**{lead}。**{body}"
+    if form == "numbered":
+        return f"（{draw(st.sampled_from(NUMS))}）{lead}。{body}"
+    if form == "dept":
+        return f"{lead}。{body}（省人社厅、省财政厅等按职责分工负责）"
+    return f"{lead}。{body}"
+
+
+@st.composite
+def column(draw) -> str:
+    n = draw(st.integers(1, 9))
+    items = draw(st.lists(st.tuples(phrase, sentence), min_size=1, max_size=4))
+    head = draw(st.sampled_from([f"专栏 {n} ", f"专栏{n}：", f"<b>专栏{n} "]))
+    lines = [head + draw(phrase) + ("</b>" if head.startswith("<b>") else "")]
+    lines += [f"{k}. {t}。{b}" for k, (t, b) in enumerate(items, 1)]
+    return "\n\n".join(lines)
+
+
+@st.composite
+def table(draw) -> str:
+    rows = draw(st.lists(st.tuples(phrase, st.integers(0, 999), st.sampled_from(["〔150〕", "<6", "≥90", "—", "65左右"])),
+                         min_size=1, max_size=5))
+    lines = ["序号\t指标名称\t2020 年基数\t2025 年目标"]
+    for k, (name, base, target) in enumerate(rows, 1):
+        if draw(st.booleans()):
+            lines.append(f"{k}\t{name}（万人）\t{base}\t{target}")
+        else:  # row number on a line of its own
+            lines.append(f"{k}\n{name}\t{base}\t{target}")
+    lines.append("注：〔 〕表示五年累计数。")
+    return "\n".join(lines)
+
+
+@st.composite
+def page_broken(draw) -> str:
+    text = draw(sentence) + draw(sentence)
+    cut = draw(st.integers(1, len(text) - 1))
+    return text[:cut] + "\n\n\n\n" + text[cut:]
+
+
+block = st.one_of(heading(), measure(), sentence, column(), table(), page_broken(),
+                  st.just("目 录\n\n一、总体要求.....\t3\n二、主要任务.....\t5"),
+                  st.just("甘肃省人民政府办公厅文件\n\n甘政办发〔2021〕92号"))
+
+
+@st.composite
+def document(draw) -> str:
+    title = draw(st.sampled_from(["", "甘肃省“十四五”就业促进规划\n\n", "关于印发武威市就业规划的通知\n\n"]))
+    blocks = draw(st.lists(block, min_size=1, max_size=14))
+    return title + "\n\n".join(blocks) + "\n"
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(document())
+def test_parse_never_raises_and_loses_nothing(text: str) -> None:
+    src = decode_bytes(text.encode("utf-8"), path="gen.txt")
+    docs = parse_source(src)
+    assert docs
+    assert not lost_characters(src, docs)
+
+
+@SETTINGS
+@given(document())
+def test_json_round_trip(text: str) -> None:
+    docs = parse_source(decode_bytes(text.encode("utf-8"), path="gen.txt"))
+    for doc in docs:
+        again = Document.from_dict(json.loads(json.dumps(doc.to_dict(), ensure_ascii=False)))
+        assert again == doc
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=300).filter(lambda s: s.strip() and "\x00" not in s))
+def test_arbitrary_text_parses_losslessly(text: str) -> None:
+    src = decode_bytes(text.encode("utf-8"), path="noise.txt")
+    assert not lost_characters(src, parse_source(src))
