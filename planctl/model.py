@@ -29,6 +29,9 @@ TITLE = "title"  # a document's title line
 METADATA = "metadata"  # document head and tail lines: 文号, issuer, date, 抄送 …
 APPENDIX = "appendix"  # 附件 of a plan or notice
 
+_TABLE_FIELDS = ("rows", "header", "note")  # written for tables only
+_MEASURE_FIELDS = ("responsibility", "departments")  # written for measures only
+
 KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX)
 
 
@@ -76,9 +79,9 @@ class Node:
             value = getattr(self, f.name)
             if f.name == "children":
                 out["children"] = [c.to_dict() for c in value]
-            elif f.name in ("rows", "header", "note") and self.kind != TABLE:
-                continue
-            elif f.name in ("responsibility", "departments") and self.kind != MEASURE:
+            elif (f.name in _TABLE_FIELDS and self.kind != TABLE) or (
+                f.name in _MEASURE_FIELDS and self.kind != MEASURE
+            ):
                 continue
             else:
                 out[f.name] = value

@@ -7,8 +7,8 @@ The committed TSV is what planctl reads; this script documents where it came fro
 from __future__ import annotations
 
 import csv
-import re
 import importlib.util
+import re
 from pathlib import Path
 
 from pypinyin import lazy_pinyin  # type: ignore[import-not-found]

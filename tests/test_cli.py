@@ -37,7 +37,8 @@ def test_show_json_contract() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     (doc,) = data["documents"]
-    for key in ("id", "title", "kind", "region", "level", "topic", "doc_number", "issuer", "date", "source", "children"):
+    keys = ("id", "title", "kind", "region", "level", "topic", "doc_number", "issuer", "date", "source", "children")
+    for key in keys:
         assert key in doc
     assert set(doc["source"]) >= {"path", "line_start", "line_end"}
     assert doc["id"] == "qinghai-employment-2021" and doc["level"] == "province"

@@ -136,12 +136,14 @@ def test_qinghai_inline_items_are_measures() -> None:
 def test_notice_relaying_a_notice() -> None:
     city, province = docs_of("tianshui-gansu-2023-employment-notices.txt")
     assert city.region == "天水市" and city.doc_number == "天就办发〔2023〕15号"
-    assert [m.title for m in kinds(city, MEASURE)] == ["一要提高站位靠实责任", "二要聚集重点全力推进", "三要强化督导迅速行动"]
+    assert [m.title for m in kinds(city, MEASURE)] == [
+        "一要提高站位靠实责任", "二要聚集重点全力推进", "三要强化督导迅速行动"
+    ]
     assert province.doc_number == "甘政办发〔2023〕60号" and province.date == "2023-07-25"
     assert chapter_numbers(province) == list("一二三四五")
     measures = kinds(province, MEASURE)
-    assert [m.number for m in measures] == [f"（{n}）" for n in
-                                          "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八".split()]
+    numerals = [*"一二三四五六七八九十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
+    assert [m.number for m in measures] == [f"（{n}）" for n in numerals]
     assert all(m.departments for m in measures)
     assert measures[0].departments == ["省人社厅", "省财政厅"]
 

@@ -17,7 +17,11 @@ FILES = sorted(CORPUS.glob("*.txt"))
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 @pytest.mark.parametrize(
     ("codec", "prefix", "expected"),
-    [("gb18030", b"", "gb18030"), ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16"), ("utf-8", codecs.BOM_UTF8, "utf-8-sig")],
+    [
+        ("gb18030", b"", "gb18030"),
+        ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16"),
+        ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
+    ],
 )
 def test_other_encodings_parse_like_utf8(path, codec, prefix, expected) -> None:
     text = path.read_text(encoding="utf-8")
@@ -63,5 +67,5 @@ def test_missing_file_and_directory(tmp_path) -> None:
 
 
 def test_line_numbers_match_grep() -> None:
-    src = decode_bytes("a\r\nb\rc\n\nd".encode(), path="x")
+    src = decode_bytes(b"a\r\nb\rc\n\nd", path="x")
     assert [(ln.number, ln.text) for ln in src.lines] == [(1, "a"), (2, "b"), (3, "c"), (4, ""), (5, "d")]

@@ -58,8 +58,8 @@ def column(draw) -> str:
 
 @st.composite
 def table(draw) -> str:
-    rows = draw(st.lists(st.tuples(phrase, st.integers(0, 999), st.sampled_from(["〔150〕", "<6", "≥90", "—", "65左右"])),
-                         min_size=1, max_size=5))
+    target = st.sampled_from(["〔150〕", "<6", "≥90", "—", "65左右"])
+    rows = draw(st.lists(st.tuples(phrase, st.integers(0, 999), target), min_size=1, max_size=5))
     lines = ["序号\t指标名称\t2020 年基数\t2025 年目标"]
     for k, (name, base, target) in enumerate(rows, 1):
         if draw(st.booleans()):

@@ -28,11 +28,10 @@ from planctl.model import (
     METADATA,
     PARAGRAPH,
     SECTION,
-    TABLE,
     TITLE,
     Node,
 )
-from planctl.parse import patterns as P
+from planctl.parse import patterns as pt
 from planctl.parse.tables import lines_to_table
 from planctl.parse.text import CleanLine, clean_line, cn_to_int, is_complete
 from planctl.settings import ParseSettings
@@ -69,13 +68,13 @@ class _Numbering:
 
 
 _NUMBERING: tuple[tuple[object, int, Callable[[str], str]], ...] = (
-    (P.CHAPTER_RE, RANK_CHAPTER, lambda n: n),
-    (P.PART_RE, RANK_PART, lambda n: n),
-    (P.CN_ITEM_RE, RANK_CN, lambda n: n),
-    (P.PAREN_CN_RE, RANK_PAREN_CN, lambda n: f"（{n}）"),
-    (P.ARABIC_RE, RANK_ARABIC, lambda n: str(cn_to_int(n))),
-    (P.PAREN_ARABIC_RE, RANK_PAREN_ARABIC, lambda n: f"（{cn_to_int(n)}）"),
-    (P.CIRCLED_RE, RANK_CIRCLED, lambda n: n),
+    (pt.CHAPTER_RE, RANK_CHAPTER, lambda n: n),
+    (pt.PART_RE, RANK_PART, lambda n: n),
+    (pt.CN_ITEM_RE, RANK_CN, lambda n: n),
+    (pt.PAREN_CN_RE, RANK_PAREN_CN, lambda n: f"（{n}）"),
+    (pt.ARABIC_RE, RANK_ARABIC, lambda n: str(cn_to_int(n))),
+    (pt.PAREN_ARABIC_RE, RANK_PAREN_ARABIC, lambda n: f"（{cn_to_int(n)}）"),
+    (pt.CIRCLED_RE, RANK_CIRCLED, lambda n: n),
 )
 
 
@@ -113,7 +112,7 @@ def split_lead(text: str, bold: Sequence[tuple[int, int]] = ()) -> tuple[str, st
     if bold and bold[0][0] <= 1:
         lead_end = bold[0][1]
     if lead_end is None:
-        m = P.LEAD_END_RE.search(text)
+        m = pt.LEAD_END_RE.search(text)
         if not m:
             return text.strip().rstrip("：:"), ""
         lead_end = m.start()
@@ -127,7 +126,7 @@ def split_departments(body: str) -> tuple[str, str, list[str]]:
 
     Returns (body without it, the parenthesis content, department names).
     """
-    m = P.RESPONSIBILITY_RE.search(body)
+    m = pt.RESPONSIBILITY_RE.search(body)
     if not m:
         return body, "", []
     inner = m.group(1).strip()
@@ -135,10 +134,10 @@ def split_departments(body: str) -> tuple[str, str, list[str]]:
     for clause in re.split(r"[，,；;]", inner):
         clause = clause.strip()
         # Only clauses that assign a role name departments ("不再一一列出" does not).
-        if not P.DEPT_TAIL_RE.search(clause):
+        if not pt.DEPT_TAIL_RE.search(clause):
             continue
-        clause = P.DEPT_TAIL_RE.sub("", clause)
-        departments.extend(d.strip() for d in P.DEPT_SPLIT_RE.split(clause) if d.strip())
+        clause = pt.DEPT_TAIL_RE.sub("", clause)
+        departments.extend(d.strip() for d in pt.DEPT_SPLIT_RE.split(clause) if d.strip())
     return body[: m.start()].rstrip(), inner, departments
 
 
@@ -190,16 +189,16 @@ class BlockParser:
         t = line.text
         if line.md_heading or "\t" in t or (line.bold and line.bold[0][0] == 0):
             return True
-        if match_numbering(t) or P.COLUMN_RE.match(t) or P.DASH_LEAD_RE.match(t):
+        if match_numbering(t) or pt.COLUMN_RE.match(t) or pt.DASH_LEAD_RE.match(t):
             return True
         return any(
             r.match(t)
             for r in (
-                P.WEB_CHROME_RE, P.WEB_META_RE, P.TOC_HEAD_RE, P.ISSUER_HEAD_RE, P.DATE_LINE_RE,
-                P.PRINTED_RE, P.PUBLICITY_RE, P.CC_RE, P.CONTACT_RE, P.APPENDIX_RE, P.PREFACE_RE,
-                P.TABLE_NOTE_RE,
+                pt.WEB_CHROME_RE, pt.WEB_META_RE, pt.TOC_HEAD_RE, pt.ISSUER_HEAD_RE, pt.DATE_LINE_RE,
+                pt.PRINTED_RE, pt.PUBLICITY_RE, pt.CC_RE, pt.CONTACT_RE, pt.APPENDIX_RE, pt.PREFACE_RE,
+                pt.TABLE_NOTE_RE,
             )
-        ) or bool(P.TOC_ENTRY_RE.search(t)) or bool(P.DOC_NUMBER_RE.fullmatch(t))
+        ) or bool(pt.TOC_ENTRY_RE.search(t)) or bool(pt.DOC_NUMBER_RE.fullmatch(t))
 
     def take_continuations(self, i: int, text: str) -> tuple[str, int, list[tuple[int, int]]]:
         """Join page-break fragments: while ``text`` ends mid-sentence and the next non-blank
@@ -218,30 +217,30 @@ class BlockParser:
 
     def _is_title_line(self, i: int) -> bool:
         t = self.lines[i].text
-        return bool(P.NOTICE_TITLE_RE.match(t) or self._plan_title(t) or self._org_line(i))
+        return bool(pt.NOTICE_TITLE_RE.match(t) or self._plan_title(t) or self._org_line(i))
 
     def _plan_title(self, text: str) -> bool:
         if len(text) > self.settings.title_max_chars or any(c in text for c in "。，；：:;,\t"):
             return False
         if text.startswith(("《", "附件")) or match_numbering(text):
             return False
-        m = P.PLAN_TITLE_RE.match(text)
+        m = pt.PLAN_TITLE_RE.match(text)
         if not m:
             return False
         # A plan title names a place, a period or a year: "甘肃省“十四五”…规划".
         from planctl.regions import region_table
 
-        return bool(P.PERIOD_RE.search(text) or re.search(r"[12]\d{3}", text)
+        return bool(pt.PERIOD_RE.search(text) or re.search(r"[12]\d{3}", text)
                     or region_table().find_in(text))
 
     def _org_line(self, i: int) -> bool:
         t = self.lines[i].text
-        if len(t) > self.settings.org_line_max_chars or not P.ORG_LINE_RE.match(t):
+        if len(t) > self.settings.org_line_max_chars or not pt.ORG_LINE_RE.match(t):
             return False
         j = self.next_nonblank(i + 1)
         nxt = self.text_at(j)
         # A signature sits above its date; an issuer above the notice title.
-        return bool(P.DATE_LINE_RE.match(nxt) or P.PRINTED_RE.match(nxt) or P.NOTICE_TITLE_RE.match(nxt))
+        return bool(pt.DATE_LINE_RE.match(nxt) or pt.PRINTED_RE.match(nxt) or pt.NOTICE_TITLE_RE.match(nxt))
 
     # ---- rules: document head and tail -----------------------------------------------------
     def _single(self, i: int, kind: str, role: str, boundary: str = "") -> tuple[list[Block], int]:
@@ -249,26 +248,26 @@ class BlockParser:
         return [Block(node, boundary=boundary)], i + 1
 
     def rule_web_chrome(self, i: int) -> tuple[list[Block], int] | None:
-        if P.WEB_CHROME_RE.match(self.lines[i].text):
+        if pt.WEB_CHROME_RE.match(self.lines[i].text):
             return self._single(i, FURNITURE, "web")
         return None
 
     def rule_web_meta(self, i: int) -> tuple[list[Block], int] | None:
         t = self.lines[i].text.replace(" ", "")
-        if not P.WEB_META_RE.match(t):
+        if not pt.WEB_META_RE.match(t):
             return None
         node = self._node(METADATA, i, i, role="web_meta", text=self.lines[i].text)
         return [Block(node, boundary="web_meta")], i + 1
 
     def rule_toc(self, i: int) -> tuple[list[Block], int] | None:
         t = self.lines[i].text
-        head = bool(P.TOC_HEAD_RE.match(t))
-        if not head and not P.TOC_ENTRY_RE.search(t):
+        head = bool(pt.TOC_HEAD_RE.match(t))
+        if not head and not pt.TOC_ENTRY_RE.search(t):
             return None
         last = i
         j = self.next_nonblank(i + 1)
         entries = 0 if head else 1
-        while j < len(self.lines) and P.TOC_ENTRY_RE.search(self.lines[j].text):
+        while j < len(self.lines) and pt.TOC_ENTRY_RE.search(self.lines[j].text):
             last, entries = j, entries + 1
             j = self.next_nonblank(j + 1)
         if not head and entries < 2:
@@ -277,30 +276,30 @@ class BlockParser:
         return [Block(self._node(FURNITURE, i, last, role="toc", text=text))], last + 1
 
     def rule_issuer_head(self, i: int) -> tuple[list[Block], int] | None:
-        if P.ISSUER_HEAD_RE.match(self.lines[i].text):
+        if pt.ISSUER_HEAD_RE.match(self.lines[i].text):
             return self._single(i, METADATA, "issuer_head", boundary="issuer_head")
         return None
 
     def rule_doc_number(self, i: int) -> tuple[list[Block], int] | None:
-        if P.DOC_NUMBER_RE.fullmatch(self.lines[i].text):
+        if pt.DOC_NUMBER_RE.fullmatch(self.lines[i].text):
             return self._single(i, METADATA, "doc_number")
         return None
 
     def rule_date(self, i: int) -> tuple[list[Block], int] | None:
         t = self.lines[i].text
-        if P.DATE_LINE_RE.match(t):
+        if pt.DATE_LINE_RE.match(t):
             return self._single(i, METADATA, "date")
-        if P.PRINTED_RE.match(t):
+        if pt.PRINTED_RE.match(t):
             return self._single(i, METADATA, "printed")
         return None
 
     def rule_publicity(self, i: int) -> tuple[list[Block], int] | None:
-        if P.PUBLICITY_RE.match(self.lines[i].text):
+        if pt.PUBLICITY_RE.match(self.lines[i].text):
             return self._single(i, METADATA, "publicity")
         return None
 
     def rule_cc(self, i: int) -> tuple[list[Block], int] | None:
-        if not P.CC_RE.match(self.lines[i].text):
+        if not pt.CC_RE.match(self.lines[i].text):
             return None
         text, last = self.lines[i].text, i
         # "抄送：…市中级人民法院，" / "市人民检察院，有关人民团体。"
@@ -312,13 +311,13 @@ class BlockParser:
         return [Block(self._node(METADATA, i, last, role="cc", text=text))], last + 1
 
     def rule_contact(self, i: int) -> tuple[list[Block], int] | None:
-        if P.CONTACT_RE.match(self.lines[i].text):
+        if pt.CONTACT_RE.match(self.lines[i].text):
             return self._single(i, METADATA, "contact")
         return None
 
     def rule_notice_title(self, i: int) -> tuple[list[Block], int] | None:
         t = self.lines[i].text
-        if len(t) > 2 * self.settings.title_max_chars or "。" in t or not P.NOTICE_TITLE_RE.match(t):
+        if len(t) > 2 * self.settings.title_max_chars or "。" in t or not pt.NOTICE_TITLE_RE.match(t):
             return None
         return [Block(self._node(TITLE, i, i, role="notice", title=t), boundary="notice_title")], i + 1
 
@@ -334,7 +333,7 @@ class BlockParser:
         return None
 
     def rule_appendix(self, i: int) -> tuple[list[Block], int] | None:
-        m = P.APPENDIX_RE.match(self.lines[i].text)
+        m = pt.APPENDIX_RE.match(self.lines[i].text)
         if not m:
             return None
         last, title = i, ""
@@ -348,12 +347,12 @@ class BlockParser:
     # ---- rules: structure ------------------------------------------------------------------
     def rule_preface(self, i: int) -> tuple[list[Block], int] | None:
         t = self.lines[i].text
-        if not P.PREFACE_RE.match(t):
+        if not pt.PREFACE_RE.match(t):
             return None
         return [Block(self._node(SECTION, i, i, title=t, number=t), rank=RANK_TOP)], i + 1
 
     def rule_column(self, i: int) -> tuple[list[Block], int] | None:
-        m = P.COLUMN_RE.match(self.lines[i].text)
+        m = pt.COLUMN_RE.match(self.lines[i].text)
         if not m:
             return None
         number = str(cn_to_int(m.group(2)) or m.group(2))
@@ -402,7 +401,7 @@ class BlockParser:
     def _numbered_item(self, i: int, num: _Numbering) -> tuple[list[Block], int]:
         line = self.lines[i]
         own = line.text[num.offset :]
-        if P.LEAD_END_RE.search(own) or len(own) > self.settings.heading_max_chars:
+        if pt.LEAD_END_RE.search(own) or len(own) > self.settings.heading_max_chars:
             rest, last, extra = self.take_continuations(i, line.text)
         else:  # a heading alone on its line is complete without a full stop
             rest, last, extra = line.text, i, []
@@ -428,7 +427,7 @@ class BlockParser:
         return [Block(node, rank=num.rank, inline=True, seq=num.value)], last + 1
 
     def rule_appendix_ref(self, i: int) -> tuple[list[Block], int] | None:
-        if P.APPENDIX_REF_RE.match(self.lines[i].text):
+        if pt.APPENDIX_REF_RE.match(self.lines[i].text):
             return self._single(i, METADATA, "attachment_ref")
         return None
 
@@ -437,7 +436,7 @@ class BlockParser:
         text, last, extra = self.take_continuations(i, line.text)
         bold = line.bold + extra
         marker = ""
-        m = P.DASH_LEAD_RE.match(text)
+        m = pt.DASH_LEAD_RE.match(text)
         if m:
             marker = m.group(1)
             bold = _shift(bold, m.end())

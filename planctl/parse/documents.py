@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from planctl.model import APPENDIX, FURNITURE, METADATA, TITLE, Document, Node, SourceRef
-from planctl.parse import patterns as P
+from planctl.parse import patterns as pt
 from planctl.parse.blocks import Block
 from planctl.parse.text import cn_to_int
 from planctl.parse.tree import blocks_to_tree
@@ -75,13 +75,13 @@ def _web_meta(group: Sequence[Block]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for b in group:
         if b.node.role == "web_meta":
-            for key, value in P.WEB_META_FIELD_RE.findall(b.node.text.replace(" ", "")):
+            for key, value in pt.WEB_META_FIELD_RE.findall(b.node.text.replace(" ", "")):
                 fields.setdefault(key, value.strip())
     return fields
 
 
 def _iso(text: str) -> str:
-    m = P.ISO_DATE_RE.search(text)
+    m = pt.ISO_DATE_RE.search(text)
     if not m:
         return ""
     y, mo, d = (int(x) for x in m.groups())
@@ -109,24 +109,24 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
     number_node = _first(group, METADATA, "doc_number")
     doc_number = number_node.text if number_node else web.get("发文字号", "")
     if doc_number:
-        m = P.DOC_NUMBER_RE.search(doc_number)
+        m = pt.DOC_NUMBER_RE.search(doc_number)
         doc_number = m.group(1) if m else doc_number
     head = _first(group, METADATA, "issuer_head")
     signature = _first(group, METADATA, "issuer")
     issuer = ""
     if head:
-        issuer = P.ISSUER_HEAD_RE.match(head.text).group(1)  # type: ignore[union-attr]
+        issuer = pt.ISSUER_HEAD_RE.match(head.text).group(1)  # type: ignore[union-attr]
     elif signature:
         issuer = signature.text
     elif web.get("发布机构"):
         issuer = web["发布机构"]
     elif kind == "notice":
-        m = P.NOTICE_TITLE_RE.match(title)
+        m = pt.NOTICE_TITLE_RE.match(title)
         issuer = m.group(1) if m else ""
     date_node = _first(group, METADATA, "date") or _first(group, METADATA, "printed")
     date = _iso(date_node.text) if date_node else _iso(web.get("成文日期", ""))
     doc = Document(id="", title=title, kind=kind, source=source, doc_number=doc_number, issuer=issuer, date=date)
-    pm = P.PERIOD_RE.search(title)
+    pm = pt.PERIOD_RE.search(title)
     doc.period = pm.group(1) if pm else ""
     doc.children = blocks_to_tree(group)
     return doc

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planctl.model import FURNITURE, TABLE, Node
-from planctl.parse import patterns as P
+from planctl.parse import patterns as pt
 
 if TYPE_CHECKING:
     from planctl.parse.blocks import BlockParser
@@ -39,7 +39,7 @@ def _cells(text: str) -> list[str]:
 
 def _is_header(cells: list[str]) -> bool:
     """A header row has no numeric cell (``序号 指标名称 2020年基数 …`` has digits inside words)."""
-    return bool(cells) and not any(P.BARE_INT_RE.match(c) or _looks_numeric(c) for c in cells)
+    return bool(cells) and not any(pt.BARE_INT_RE.match(c) or _looks_numeric(c) for c in cells)
 
 
 def _looks_numeric(cell: str) -> bool:
@@ -68,7 +68,7 @@ def _collect(parser: BlockParser, i: int) -> tuple[list[tuple[int, list[str]]], 
             nxt_tab = k < len(lines) and "\t" in lines[k].text
             row_open = 0 < pending < width
             # A bare row number, or a fragment of a row still missing cells.
-            if not ((P.BARE_INT_RE.match(text) and nxt_tab) or (row_open and not _ends_table(text))):
+            if not ((pt.BARE_INT_RE.match(text) and nxt_tab) or (row_open and not _ends_table(text))):
                 break
             cells = [text]
         fragments.append((j, cells))
@@ -81,7 +81,7 @@ def _collect(parser: BlockParser, i: int) -> tuple[list[tuple[int, list[str]]], 
 
 
 def _ends_table(text: str) -> bool:
-    return bool(P.TABLE_NOTE_RE.match(text) or P.COLUMN_RE.match(text)) or "。" in text
+    return bool(pt.TABLE_NOTE_RE.match(text) or pt.COLUMN_RE.match(text)) or "。" in text
 
 
 def _assemble(fragments: list[tuple[int, list[str]]], width: int) -> list[list[str]]:
@@ -126,7 +126,7 @@ def lines_to_table(parser: BlockParser, i: int) -> tuple[Node, int]:
     table.children = _unglue(rows[1:] if table.header else rows, lines[i].number, lines[last].number)
     # The note printed under the table ("注：〔 〕表示五年累计数。").
     k = parser.next_nonblank(last + 1)
-    if k < len(lines) and P.TABLE_NOTE_RE.match(lines[k].text):
+    if k < len(lines) and pt.TABLE_NOTE_RE.match(lines[k].text):
         table.note = lines[k].text
         table.line_end = lines[k].number
         last = k

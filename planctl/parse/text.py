@@ -37,7 +37,7 @@ _CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[^\S\t\n]+|[^\S\t\n]+(?=[{_CJK}])")
 HAN_OR_DIGIT_RE = re.compile(rf"[{HAN}0-9０-９]")
 
 # Sentence ends that close a paragraph; a line ending otherwise was cut by a page break.
-_TERMINAL = tuple("。！？；!?;：:…）)") + ("。”", "！”", "？”", "。」")
+_TERMINAL = (*tuple("。！？；!?;：:…）)"), "。”", "！”", "？”", "。」")
 
 
 @dataclass
@@ -113,7 +113,9 @@ def han_digits(text: str) -> str:
     return "".join(HAN_OR_DIGIT_RE.findall(text))
 
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
 
 
 def cn_to_int(numeral: str) -> int | None:

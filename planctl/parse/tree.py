@@ -41,7 +41,7 @@ _ROOT_KINDS = (TITLE, METADATA, FURNITURE)
 def blocks_to_tree(blocks: Sequence[Block]) -> list[Node]:
     """Nest one document's blocks; returns the document's top-level nodes."""
     ranks = [b.rank for b in blocks if b.rank not in (None, RANK_TOP)]
-    top = min(ranks) if ranks else 1  # type: ignore[type-var]
+    top = min(ranks) if ranks else 1
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []
     inline_ids: set[int] = set()

@@ -85,12 +85,12 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]
         lines: list[str]
         if node.kind in (CHAPTER, SECTION, APPENDIX):
             lines = [_heading(node, depth)]
-            out += lines + [""]
+            out += [*lines, ""]
             out += _render(node.children, depth + 1)
             continue
         if node.kind == COLUMN:
             inner = _render(node.children, depth + 1, quote=True)
-            lines = [f"专栏{node.number} {node.title}".rstrip(), ""] + inner
+            lines = [f"专栏{node.number} {node.title}".rstrip(), "", *inner]
             out += [("> " + ln).rstrip() for ln in lines] + [""]
             continue
         if node.kind == TABLE:
@@ -105,7 +105,7 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]
             lines = node.text.split("\n")
         else:
             lines = [f"{node.marker}{node.text}"]
-        out += lines + [""]
+        out += [*lines, ""]
         if node.children and node.kind != TABLE:
             out += _render(node.children, depth + 1, quote)
     return out
