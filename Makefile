@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+DEVSTAMP = $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint bench clean
@@ -15,10 +16,14 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install planctl with its test/dev extras
+$(DEVSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(DEVSTAMP)
+
+install: $(STAMP) ## Create .venv and install planctl with its test extras
 
 demo: $(STAMP) ## Run planctl on the shipped corpus (list, then show a plan)
 	$(BIN)/planctl list
@@ -28,7 +33,7 @@ demo: $(STAMP) ## Run planctl on the shipped corpus (list, then show a plan)
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(DEVSTAMP) ## ruff and mypy
 	$(BIN)/ruff check planctl tests scripts
 	$(BIN)/mypy
 
