@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planctl.errors import PlanctlError
 from planctl.ingest.text import Source, read_source
 from planctl.model import Document, SourceRef
 from planctl.parse.blocks import lines_to_blocks
@@ -30,11 +31,9 @@ def parse_source(source: Source, settings: ParseSettings | None = None) -> list[
         last = max(b.node.line_end for b in group)
         ref = SourceRef(path=source.path, line_start=first, line_end=last, encoding=source.encoding, index=index)
         docs.append(group_to_document(group, ref))
-    finish_metadata(docs)
     if not docs:
-        from planctl.errors import PlanctlError
-
-        raise PlanctlError(f"{source.path}: no text to parse")
+        raise PlanctlError(f"{source.path}: no text to parse (only markup or blank lines)")
+    finish_metadata(docs)
     return docs
 
 

@@ -57,6 +57,19 @@ class Block:
     """Numeric value of the numbering (for consecutive-item checks)."""
 
 
+# One-line elements of a document's head and tail, tried in order: (pattern, kind, role, boundary).
+LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
+    (pt.WEB_CHROME_RE, FURNITURE, "web", ""),
+    (pt.ISSUER_HEAD_RE, METADATA, "issuer_head", "issuer_head"),  # opens a new document
+    (pt.DOC_NUMBER_LINE_RE, METADATA, "doc_number", ""),
+    (pt.DATE_LINE_RE, METADATA, "date", ""),
+    (pt.PRINTED_RE, METADATA, "printed", ""),
+    (pt.PUBLICITY_RE, METADATA, "publicity", ""),
+    (pt.CONTACT_RE, METADATA, "contact", ""),
+    (pt.APPENDIX_REF_RE, METADATA, "attachment_ref", ""),
+)
+
+
 @dataclass
 class _Numbering:
     rank: int
@@ -148,18 +161,12 @@ class BlockParser:
         self.lines: list[CleanLine] = [clean_line(line) for line in lines]
         self.settings = settings or ParseSettings()
         self.rules: tuple[Callable[[int], tuple[list[Block], int] | None], ...] = (
-            self.rule_web_chrome,
             self.rule_web_meta,
             self.rule_toc,
-            self.rule_issuer_head,
-            self.rule_doc_number,
-            self.rule_date,
-            self.rule_publicity,
+            self.rule_line_patterns,
             self.rule_cc,
-            self.rule_contact,
             self.rule_notice_title,
             self.rule_appendix,
-            self.rule_appendix_ref,
             self.rule_plan_title,
             self.rule_org_line,
             self.rule_column,
@@ -191,14 +198,12 @@ class BlockParser:
             return True
         if match_numbering(t) or pt.COLUMN_RE.match(t) or pt.DASH_LEAD_RE.match(t):
             return True
-        return any(
-            r.match(t)
-            for r in (
-                pt.WEB_CHROME_RE, pt.WEB_META_RE, pt.TOC_HEAD_RE, pt.ISSUER_HEAD_RE, pt.DATE_LINE_RE,
-                pt.PRINTED_RE, pt.PUBLICITY_RE, pt.CC_RE, pt.CONTACT_RE, pt.APPENDIX_RE, pt.PREFACE_RE,
-                pt.TABLE_NOTE_RE,
-            )
-        ) or bool(pt.TOC_ENTRY_RE.search(t)) or bool(pt.DOC_NUMBER_RE.fullmatch(t))
+        return (
+            any(regex.match(t) for regex, *_ in LINE_PATTERNS)
+            or any(r.match(t) for r in (pt.WEB_META_RE, pt.TOC_HEAD_RE, pt.CC_RE, pt.APPENDIX_RE,
+                                        pt.PREFACE_RE, pt.TABLE_NOTE_RE))
+            or bool(pt.TOC_ENTRY_RE.search(t))
+        )
 
     def take_continuations(self, i: int, text: str) -> tuple[str, int, list[tuple[int, int]]]:
         """Join page-break fragments: while ``text`` ends mid-sentence and the next non-blank
@@ -247,9 +252,12 @@ class BlockParser:
         node = self._node(kind, i, i, role=role, text=self.lines[i].text)
         return [Block(node, boundary=boundary)], i + 1
 
-    def rule_web_chrome(self, i: int) -> tuple[list[Block], int] | None:
-        if pt.WEB_CHROME_RE.match(self.lines[i].text):
-            return self._single(i, FURNITURE, "web")
+    def rule_line_patterns(self, i: int) -> tuple[list[Block], int] | None:
+        """One-line head/tail elements recognised by pattern alone (see :data:`LINE_PATTERNS`)."""
+        text = self.lines[i].text
+        for regex, kind, role, boundary in LINE_PATTERNS:
+            if regex.match(text):
+                return self._single(i, kind, role, boundary)
         return None
 
     def rule_web_meta(self, i: int) -> tuple[list[Block], int] | None:
@@ -275,29 +283,6 @@ class BlockParser:
         text = "\n".join(self.lines[k].text for k in range(i, last + 1) if not self.lines[k].blank)
         return [Block(self._node(FURNITURE, i, last, role="toc", text=text))], last + 1
 
-    def rule_issuer_head(self, i: int) -> tuple[list[Block], int] | None:
-        if pt.ISSUER_HEAD_RE.match(self.lines[i].text):
-            return self._single(i, METADATA, "issuer_head", boundary="issuer_head")
-        return None
-
-    def rule_doc_number(self, i: int) -> tuple[list[Block], int] | None:
-        if pt.DOC_NUMBER_RE.fullmatch(self.lines[i].text):
-            return self._single(i, METADATA, "doc_number")
-        return None
-
-    def rule_date(self, i: int) -> tuple[list[Block], int] | None:
-        t = self.lines[i].text
-        if pt.DATE_LINE_RE.match(t):
-            return self._single(i, METADATA, "date")
-        if pt.PRINTED_RE.match(t):
-            return self._single(i, METADATA, "printed")
-        return None
-
-    def rule_publicity(self, i: int) -> tuple[list[Block], int] | None:
-        if pt.PUBLICITY_RE.match(self.lines[i].text):
-            return self._single(i, METADATA, "publicity")
-        return None
-
     def rule_cc(self, i: int) -> tuple[list[Block], int] | None:
         if not pt.CC_RE.match(self.lines[i].text):
             return None
@@ -309,11 +294,6 @@ class BlockParser:
                 break
             text, last = text + self.lines[j].text, j
         return [Block(self._node(METADATA, i, last, role="cc", text=text))], last + 1
-
-    def rule_contact(self, i: int) -> tuple[list[Block], int] | None:
-        if pt.CONTACT_RE.match(self.lines[i].text):
-            return self._single(i, METADATA, "contact")
-        return None
 
     def rule_notice_title(self, i: int) -> tuple[list[Block], int] | None:
         t = self.lines[i].text
@@ -425,11 +405,6 @@ class BlockParser:
         )
         # 一、/（一） headings with an inline body stay headings for now; tree.py decides.
         return [Block(node, rank=num.rank, inline=True, seq=num.value)], last + 1
-
-    def rule_appendix_ref(self, i: int) -> tuple[list[Block], int] | None:
-        if pt.APPENDIX_REF_RE.match(self.lines[i].text):
-            return self._single(i, METADATA, "attachment_ref")
-        return None
 
     def rule_paragraph(self, i: int) -> tuple[list[Block], int] | None:
         line = self.lines[i]
