@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -105,6 +106,9 @@ def show_command(
         bool, typer.Option("--all", "-a", help="Tree view: include paragraphs, metadata and furniture.")
     ] = False,
     depth: Annotated[int | None, typer.Option("--depth", "-d", min=1, help="Tree view: levels to show.")] = None,
+    indicators: Annotated[
+        bool, typer.Option("--indicators", "-i", help="Show the typed indicator tables instead (rich or json).")
+    ] = False,
 ) -> None:
     """Show a plan's structure: chapters, sections, measures, 专栏 and tables.
 
@@ -113,12 +117,77 @@ def show_command(
     from planctl.render import render
     from planctl.render.views import ShowRequest
 
+    docs = _resolve_all(plans, encoding)
+    if indicators:
+        from planctl.indicators import indicator_tables
+
+        tables = [t for d in docs for t in indicator_tables(d)]
+        if not tables:
+            typer.echo("planctl: no indicator table in " + ", ".join(d.id for d in docs), err=True)
+            raise typer.Exit(ExitStatus.NO_MATCH)
+        render("indicators", fmt, tables, sys.stdout)
+        return
+    render("show", fmt, ShowRequest(docs, everything=everything, depth=depth), sys.stdout)
+
+
+def _resolve_all(plans: list[str] | None, encoding: str | None) -> list[Any]:
+    """Resolve plan references (all of the corpus when none), reporting on-the-fly decodes."""
     corpus = _corpus()
+    if not plans:
+        return list(corpus.documents)
     docs = [corpus.resolve(ref, encoding=encoding) for ref in plans]
     for doc in docs:
         if not any(doc is d for d in corpus.documents):  # parsed from a path: say how it was read
             typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
-    render("show", fmt, ShowRequest(docs, everything=everything, depth=depth), sys.stdout)
+    return docs
+
+
+class ExportWhat(str, Enum):
+    indicators = "indicators"
+    measures = "measures"
+    outline = "outline"
+
+
+@app.command("export")
+@handles_errors
+def export_command(
+    what: Annotated[ExportWhat, typer.Argument(help="indicators, measures or outline.")],
+    plans: Annotated[
+        list[str] | None, typer.Argument(help="Plans (id, alias, path, PATH#N); none means the whole corpus.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, jsonl or markdown.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, for Excel on Chinese Windows.")] = False,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Export indicators, measures or the outline as tidy rows (CSV by default).
+
+    Example: planctl export indicators gansu-employment-2021 --format csv -o gansu.csv
+
+    Exit status 1 when the selection holds no rows (e.g. no indicator table).
+    """
+    from planctl.export import EXPORTS
+    from planctl.render import formats, render
+    from planctl.render.tables import RowsRequest
+
+    if fmt not in formats("rows"):
+        raise PlanctlError(f"unknown format '{fmt}' for export; choose from: {', '.join(formats('rows'))}")
+    docs = _resolve_all(plans, encoding)
+    make_rows, columns = EXPORTS[what.value]
+    rows = make_rows(docs)
+    if not rows:
+        typer.echo(f"planctl: no {what.value} in " + ", ".join(d.id for d in docs), err=True)
+        raise typer.Exit(ExitStatus.NO_MATCH)
+    request = RowsRequest(rows=rows, columns=columns, excel=excel)
+    if output is None:
+        render("rows", fmt, request, sys.stdout)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            render("rows", fmt, request, stream)
+    except OSError as exc:
+        raise PlanctlError(f"cannot write {output}: {exc.strerror or exc}") from None
+    typer.echo(f"planctl: wrote {len(rows)} {what.value} rows to {output}", err=True)
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ TITLE = "title"  # a document's title line
 METADATA = "metadata"  # document head and tail lines: 文号, issuer, date, 抄送 …
 APPENDIX = "appendix"  # 附件 of a plan or notice
 
-_TABLE_FIELDS = ("rows", "header", "note")  # written for tables only
+_TABLE_FIELDS = ("rows", "header", "note", "row_lines")  # written for tables only
 _MEASURE_FIELDS = ("responsibility", "departments")  # written for measures only
 
 KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX)
@@ -65,6 +65,8 @@ class Node:
     """Whether ``rows[0]`` is a header row (tables only)."""
     note: str = ""
     """The note printed under a table (``注：〔 〕表示五年累计数。``)."""
+    row_lines: list[int] = field(default_factory=list)
+    """Source line where each row of ``rows`` starts (tables only)."""
     responsibility: str = ""
     """A notice measure's closing parenthesis as printed, without its brackets."""
     departments: list[str] = field(default_factory=list)

@@ -84,20 +84,24 @@ def _ends_table(text: str) -> bool:
     return bool(pt.TABLE_NOTE_RE.match(text) or pt.COLUMN_RE.match(text)) or "。" in text
 
 
-def _assemble(fragments: list[tuple[int, list[str]]], width: int) -> list[list[str]]:
+def _assemble(fragments: list[tuple[int, list[str]]], width: int) -> tuple[list[list[str]], list[int]]:
+    """Rows of cells, and the index of the line each row starts on."""
     rows: list[list[str]] = []
+    starts: list[int] = []
     current: list[str] = []
-    for _, cells in fragments:
+    for index, cells in fragments:
         if current and len(current) + len(cells) > width and len(cells) >= width - 1:
             rows.append(current)  # a complete-looking row starts: close the short one
             current = []
+        if not current:
+            starts.append(index)
         current.extend(cells)
         if len(current) >= width:
             rows.append(current)
             current = []
     if current:
         rows.append(current)
-    return rows
+    return rows, starts
 
 
 def _unglue(rows: list[list[str]], first: int, last: int) -> list[Node]:
@@ -118,10 +122,11 @@ def lines_to_table(parser: BlockParser, i: int) -> tuple[Node, int]:
     """Read the table that starts at line ``i``; returns the node and its last line index."""
     fragments, last = _collect(parser, i)
     width = len(fragments[0][1]) if fragments else 0
-    rows = _assemble(fragments, width)
+    rows, starts = _assemble(fragments, width)
     lines = parser.lines
     table = Node(kind=TABLE, line_start=lines[i].number, line_end=lines[last].number, page=lines[i].page)
     table.rows = rows
+    table.row_lines = [lines[k].number for k in starts]
     table.header = _is_header(rows[0]) if rows else False
     table.children = _unglue(rows[1:] if table.header else rows, lines[i].number, lines[last].number)
     # The note printed under the table ("注：〔 〕表示五年累计数。").

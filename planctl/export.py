@@ -1,0 +1,104 @@
+"""Rows for ``planctl export``: tidy long format, one row per indicator / measure / node.
+
+Column names and order are a contract: add columns after them, never rename or drop.
+
+Example::
+
+    >>> from planctl.corpus import load_corpus
+    >>> rows = indicator_rows([load_corpus().resolve("wuwei")])
+    >>> rows[0]["name"], rows[0]["target_value"], rows[0]["target_cumulative"], rows[0]["attribute"]
+    ('城镇新增就业人数', 7.5, True, 'binding')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from planctl.indicators import CellValue, indicator_tables
+from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, TABLE, Document, Node
+
+INDICATOR_COLUMNS = (
+    "plan_id", "plan_title", "region", "level", "table_title", "period", "seq", "name", "unit",
+    "base_year", "base_raw", "base_value", "base_comparator", "base_cumulative",
+    "target_year", "target_raw", "target_value", "target_comparator", "target_cumulative", "target_qualitative",
+    "actual_raw", "actual_value", "attribute", "source_path", "source_line",
+    # added after the contract's columns
+    "actual_comparator", "actual_cumulative", "base_qualitative", "attribute_raw", "name_raw", "note",
+)
+MEASURE_COLUMNS = ("plan_id", "path", "kind", "title", "text", "departments", "source_line")
+OUTLINE_COLUMNS = ("plan_id", "path", "kind", "number", "title", "source_line")
+
+# Columns whose values are numbers, booleans or a closed set of codes (the comparators
+# ``=``, ``<`` …, which carry no formula): never formula-escaped.
+TYPED_COLUMNS = frozenset({
+    "seq", "base_year", "base_value", "base_cumulative", "target_year", "target_value", "target_cumulative",
+    "actual_value", "actual_cumulative", "source_line", "base_comparator", "target_comparator", "actual_comparator",
+})
+
+
+def _cell_fields(prefix: str, cell: CellValue | None) -> dict[str, Any]:
+    if cell is None:
+        return {f"{prefix}_raw": "", f"{prefix}_value": None, f"{prefix}_comparator": "",
+                f"{prefix}_cumulative": None, f"{prefix}_qualitative": ""}
+    return {
+        f"{prefix}_raw": cell.raw,
+        f"{prefix}_value": cell.value,
+        f"{prefix}_comparator": cell.comparator,
+        f"{prefix}_cumulative": cell.cumulative,
+        f"{prefix}_qualitative": cell.qualitative,
+    }
+
+
+def indicator_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
+    """One row per indicator per document, columns in :data:`INDICATOR_COLUMNS` order."""
+    rows: list[dict[str, Any]] = []
+    for doc in docs:
+        for table in indicator_tables(doc):
+            for ind in table.indicators:
+                row: dict[str, Any] = {
+                    "plan_id": doc.id, "plan_title": doc.title, "region": doc.region, "level": doc.level,
+                    "table_title": table.title, "period": table.period, "seq": ind.seq, "name": ind.name,
+                    "unit": ind.unit, "base_year": table.base_year, "target_year": table.target_year,
+                    "attribute": ind.attribute, "source_path": doc.source.path, "source_line": ind.line,
+                    "attribute_raw": ind.attribute_raw, "name_raw": ind.name_raw, "note": table.node.note,
+                }
+                row |= _cell_fields("base", ind.base)
+                row |= _cell_fields("target", ind.target)
+                row |= _cell_fields("actual", ind.actual)
+                rows.append({col: row.get(col) for col in INDICATOR_COLUMNS})
+    return rows
+
+
+def _walk(nodes: Sequence[Node]) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def measure_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
+    """One row per measure (专栏 items included)."""
+    return [
+        {"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title, "text": n.text,
+         "departments": "、".join(n.departments), "source_line": n.line_start}
+        for doc in docs for n in _walk(doc.children) if n.kind == MEASURE
+    ]
+
+
+_OUTLINE_KINDS = (CHAPTER, SECTION, APPENDIX, COLUMN, TABLE)
+
+
+def outline_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
+    """One row per structural node: chapters, sections, appendices, 专栏, tables."""
+    return [
+        {"plan_id": doc.id, "path": n.path, "kind": n.kind, "number": n.number, "title": n.title,
+         "source_line": n.line_start}
+        for doc in docs for n in _walk(doc.children) if n.kind in _OUTLINE_KINDS
+    ]
+
+
+EXPORTS = {
+    "indicators": (indicator_rows, INDICATOR_COLUMNS),
+    "measures": (measure_rows, MEASURE_COLUMNS),
+    "outline": (outline_rows, OUTLINE_COLUMNS),
+}
