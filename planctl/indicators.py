@@ -96,10 +96,8 @@ def parse_cell(raw: str) -> CellValue:
     shape = _NUMBER_RE.sub("#", text, count=1)
     cell.percent = "%" in shape or "％" in shape
     shape = shape.replace("％", "%")
-    if shape in ("#", "#%"):
-        comparator = "="
-    else:
-        comparator = next((c for pattern, c in _COMPARATORS if pattern.match(shape)), "")
+    plain = shape in ("#", "#%")
+    comparator = "=" if plain else next((c for pattern, c in _COMPARATORS if pattern.match(shape)), "")
     if not comparator:
         cell.qualitative = raw.strip()  # a number inside words we do not understand: keep the text
         return cell
@@ -169,7 +167,11 @@ def header_roles(header: list[str]) -> list[str]:
         role = next((r for r, pattern in ROLE_PATTERNS if pattern.search(text)), "")
         roles.append(role if role not in roles or role in ("", "target") else "")
     if roles.count("target") >= 2 and "base" not in roles:
-        roles[roles.index("target")] = "base"  # "2020年 | 2025年": the earlier year is the base
+        # "2020年 | 2025年": the column with the earlier year is the base.
+        years = {k: int(m.group(1)) for k, h in enumerate(header) if roles[k] == "target"
+                 for m in [_YEAR_RE.search(re.sub(r"\s+", "", h))] if m}
+        if years:
+            roles[min(years, key=lambda k: years[k])] = "base"
     return roles
 
 
