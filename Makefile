@@ -28,7 +28,8 @@ install: $(STAMP) ## Create .venv and install planctl with its test extras
 demo: $(STAMP) ## Run planctl on the shipped corpus (list, then show a plan)
 	$(BIN)/planctl list
 	$(BIN)/planctl show wuwei --depth 2
-	$(BIN)/planctl show qinghai-employment-2021 --format outline | head -40
+	$(BIN)/planctl show qinghai --indicators
+	$(BIN)/planctl export indicators --format csv | head -5
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
