@@ -142,6 +142,68 @@ def _resolve_all(plans: list[str] | None, encoding: str | None) -> list[Any]:
     return docs
 
 
+class DiffMode(str, Enum):
+    compare = "compare"
+    versions = "versions"
+
+
+class DiffOnly(str, Enum):
+    matched = "matched"
+    unmatched = "unmatched"
+    changed = "changed"
+
+
+class DiffKind(str, Enum):
+    chapter = "chapter"
+    section = "section"
+    measure = "measure"
+    column = "column"
+    indicator = "indicator"
+
+
+@app.command("diff")
+@handles_errors
+def diff_command(
+    left: Annotated[str, typer.Argument(help="Plan id, alias (gansu, 甘肃), path or PATH#N.")],
+    right: Annotated[str, typer.Argument(help="The plan to compare it with.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="rich (side by side), markdown, json or csv.")] = "rich",
+    kind: Annotated[
+        list[DiffKind] | None, typer.Option("--kind", "-k", help="Only these kinds (repeatable).")
+    ] = None,
+    only: Annotated[DiffOnly | None, typer.Option("--only", help="Only matched, unmatched or changed pairs.")] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", "-t", min=0.0, max=1.0, help="Split pairs scoring below this.")
+    ] = None,
+    mode: Annotated[
+        DiffMode | None, typer.Option("--mode", help="compare or versions (default: detect editions).")
+    ] = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Compare two plans: which chapters, measures, 专栏 and indicators correspond, which differ,
+    and what one plan has that the other lacks. Editions of one plan get a word-level diff.
+
+    Example: planctl diff gansu qinghai
+
+    Exit status 0 when there are no differences, 1 when there are, 2 on error.
+    """
+    from planctl.diff import diff_documents, filter_diff
+    from planctl.render import formats, render
+
+    if fmt not in formats("diff"):
+        raise PlanctlError(f"unknown format '{fmt}' for diff; choose from: {', '.join(formats('diff'))}")
+    corpus = _corpus()
+    a, b = corpus.resolve_pair(left, right, encoding=encoding)
+    for doc in (a, b):
+        if not any(doc is d for d in corpus.documents):
+            typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
+    result = diff_documents(a, b, corpus=corpus.documents, mode=mode.value if mode else None)
+    kinds = [k.value for k in kind or []]
+    compared = filter_diff(result, kinds, None, threshold)
+    render("diff", fmt, filter_diff(compared, (), only.value if only else None), sys.stdout)
+    if compared.has_differences:
+        raise typer.Exit(ExitStatus.NO_MATCH)
+
+
 class ExportWhat(str, Enum):
     indicators = "indicators"
     measures = "measures"

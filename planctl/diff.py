@@ -1,0 +1,248 @@
+"""The difference between two plans as pure data (renderers print it).
+
+Compare mode lines up two different plans; versions mode (two editions of one plan) also
+shows, inside each matched measure, what changed word by word (jieba words, git
+``--word-diff`` style).
+
+Example::
+
+    >>> from planctl.corpus import load_corpus
+    >>> c = load_corpus()
+    >>> d = diff_documents(c.resolve("wuwei"), c.resolve("wuwei"), corpus=c.documents)
+    >>> d.summary["left_only"], d.summary["right_only"], d.summary["changed"], d.has_differences
+    (0, 0, 0, False)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planctl.align import Alignment, IndicatorPair, Pair, align, collect_items
+from planctl.lexicon import lexicon
+from planctl.model import MEASURE, Document, Node
+from planctl.settings import AlignSettings
+
+COMPARE, VERSIONS = "compare", "versions"
+KIND_FILTERS = ("chapter", "section", "measure", "column", "indicator")
+ONLY_FILTERS = ("matched", "unmatched", "changed")
+_NORMALISE_RE = re.compile(r"[\s\W_]+")
+
+
+def _normal(text: str) -> str:
+    return _NORMALISE_RE.sub("", text)
+
+
+def _node_content(node: Node) -> str:
+    return _normal(node.title + node.text + "".join("".join(r) for r in node.rows))
+
+
+@dataclass
+class Change:
+    """One word-level edit inside a matched pair: ``op`` is ``-`` (removed) or ``+`` (added)."""
+
+    op: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"op": self.op, "text": self.text}
+
+
+@dataclass
+class DiffPair:
+    """A pair with its status and, when the texts differ, the word-level changes."""
+
+    pair: Pair
+    status: str
+    """``matched`` (same content), ``changed``, ``left_only`` or ``right_only``."""
+    changes: list[Change] = field(default_factory=list)
+    word_diff: str = ""
+    """``[-removed-]{+added+}`` rendering of the changes (versions mode)."""
+    segments: list[tuple[str, str]] = field(default_factory=list)
+    """The whole text as (op, text) runs, op one of ``=``, ``-``, ``+`` (versions mode)."""
+
+
+@dataclass
+class IndicatorDiff:
+    """An indicator pair with what differs between the two rows."""
+
+    pair: IndicatorPair
+    status: str
+    changed_fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    """Everything ``planctl diff`` shows."""
+
+    left: Document
+    right: Document
+    mode: str
+    pairs: list[DiffPair]
+    indicators: list[IndicatorDiff]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        statuses = [p.status for p in self.pairs] + [i.status for i in self.indicators]
+        return {
+            "matched": sum(s in ("matched", "changed") for s in statuses),
+            "left_only": statuses.count("left_only"),
+            "right_only": statuses.count("right_only"),
+            "changed": statuses.count("changed"),
+        }
+
+    @property
+    def has_differences(self) -> bool:
+        s = self.summary
+        return bool(s["left_only"] or s["right_only"] or s["changed"])
+
+
+def word_segments(left: str, right: str) -> list[tuple[str, str]]:
+    """``left`` → ``right`` as runs of kept (``=``), removed (``-``) and added (``+``) jieba words.
+
+        >>> word_segments("加快推进就业", "加快促进就业")
+        [('=', '加快'), ('-', '推进'), ('+', '促进'), ('=', '就业')]
+    """
+    lex = lexicon()
+    a = [t for t in re.split(r"(\s+)", left) for t in ([t] if t.isspace() else lex.tokens(t))]
+    b = [t for t in re.split(r"(\s+)", right) for t in ([t] if t.isspace() else lex.tokens(t))]
+    segments: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(("+", "".join(b[j1:j2])))
+    return segments
+
+
+def word_changes(left: str, right: str) -> tuple[list[Change], str, list[tuple[str, str]]]:
+    """Edits, the ``[-removed-]{+added+}`` string, and the segments."""
+    segments = word_segments(left, right)
+    changes = [Change(op, text) for op, text in segments if op != "="]
+    marked = "".join(t if op == "=" else (f"[-{t}-]" if op == "-" else f"{{+{t}+}}") for op, t in segments)
+    return changes, marked, segments
+
+
+def are_editions(left: Document, right: Document, settings: AlignSettings | None = None) -> bool:
+    """Two editions of one plan: same region and title, or mostly the same measure leads."""
+    s = settings or AlignSettings()
+    if left.region != right.region:
+        return False
+    if left.title and _normal(left.title) == _normal(right.title) and left.kind == right.kind:
+        return True
+    leads_l = {_normal(it.node.title) for it in collect_items(left) if it.node.kind == MEASURE}
+    leads_r = {_normal(it.node.title) for it in collect_items(right) if it.node.kind == MEASURE}
+    smaller = min(len(leads_l), len(leads_r))
+    return smaller > 0 and len(leads_l & leads_r) / smaller >= s.editions_lead_overlap
+
+
+_VALUE_FIELDS = ("unit", "base_value", "base_comparator", "base_cumulative", "target_value", "target_comparator",
+                 "target_cumulative", "target_qualitative", "attribute")
+
+
+def _indicator_diff(pair: IndicatorPair) -> IndicatorDiff:
+    if pair.left is None:
+        return IndicatorDiff(pair, "right_only")
+    if pair.right is None:
+        return IndicatorDiff(pair, "left_only")
+    changed = [f for f in _VALUE_FIELDS if pair.left.get(f) != pair.right.get(f)]
+    return IndicatorDiff(pair, "changed" if changed else "matched", changed)
+
+
+def _pair_diff(pair: Pair, mode: str) -> DiffPair:
+    if pair.left is None:
+        return DiffPair(pair, "right_only")
+    if pair.right is None:
+        return DiffPair(pair, "left_only")
+    same = _node_content(pair.left) == _node_content(pair.right)
+    if same:
+        return DiffPair(pair, "matched")
+    result = DiffPair(pair, "changed")
+    if mode == VERSIONS and pair.left.kind == MEASURE and pair.right.kind == MEASURE:
+        left = f"{pair.left.title}。{pair.left.text}"
+        right = f"{pair.right.title}。{pair.right.text}"
+        result.changes, result.word_diff, result.segments = word_changes(left, right)
+    return result
+
+
+def diff_from_alignment(al: Alignment, mode: str) -> Diff:
+    """Statuses and word changes for an alignment."""
+    pairs = [_pair_diff(p, mode) for p in al.pairs]
+    return Diff(al.left, al.right, mode, pairs, [_indicator_diff(p) for p in al.indicators])
+
+
+def diff_documents(
+    left: Document,
+    right: Document,
+    *,
+    corpus: Iterable[Document] = (),
+    mode: str | None = None,
+    settings: AlignSettings | None = None,
+) -> Diff:
+    """Align and compare two documents; ``mode`` None detects editions (versions mode)."""
+    chosen = mode or (VERSIONS if are_editions(left, right, settings) else COMPARE)
+    if settings is None and chosen == VERSIONS:
+        settings = AlignSettings.for_versions()
+    return diff_from_alignment(align(left, right, corpus=corpus, settings=settings), chosen)
+
+
+def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
+                threshold: float | None = None) -> Diff:
+    """A view of ``d``: some kinds, only some statuses, pairs under ``threshold`` split apart."""
+    pairs: list[DiffPair] = []
+    for p in d.pairs:
+        if threshold is not None and p.pair.left and p.pair.right and p.pair.score < threshold:
+            left = DiffPair(Pair(p.pair.left.kind, 0.0, p.pair.left, None), "left_only")
+            right = DiffPair(Pair(p.pair.right.kind, 0.0, None, p.pair.right), "right_only")
+            pairs += [left, right]
+        else:
+            pairs.append(p)
+    indicators = list(d.indicators)
+    if kinds:
+        pairs = [p for p in pairs if p.pair.kind in kinds or (p.pair.kind == "appendix" and "chapter" in kinds)]
+        indicators = indicators if "indicator" in kinds else []
+    keep: tuple[str, ...]
+    if only == "matched":
+        keep = ("matched", "changed")
+    elif only == "unmatched":
+        keep = ("left_only", "right_only")
+    elif only == "changed":
+        keep = ("changed",)
+    else:
+        keep = ("matched", "changed", "left_only", "right_only")
+    return Diff(d.left, d.right, d.mode, [p for p in pairs if p.status in keep],
+                [i for i in indicators if i.status in keep])
+
+
+def _item(node: Node | None) -> dict[str, Any] | None:
+    if node is None:
+        return None
+    return {"kind": node.kind, "path": node.path, "number": node.number, "title": node.title, "text": node.text,
+            "line_start": node.line_start}
+
+
+def diff_to_dict(d: Diff) -> dict[str, Any]:
+    """The JSON contract of ``planctl diff --format json``."""
+    return {
+        "left": {"id": d.left.id, "title": d.left.title},
+        "right": {"id": d.right.id, "title": d.right.title},
+        "mode": d.mode,
+        "summary": d.summary,
+        "pairs": [
+            {"kind": p.pair.kind, "score": p.pair.score, "status": p.status, "left": _item(p.pair.left),
+             "right": _item(p.pair.right), "changes": [c.to_dict() for c in p.changes],
+             "word_diff": p.word_diff}
+            for p in d.pairs
+        ],
+        "indicators": [
+            {"score": i.pair.score, "status": i.status, "left": i.pair.left, "right": i.pair.right,
+             "changed_fields": i.changed_fields}
+            for i in d.indicators
+        ],
+    }

@@ -1,0 +1,142 @@
+"""jieba segmentation with planctl's dictionaries: user terms, synonyms, stopwords.
+
+jieba is imported only when something is segmented; its own dictionary cache goes to
+planctl's cache directory and its log stays quiet. Numbers, percentages and 〔…〕 are kept as
+single tokens. :func:`canonical_tokens` maps every term of a synonym class to its first term
+and drops stopwords: the form the matcher scores.
+
+Example::
+
+    >>> lexicon().tokens("发展零工市场，城镇新增就业150万人")
+    ['发展', '零工市场', '，', '城镇新增就业', '150', '万人']
+    >>> lexicon().canonical_tokens("农牧区劳动力转移就业")
+    ['输转城乡富余劳动力']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from planctl.paths import cache_dir, dictionaries_dir
+
+# 〔150〕, 5.5%, 2025, 12.53: never cut
+_KEEP_WHOLE_RE = re.compile(r"〔[^〕]{0,12}〕|\d+(?:\.\d+)?%?")
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass
+class Lexicon:
+    """Dictionaries plus a lazily built jieba tokenizer."""
+
+    user_terms: list[str]
+    """Words that must survive segmentation whole (dictionaries/userdict.txt)."""
+    synonyms: dict[str, str]
+    """Term → canonical term of its class (dictionaries/synonyms.tsv)."""
+    stopwords: frozenset[str]
+    """Single words that carry no signal."""
+    boilerplate: list[str]
+    """Stock phrases removed before segmentation (longest first)."""
+    _tokenizer: Any = field(default=None, repr=False)
+
+    @property
+    def tokenizer(self) -> Any:
+        """The jieba Tokenizer, built on first use."""
+        if self._tokenizer is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tk = jieba.Tokenizer()
+            directory = cache_dir()
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                tk.tmp_dir = str(directory)
+            except OSError:
+                pass  # an unwritable cache only costs speed
+            for term in self.user_terms:
+                tk.add_word(term)
+            for term in self.synonyms:
+                if len(term) >= 2:
+                    tk.add_word(term)
+            self._tokenizer = tk
+        return self._tokenizer
+
+    def tokens(self, text: str, *, search: bool = False) -> list[str]:
+        """Segment ``text``; numbers and 〔…〕 stay whole; whitespace is dropped."""
+        out: list[str] = []
+        pos = 0
+        cut = self.tokenizer.cut_for_search if search else self.tokenizer.cut
+        for m in _KEEP_WHOLE_RE.finditer(text):
+            if m.start() > pos:
+                out.extend(cut(text[pos : m.start()]))
+            out.append(m.group(0))
+            pos = m.end()
+        if pos < len(text):
+            out.extend(cut(text[pos:]))
+        return [t for t in out if t.strip()]
+
+    def strip_boilerplate(self, text: str) -> str:
+        for phrase in self.boilerplate:
+            text = text.replace(phrase, " ")
+        return text
+
+    def canonical(self, token: str) -> str:
+        """The canonical term for ``token`` (itself when it has no synonym class)."""
+        return self.synonyms.get(token, token)
+
+    def canonical_tokens(self, text: str) -> list[str]:
+        """Tokens for matching: boilerplate removed, synonyms canonical, stopwords and punctuation gone."""
+        return [
+            self.canonical(t)
+            for t in self.tokens(self.strip_boilerplate(text))
+            if t not in self.stopwords and not _PUNCT_RE.match(t)
+        ]
+
+    def canonical_text(self, text: str) -> str:
+        """``canonical_tokens`` joined, for string similarity."""
+        return "".join(self.canonical_tokens(text))
+
+    def canonical_phrase(self, text: str) -> str:
+        """A lead phrase for string similarity: synonyms canonical, punctuation gone, function
+        words kept (``就业规模持续扩大`` must not shrink to ``就业规模``)."""
+        return "".join(self.canonical(t) for t in self.tokens(text) if not _PUNCT_RE.match(t))
+
+
+def _load_synonyms(path: Path) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for line in _read_lines(path):
+        terms = [t.strip() for t in line.split("\t") if t.strip()]
+        for term in terms:
+            mapping.setdefault(term, terms[0])
+    return mapping
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon (loaded once; jieba itself only when first used)."""
+    base = dictionaries_dir()
+    stop_lines = _read_lines(base / "stopwords.txt")
+    phrases = sorted((s for s in stop_lines if len(s) > 4), key=len, reverse=True)
+    return Lexicon(
+        user_terms=_read_lines(base / "userdict.txt"),
+        synonyms=_load_synonyms(base / "synonyms.tsv"),
+        stopwords=frozenset(s for s in stop_lines if len(s) <= 4),
+        boilerplate=phrases,
+    )
+
+
+def vocabulary(texts: Iterable[str]) -> set[str]:
+    """All canonical tokens of ``texts`` (handy for tests and IDF)."""
+    lex = lexicon()
+    return {t for text in texts for t in lex.canonical_tokens(text)}

@@ -1,0 +1,214 @@
+"""Renderers of ``planctl diff``: rich side by side, markdown, json, csv."""
+
+from __future__ import annotations
+
+import csv
+from typing import TYPE_CHECKING, Any, TextIO
+
+from planctl.diff import Diff, DiffPair, IndicatorDiff, diff_to_dict
+from planctl.model import CHAPTER, SECTION, Node
+from planctl.render import register, write_json
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+_HEADINGS = (CHAPTER, SECTION, "appendix")
+_STATUS_MARK = {"matched": "=", "changed": "~", "left_only": "<", "right_only": ">"}
+_CONTEXT = 12  # characters of unchanged text kept around a word change
+
+
+def _label(node: Node | None) -> str:
+    if node is None:
+        return "—"
+    number = f"{node.path} " if node.path else ""
+    return f"{number}{node.title or node.text[:30]}"
+
+
+def _value(row: dict[str, Any] | None, prefix: str) -> str:
+    if not row:
+        return ""
+    raw = row.get(f"{prefix}_raw") or ""
+    return raw or ("—" if row.get(f"{prefix}_value") is None else str(row.get(f"{prefix}_value")))
+
+
+def _base_target(row: dict[str, Any] | None) -> str:
+    if not row:
+        return "—"
+    base, target, actual = _value(row, "base"), _value(row, "target"), _value(row, "actual")
+    text = f"{base} → {target}" if base else target
+    return f"{text} (done {actual})" if actual else text
+
+
+def _compress(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Keep only a little unchanged text around each change."""
+    out: list[tuple[str, str]] = []
+    for k, (op, text) in enumerate(segments):
+        if op == "=" and len(text) > 2 * _CONTEXT:
+            head = text[:_CONTEXT] if k > 0 else ""
+            tail = text[-_CONTEXT:] if k < len(segments) - 1 else ""
+            text = f"{head}…{tail}"
+        out.append((op, text))
+    return out
+
+
+def _segments_text(segments: list[tuple[str, str]]) -> Text:
+    from rich.text import Text
+
+    text = Text()
+    for op, part in _compress(segments):
+        style = {"-": "red strike", "+": "green underline"}.get(op, "dim")
+        text.append(part, style=style)
+    return text
+
+
+def _score_style(score: float) -> str:
+    return "green" if score >= 0.7 else ("yellow" if score >= 0.45 else "dim")
+
+
+@register("diff", "rich")
+def diff_rich(d: Diff, stream: TextIO) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from planctl.render.views import _console
+
+    console = _console(stream)
+    s = d.summary
+    console.print(f"[bold]{escape(d.left.title)}[/] [dim]({d.left.id})[/]  ⟷  "
+                  f"[bold]{escape(d.right.title)}[/] [dim]({d.right.id})[/]")
+    mode = "versions: two editions of one plan" if d.mode == "versions" else "compare"
+    console.print(f"[dim]mode[/] {mode} · [dim]matched[/] {s['matched']} ([dim]changed[/] {s['changed']}) · "
+                  f"[red]only left {s['left_only']}[/] · [green]only right {s['right_only']}[/]")
+    if d.pairs:
+        table = Table(show_lines=False, expand=True)
+        table.add_column(d.left.id, ratio=1)
+        table.add_column("score", justify="center", width=6)
+        table.add_column(d.right.id, ratio=1)
+        for p in d.pairs:
+            _add_pair_rows(table, p, escape)
+        console.print(table)
+    if d.indicators:
+        console.print(_indicator_table(d))
+
+
+def _add_pair_rows(table: Any, p: DiffPair, escape: Any) -> None:
+    heading = p.pair.kind in _HEADINGS
+    left, right = escape(_label(p.pair.left)), escape(_label(p.pair.right))
+    if p.status == "left_only":
+        table.add_row(f"[red]{left}[/]", "[red]<[/]", "[dim]—[/]")
+        return
+    if p.status == "right_only":
+        table.add_row("[dim]—[/]", "[green]>[/]", f"[green]{right}[/]")
+        return
+    score = f"[{_score_style(p.pair.score)}]{p.pair.score:.2f}[/]"
+    if heading:
+        left, right = f"[bold cyan]{left}[/]", f"[bold cyan]{right}[/]"
+    # Between editions a changed pair is news; between two plans nearly every pair is worded differently.
+    mark = "[yellow]~[/]" if p.status == "changed" and p.segments else ""
+    table.add_row(left, score + mark, right)
+    if p.segments:
+        table.add_row(_segments_text(p.segments), "", "")
+
+
+def _indicator_table(d: Diff) -> Any:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="indicators", title_justify="left", expand=True)
+    for col in (d.left.id, "unit", "base → target", "", d.right.id, "unit ", "base → target "):
+        table.add_column(col, justify="center" if col == "" else "left")
+    for i in d.indicators:
+        left, right = i.pair.left, i.pair.right
+        mark = {"matched": "[green]=[/]", "changed": "[yellow]≠[/]", "left_only": "[red]<[/]",
+                "right_only": "[green]>[/]"}[i.status]
+        table.add_row(
+            escape(left["name"]) if left else "[dim]—[/]", escape(left.get("unit") or "") if left else "",
+            escape(_base_target(left)) if left else "", mark,
+            escape(right["name"]) if right else "[dim]—[/]", escape(right.get("unit") or "") if right else "",
+            escape(_base_target(right)) if right else "",
+        )
+    return table
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@register("diff", "markdown")
+def diff_markdown(d: Diff, stream: TextIO) -> None:
+    s = d.summary
+    out = [
+        f"# {d.left.title} ⟷ {d.right.title}",
+        "",
+        f"`{d.left.id}` ⟷ `{d.right.id}` · mode **{d.mode}** · matched {s['matched']} (changed {s['changed']})"
+        f" · only left {s['left_only']} · only right {s['right_only']}",
+        "",
+    ]
+    if d.pairs:
+        out += [f"| {d.left.id} | score | {d.right.id} |", "|---|:---:|---|"]
+        for p in d.pairs:
+            score = {"left_only": "<", "right_only": ">"}.get(p.status, f"{p.pair.score:.2f}")
+            left, right = _md(_label(p.pair.left)), _md(_label(p.pair.right))
+            if p.pair.kind in _HEADINGS and p.pair.left and p.pair.right:
+                left, right = f"**{left}**", f"**{right}**"
+            out.append(f"| {left} | {score} | {right} |")
+            if p.word_diff:
+                out.append(f"| {_md(p.word_diff)} | | |")
+        out.append("")
+    if d.indicators:
+        out += ["## Indicators", "", f"| {d.left.id} | base → target | | {d.right.id} | base → target |",
+                "|---|---|:---:|---|---|"]
+        for ind in d.indicators:
+            lrow, rrow = ind.pair.left, ind.pair.right
+            mark = _STATUS_MARK[ind.status]
+            out.append(f"| {_md(lrow['name']) if lrow else '—'} | {_md(_base_target(lrow)) if lrow else ''} | {mark} "
+                       f"| {_md(rrow['name']) if rrow else '—'} | {_md(_base_target(rrow)) if rrow else ''} |")
+        out.append("")
+    stream.write("\n".join(out) + "\n")
+
+
+@register("diff", "json")
+def diff_json(d: Diff, stream: TextIO) -> None:
+    write_json(diff_to_dict(d), stream)
+
+
+DIFF_CSV_COLUMNS = ("kind", "status", "score", "left_path", "left_title", "left_line", "right_path", "right_title",
+                    "right_line", "word_diff")
+
+
+def _csv_rows(d: Diff) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for p in d.pairs:
+        left, right = p.pair.left, p.pair.right
+        rows.append({
+            "kind": p.pair.kind, "status": p.status, "score": p.pair.score,
+            "left_path": left.path if left else "", "left_title": left.title if left else "",
+            "left_line": left.line_start if left else None,
+            "right_path": right.path if right else "", "right_title": right.title if right else "",
+            "right_line": right.line_start if right else None, "word_diff": p.word_diff,
+        })
+    for i in d.indicators:
+        rows.append(_indicator_csv(i))
+    return rows
+
+
+def _indicator_csv(i: IndicatorDiff) -> dict[str, Any]:
+    left, right = i.pair.left, i.pair.right
+    return {
+        "kind": "indicator", "status": i.status, "score": i.pair.score,
+        "left_path": left.get("table_title", "") if left else "", "left_title": left["name"] if left else "",
+        "left_line": left.get("source_line") if left else None,
+        "right_path": right.get("table_title", "") if right else "", "right_title": right["name"] if right else "",
+        "right_line": right.get("source_line") if right else None, "word_diff": ", ".join(i.changed_fields),
+    }
+
+
+@register("diff", "csv")
+def diff_csv(d: Diff, stream: TextIO) -> None:
+    from planctl.render.tables import csv_value
+
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(DIFF_CSV_COLUMNS)
+    for row in _csv_rows(d):
+        writer.writerow([csv_value(c, row.get(c)) if c not in ("score", "left_line", "right_line")
+                         else ("" if row.get(c) is None else row.get(c)) for c in DIFF_CSV_COLUMNS])
