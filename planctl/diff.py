@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,8 +110,11 @@ def word_segments(left: str, right: str) -> list[tuple[str, str]]:
     lex = lexicon()
     a = [t for t in re.split(r"(\s+)", left) for t in ([t] if t.isspace() else lex.tokens(t))]
     b = [t for t in re.split(r"(\s+)", right) for t in ([t] if t.isspace() else lex.tokens(t))]
+    # Editions differ in punctuation width (，/,): compare NFKC forms, show the original words.
+    ka = [unicodedata.normalize("NFKC", t) for t in a]
+    kb = [unicodedata.normalize("NFKC", t) for t in b]
     segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
         if op == "equal":
             segments.append(("=", "".join(a[i1:i2])))
             continue

@@ -122,3 +122,18 @@ def test_arbitrary_text_parses_losslessly(text: str) -> None:
         assert not han_digits(text)
         return
     assert not lost_characters(src, docs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document(), document())
+def test_diff_identity_and_mirror(text_a: str, text_b: str) -> None:
+    from planctl.align import align
+    from planctl.diff import diff_documents
+
+    a = parse_source(decode_bytes(text_a.encode("utf-8"), path="a.txt"))[0]
+    b = parse_source(decode_bytes(text_b.encode("utf-8"), path="b.txt"))[0]
+    assert not diff_documents(a, a).has_differences
+    forward, backward = align(a, b), align(b, a)
+    fwd = {(id(p.left), id(p.right), p.score) for p in forward.pairs}
+    bwd = {(id(p.right), id(p.left), p.score) for p in backward.pairs}
+    assert fwd == bwd

@@ -25,10 +25,8 @@ def _label(node: Node | None) -> str:
 
 
 def _value(row: dict[str, Any] | None, prefix: str) -> str:
-    if not row:
-        return ""
-    raw = row.get(f"{prefix}_raw") or ""
-    return raw or ("—" if row.get(f"{prefix}_value") is None else str(row.get(f"{prefix}_value")))
+    """The cell as printed; empty when the table has no such column."""
+    return (row.get(f"{prefix}_raw") or "") if row else ""
 
 
 def _base_target(row: dict[str, Any] | None) -> str:
@@ -56,8 +54,13 @@ def _segments_text(segments: list[tuple[str, str]]) -> Text:
 
     text = Text()
     for op, part in _compress(segments):
-        style = {"-": "red strike", "+": "green underline"}.get(op, "dim")
-        text.append(part, style=style)
+        # git --word-diff=plain markers, so the edit reads without colour too
+        if op == "-":
+            text.append(f"[-{part}-]", style="red")
+        elif op == "+":
+            text.append(f"{{+{part}+}}", style="green")
+        else:
+            text.append(part, style="dim")
     return text
 
 

@@ -1,0 +1,160 @@
+"""The matcher and `planctl diff`: quality against gold pairs, symmetry, identity, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from planctl.align import align
+from planctl.assign import max_weight_matching
+from planctl.cli import app
+from planctl.corpus import load_corpus
+from planctl.diff import are_editions, diff_documents, word_changes
+from tests.alignment_eval import GOLD, evaluate
+
+corpus = load_corpus()
+runner = CliRunner()
+HELD_OUT = sorted(p for p in GOLD.glob("*.tsv") if not p.name.startswith("dev-"))
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=[p.stem for p in HELD_OUT])
+def test_matcher_meets_the_quality_bar(path) -> None:
+    matcher, baseline = evaluate(corpus, path)
+    assert matcher.precision >= 0.9, f"precision {matcher.precision:.2f} (baseline {baseline.precision:.2f})"
+    assert matcher.recall >= 0.85, f"recall {matcher.recall:.2f} (baseline {baseline.recall:.2f})"
+    assert matcher.precision >= baseline.precision
+
+
+def test_gold_sets_are_big_enough() -> None:
+    sizes = {p.stem: sum(1 for ln in p.read_text(encoding="utf-8").splitlines()[1:] if ln.strip()) for p in HELD_OUT}
+    assert sizes["wuwei-gansu"] >= 25 and sizes["qinghai-gansu"] >= 15 and sizes["editions-gansu"] >= 10
+
+
+def _pair_set(al, mirrored: bool = False) -> set:
+    out = set()
+    for p in al.pairs:
+        left, right = (p.right, p.left) if mirrored else (p.left, p.right)
+        out.add((id(left) if left else None, id(right) if right else None, p.score))
+    return out
+
+
+@pytest.mark.parametrize(("a", "b"), [("gansu-employment-2021", "qinghai-employment-2021"),
+                                      ("wuwei-employment-2022", "gansu-employment-2021")])
+def test_alignment_mirrors(a: str, b: str) -> None:
+    da, db = corpus.by_id(a), corpus.by_id(b)
+    forward, backward = align(da, db, corpus=corpus.documents), align(db, da, corpus=corpus.documents)
+    assert _pair_set(forward) == _pair_set(backward, mirrored=True)
+
+    def row_key(row):
+        return (row["plan_id"], row["source_line"]) if row else None
+
+    fwd = sorted((str(row_key(p.left)), str(row_key(p.right)), p.score) for p in forward.indicators)
+    bwd = sorted((str(row_key(p.right)), str(row_key(p.left)), p.score) for p in backward.indicators)
+    assert fwd == bwd
+
+
+def test_each_node_in_exactly_one_pair() -> None:
+    al = align(corpus.by_id("qinghai-employment-2021"), corpus.by_id("gansu-employment-2021"), corpus=corpus.documents)
+    lefts = [id(p.left) for p in al.pairs if p.left]
+    rights = [id(p.right) for p in al.pairs if p.right]
+    assert len(lefts) == len(set(lefts)) and len(rights) == len(set(rights))
+
+
+def test_lead_repeated_in_another_role_is_matched_by_context() -> None:
+    # 武威 就业规模稳中有增 is a target (主要目标); 甘肃 has the same lead as an achievement (发展成就).
+    al = align(corpus.by_id("wuwei-employment-2022"), corpus.by_id("gansu-employment-2021"), corpus=corpus.documents)
+    pair = next(p for p in al.pairs if p.left and p.left.title == "就业规模稳中有增")
+    assert pair.right is not None and pair.right.path == "二/（三）" and pair.right.title == "就业形势保持平稳"
+
+
+@pytest.mark.parametrize("doc_id", ["qinghai-employment-2021", "wuwei-employment-2022", "gansu-employment-notice-2023"])
+def test_diff_with_itself_has_no_differences(doc_id: str) -> None:
+    doc = corpus.by_id(doc_id)
+    d = diff_documents(doc, doc, corpus=corpus.documents)
+    assert not d.has_differences and d.summary["left_only"] == 0
+    assert all(p.pair.left is p.pair.right for p in d.pairs)
+    result = run("diff", doc_id, doc_id)
+    assert result.exit_code == 0
+
+
+def test_assignment_is_optimal_not_greedy() -> None:
+    # Greedy would take (0,0)=0.9 and leave 1 unmatched; the optimum takes 0.8 + 0.85.
+    assert max_weight_matching({(0, 0): 0.9, (0, 1): 0.8, (1, 0): 0.85}, 0.5) == {(0, 1), (1, 0)}
+
+
+def test_editions_detected_and_word_diff() -> None:
+    full, web = corpus.by_id("gansu-employment-2021"), corpus.by_id("gansu-employment-2021-2")
+    assert are_editions(full, web)
+    assert not are_editions(full, corpus.by_id("qinghai-employment-2021"))
+    d = diff_documents(full, web, corpus=corpus.documents)
+    assert d.mode == "versions"
+    changed = {p.pair.left.title: p for p in d.pairs if p.status == "changed" and p.pair.kind == "measure"}
+    assert "[-清零-]{+消零+}" in changed["切实做好就业困难人员就业援助"].word_diff
+    only_left = [p.pair.left for p in d.pairs if p.status == "left_only"]
+    assert sum(n.kind == "column" for n in only_left) == 7  # the web edition lost its boxes
+    assert all(i.status == "left_only" for i in d.indicators) and len(d.indicators) == 11
+
+
+def test_word_changes_ignore_punctuation_width() -> None:
+    changes, marked, _ = word_changes("加快发展，扩大就业。", "加快发展,扩大就业。")
+    assert changes == [] and marked == "加快发展，扩大就业。"
+
+
+def test_cli_formats_and_exit_status() -> None:
+    rich = run("diff", "gansu", "qinghai")
+    assert rich.exit_code == 1 and "gansu-employment-2021" in rich.stdout and "qinghai-employment-2021" in rich.stdout
+    data = json.loads(run("diff", "gansu", "qinghai", "--format", "json").stdout)
+    assert data["left"]["id"] == "gansu-employment-2021" and data["mode"] == "compare"
+    assert set(data["summary"]) >= {"matched", "left_only", "right_only", "changed"}
+    pair = data["pairs"][0]
+    assert set(pair) >= {"kind", "score", "left", "right", "changes"}
+    item = next(p["left"] for p in data["pairs"] if p["left"])
+    assert set(item) >= {"kind", "path", "number", "title", "text", "line_start"}
+    assert data["indicators"] and set(data["indicators"][0]) >= {"score", "left", "right"}
+    md = run("diff", "wuwei", "gansu", "--format", "markdown").stdout
+    assert md.startswith("# 武威市“十四五”就业促进规划 ⟷ 甘肃省“十四五”就业促进规划") and "## Indicators" in md
+    rows = list(csv.DictReader(io.StringIO(run("diff", "wuwei", "gansu", "--format", "csv").stdout)))
+    assert {r["status"] for r in rows} >= {"changed", "left_only", "right_only"}
+    assert any(r["kind"] == "indicator" for r in rows)
+
+
+def test_cli_filters() -> None:
+    only = json.loads(run("diff", "wuwei", "gansu", "-f", "json", "--kind", "column").stdout)
+    assert only["pairs"] and {p["kind"] for p in only["pairs"]} == {"column"} and only["indicators"] == []
+    inds = json.loads(run("diff", "wuwei", "gansu", "-f", "json", "--kind", "indicator").stdout)
+    assert inds["pairs"] == [] and inds["indicators"]
+    unmatched = json.loads(run("diff", "wuwei", "gansu", "-f", "json", "--only", "unmatched").stdout)
+    assert all(p["left"] is None or p["right"] is None for p in unmatched["pairs"])
+    matched = json.loads(run("diff", "wuwei", "gansu", "-f", "json", "--only", "matched").stdout)
+    assert all(p["left"] and p["right"] for p in matched["pairs"])
+    strict = json.loads(run("diff", "wuwei", "gansu", "-f", "json", "--only", "matched", "--threshold", "0.9").stdout)
+    assert strict["pairs"] and all(p["score"] >= 0.9 for p in strict["pairs"])
+    assert len(strict["pairs"]) < len(matched["pairs"])
+
+
+def test_cli_mode_override_and_versions_detection() -> None:
+    versions = json.loads(run("diff", "gansu-employment-2021", "gansu-employment-2021-2", "-f", "json").stdout)
+    assert versions["mode"] == "versions"
+    assert any(p["changes"] for p in versions["pairs"])
+    forced = json.loads(run("diff", "gansu-employment-2021", "gansu-employment-2021-2", "-f", "json",
+                            "--mode", "compare").stdout)
+    assert forced["mode"] == "compare" and not any(p["changes"] for p in forced["pairs"])
+
+
+def test_cli_errors() -> None:
+    ambiguous = run("diff", "gansu", "gansu")
+    assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr
+    unknown = run("diff", "gansu", "qinhai")
+    assert unknown.exit_code == 2 and "did you mean" in unknown.stderr
+    bad = run("diff", "wuwei", "gansu", "--format", "yaml")
+    assert bad.exit_code == 2 and "unknown format" in bad.stderr
+    assert run("diff", "wuwei", "gansu", "--kind", "table").exit_code == 2
+    assert run("diff", "wuwei", "gansu", "--threshold", "2").exit_code == 2
