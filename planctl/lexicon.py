@@ -15,7 +15,11 @@ Example::
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
 import logging
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,7 +52,41 @@ class Lexicon:
     """Single words that carry no signal."""
     boilerplate: list[str]
     """Stock phrases removed before segmentation (longest first)."""
+    fingerprint: str = ""
+    """Hash of the dictionaries and planctl's version: keys the on-disk token cache."""
     _tokenizer: Any = field(default=None, repr=False)
+    _cache: dict[str, list[str]] | None = field(default=None, repr=False)
+    _cache_dirty: bool = field(default=False, repr=False)
+
+    # ---- token cache: segmenting a corpus costs more than everything else a diff does ----
+    def _cache_path(self) -> Path:
+        return cache_dir() / f"tokens-{self.fingerprint}.json"
+
+    def _load_cache(self) -> dict[str, list[str]]:
+        if self._cache is None:
+            self._cache = {}
+            try:
+                data = json.loads(self._cache_path().read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    self._cache = data
+            except (OSError, ValueError):
+                pass  # missing or damaged: start afresh
+            atexit.register(self.save_cache)
+        return self._cache
+
+    def save_cache(self) -> None:
+        """Write new segmentations to the cache directory (errors only cost speed)."""
+        if not self._cache_dirty or self._cache is None:
+            return
+        path = self._cache_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self._cache, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+            self._cache_dirty = False
+        except OSError:
+            pass
 
     @property
     def tokenizer(self) -> Any:
@@ -74,6 +112,17 @@ class Lexicon:
 
     def tokens(self, text: str, *, search: bool = False) -> list[str]:
         """Segment ``text``; numbers and 〔…〕 stay whole; whitespace is dropped."""
+        cache = self._load_cache()
+        key = ("s:" if search else "t:") + hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        result = self._segment(text, search)
+        cache[key] = result
+        self._cache_dirty = True
+        return result
+
+    def _segment(self, text: str, search: bool) -> list[str]:
         out: list[str] = []
         pos = 0
         cut = self.tokenizer.cut_for_search if search else self.tokenizer.cut
@@ -125,7 +174,13 @@ def _load_synonyms(path: Path) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The shipped lexicon (loaded once; jieba itself only when first used)."""
+    from planctl import __version__
+
     base = dictionaries_dir()
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for name in ("userdict.txt", "synonyms.tsv", "stopwords.txt"):
+        path = base / name
+        digest.update(path.read_bytes() if path.exists() else b"")
     stop_lines = _read_lines(base / "stopwords.txt")
     phrases = sorted((s for s in stop_lines if len(s) > 4), key=len, reverse=True)
     return Lexicon(
@@ -133,6 +188,7 @@ def lexicon() -> Lexicon:
         synonyms=_load_synonyms(base / "synonyms.tsv"),
         stopwords=frozenset(s for s in stop_lines if len(s) <= 4),
         boilerplate=phrases,
+        fingerprint=digest.hexdigest(),
     )
 
 

@@ -1,15 +1,20 @@
-"""Parse benchmark (``make bench``): throughput of the parser on the shipped corpus,
-next to the raw reading speed of the same bytes. Not part of ``make test``.
+"""Benchmark (``make bench``), never part of ``make test``.
 
-Prints a table and writes ``bench.json`` beside the current directory.
+Measures parse throughput on the shipped corpus (next to raw reading speed), whole-process
+times of the main commands — cold (empty cache directory: jieba builds its dictionary cache)
+and warm — and the matcher's precision/recall on the gold pairs against the naive baseline.
+Prints a table and writes ``bench.json``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +22,14 @@ from planctl.ingest.text import decode_bytes
 from planctl.parse import parse_source
 
 ROOT = Path(__file__).resolve().parent.parent
+PLANCTL = str(Path(sys.executable).with_name("planctl"))
+COMMANDS = {
+    "help": ["--help"],
+    "list": ["list", "--format", "json"],
+    "show": ["show", "qinghai", "--format", "json"],
+    "export": ["export", "indicators"],
+    "diff gansu qinghai": ["diff", "gansu", "qinghai", "--format", "json"],
+}
 
 
 def _median(fn, runs: int = 5) -> float:
@@ -28,7 +41,14 @@ def _median(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def _run(args: list[str], cache: str) -> float:
+    env = {**os.environ, "PLANCTL_CACHE": cache}
+    t0 = time.perf_counter()
+    subprocess.run([PLANCTL, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t0
+
+
+def parse_figures() -> dict[str, float]:
     files = sorted((ROOT / "corpora").glob("*.txt"))
     blobs = [f.read_bytes() for f in files]
     size = sum(len(b) for b in blobs)
@@ -43,18 +63,56 @@ def main() -> None:
 
     parse()  # warm the region table
     t_read, t_parse = _median(read), _median(parse)
+    return {"corpus_bytes": size, "read_mb_s": round(size / t_read / 1e6, 1),
+            "parse_mb_s": round(size / t_parse / 1e6, 2)}
+
+
+def command_figures() -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for name, args in COMMANDS.items():
+        colds = []
+        for _ in range(3):
+            with tempfile.TemporaryDirectory() as cache:
+                colds.append(_run(args, cache))
+        with tempfile.TemporaryDirectory() as cache:
+            _run(args, cache)
+            warm = statistics.median(_run(args, cache) for _ in range(5))
+        out[name] = {"cold_s": round(statistics.median(colds), 3), "warm_s": round(warm, 3)}
+    return out
+
+
+def quality_figures() -> dict[str, dict[str, float]]:
+    sys.path.insert(0, str(ROOT))
+    from planctl.corpus import load_corpus
+    from tests.alignment_eval import GOLD, evaluate
+
+    corpus = load_corpus()
+    out = {}
+    for path in sorted(GOLD.glob("*.tsv")):
+        matcher, baseline = evaluate(corpus, path)
+        out[path.stem] = {"precision": round(matcher.precision, 2), "recall": round(matcher.recall, 2),
+                          "baseline_precision": round(baseline.precision, 2),
+                          "baseline_recall": round(baseline.recall, 2), "gold_pairs": matcher.gold}
+    return out
+
+
+def main() -> None:
     result = {
         "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {sys.version.split()[0]}".strip(),
-        "corpus_bytes": size,
-        "files": len(files),
-        "read_mb_s": round(size / t_read / 1e6, 1),
-        "parse_mb_s": round(size / t_parse / 1e6, 2),
-        "parse_seconds": round(t_parse, 4),
+        "machine": f"{os.cpu_count()} cores {platform.machine()} python {sys.version.split()[0]}",
+        "parse": parse_figures(),
+        "commands": command_figures(),
+        "alignment": quality_figures(),
     }
-    width = max(len(k) for k in result)
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
+    print(f"{result['date']} · {result['machine']}")
+    p = result["parse"]
+    print(f"parse {p['parse_mb_s']} MB/s (reading {p['read_mb_s']} MB/s) on {p['corpus_bytes']} bytes")
+    print(f"{'command':<22}{'cold s':>8}{'warm s':>8}")
+    for name, t in result["commands"].items():
+        print(f"{name:<22}{t['cold_s']:>8}{t['warm_s']:>8}")
+    print(f"{'gold set':<22}{'P':>6}{'R':>6}{'base P':>8}{'base R':>8}")
+    for name, q in result["alignment"].items():
+        print(f"{name:<22}{q['precision']:>6}{q['recall']:>6}{q['baseline_precision']:>8}{q['baseline_recall']:>8}")
     Path("bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

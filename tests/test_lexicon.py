@@ -46,3 +46,19 @@ def test_jieba_is_loaded_lazily() -> None:
     code = "import planctl.cli, planctl.corpus, planctl.lexicon, sys; print('jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_token_cache_round_trip(tmp_path, monkeypatch) -> None:
+    from planctl.lexicon import Lexicon
+
+    monkeypatch.setenv("PLANCTL_CACHE", str(tmp_path))
+    fresh = Lexicon(user_terms=["零工市场"], synonyms={}, stopwords=frozenset(), boilerplate=[], fingerprint="t")
+    assert fresh.tokens("发展零工市场") == ["发展", "零工市场"]
+    fresh.save_cache()
+    (cache_file,) = tmp_path.glob("tokens-t.json")
+    again = Lexicon(user_terms=[], synonyms={}, stopwords=frozenset(), boilerplate=[], fingerprint="t")
+    assert again.tokens("发展零工市场") == ["发展", "零工市场"]  # served from the cache file
+    assert again._tokenizer is None  # jieba was never needed
+    cache_file.write_text("{damaged", encoding="utf-8")
+    damaged = Lexicon(user_terms=["零工市场"], synonyms={}, stopwords=frozenset(), boilerplate=[], fingerprint="t")
+    assert damaged.tokens("发展零工市场") == ["发展", "零工市场"]
