@@ -25,11 +25,14 @@ $(DEVSTAMP): $(STAMP)
 
 install: $(STAMP) ## Create .venv and install planctl with its test extras
 
-demo: $(STAMP) ## Run planctl on the shipped corpus (list, then show a plan)
+demo: $(STAMP) ## Run planctl on the shipped corpus: list, show, indicators, diff
 	$(BIN)/planctl list
 	$(BIN)/planctl show wuwei --depth 2
 	$(BIN)/planctl show qinghai --indicators
 	$(BIN)/planctl export indicators --format csv | head -5
+	@# diff exits 1 when the plans differ, which is the point of the demo
+	$(BIN)/planctl diff gansu qinghai; test $$? -le 1
+	$(BIN)/planctl diff gansu-employment-2021 gansu-employment-2021-2 --only changed; test $$? -le 1
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
