@@ -136,10 +136,22 @@ def _resolve_all(plans: list[str] | None, encoding: str | None) -> list[Any]:
     if not plans:
         return list(corpus.documents)
     docs = [corpus.resolve(ref, encoding=encoding) for ref in plans]
-    for doc in docs:
-        if not any(doc is d for d in corpus.documents):  # parsed from a path: say how it was read
-            typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
+    _report_decoded(corpus, docs)
     return docs
+
+
+def _report_decoded(corpus: Any, docs: list[Any]) -> None:
+    """Say how files given by path were decoded (corpus files are not worth a line)."""
+    for doc in docs:
+        if not any(doc is d for d in corpus.documents):
+            typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
+
+
+def _check_format(view: str, fmt: str) -> None:
+    from planctl.render import formats
+
+    if fmt not in formats(view):
+        raise PlanctlError(f"unknown format '{fmt}'; choose from: {', '.join(formats(view))}")
 
 
 class DiffMode(str, Enum):
@@ -187,15 +199,12 @@ def diff_command(
     Exit status 0 when there are no differences, 1 when there are, 2 on error.
     """
     from planctl.diff import diff_documents, filter_diff
-    from planctl.render import formats, render
+    from planctl.render import render
 
-    if fmt not in formats("diff"):
-        raise PlanctlError(f"unknown format '{fmt}' for diff; choose from: {', '.join(formats('diff'))}")
+    _check_format("diff", fmt)
     corpus = _corpus()
     a, b = corpus.resolve_pair(left, right, encoding=encoding)
-    for doc in (a, b):
-        if not any(doc is d for d in corpus.documents):
-            typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
+    _report_decoded(corpus, [a, b])
     result = diff_documents(a, b, corpus=corpus.documents, mode=mode.value if mode else None)
     kinds = [k.value for k in kind or []]
     compared = filter_diff(result, kinds, None, threshold)
@@ -229,11 +238,10 @@ def export_command(
     Exit status 1 when the selection holds no rows (e.g. no indicator table).
     """
     from planctl.export import EXPORTS
-    from planctl.render import formats, render
+    from planctl.render import render
     from planctl.render.tables import RowsRequest
 
-    if fmt not in formats("rows"):
-        raise PlanctlError(f"unknown format '{fmt}' for export; choose from: {', '.join(formats('rows'))}")
+    _check_format("rows", fmt)
     docs = _resolve_all(plans, encoding)
     make_rows, columns = EXPORTS[what.value]
     rows = make_rows(docs)
