@@ -44,8 +44,19 @@ def handles_errors(fn: F) -> F:
                 raise
             _fail(str(exc))
             raise typer.Exit(ExitStatus.ERROR) from None
+        except BrokenPipeError:
+            # `planctl search 就业 | head -1`: the reader has gone; leave quietly.
+            _silence_stdout()
+            raise typer.Exit(ExitStatus.OK) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -213,6 +224,142 @@ def diff_command(
         raise typer.Exit(ExitStatus.NO_MATCH)
 
 
+def _open_corpus_index(corpus: Any, force: bool = False) -> tuple[Any, Any]:
+    """The corpus search index, with a progress bar on stderr while a large one is built."""
+    from planctl.paths import cache_dir
+    from planctl.search import cleaned_lines, open_index
+
+    progress_bar: Any = None
+    task: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal progress_bar, task
+        if total < 2000 or not sys.stderr.isatty():
+            return
+        if progress_bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            progress_bar = Progress(console=Console(stderr=True), transient=True)
+            progress_bar.start()
+            task = progress_bar.add_task("indexing", total=total)
+        progress_bar.update(task, completed=done)
+
+    try:
+        return open_index(lambda: corpus.documents, corpus.files, cache_dir(), force=force,
+                          lines_of=lambda d: cleaned_lines(ln.text for ln in corpus.source_of(d).lines),
+                          progress=progress)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+
+
+@app.command("index")
+@handles_errors
+def index_command() -> None:
+    """Rebuild the search index of the corpus now and report what it holds.
+
+    Example: planctl index
+    """
+    corpus = _corpus()
+    conn, status = _open_corpus_index(corpus, force=True)
+    kinds = conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY 2 DESC").fetchall()
+    plans = conn.execute("SELECT count(DISTINCT plan_id) FROM nodes").fetchone()[0]
+    typer.echo(f"indexed {status.rows} nodes from {plans} documents into {status.path}")
+    typer.echo("  " + ", ".join(f"{k} {n}" for k, n in kinds))
+
+
+class SearchFormat(str, Enum):
+    grep = "grep"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command("search")
+@handles_errors
+def search_command(
+    query: Annotated[str, typer.Argument(help='Words (all must match), A OR B, -word, "exact phrase".')],
+    plan: Annotated[
+        list[str] | None, typer.Option("--plan", "-p", help="Only these plans: id, alias or path (repeatable).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only plans of this region and the places under it (甘肃, gansu).")
+    ] = None,
+    level: Annotated[str | None, typer.Option("--level", help="province, city or county.")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="Only these node kinds: measure, row, paragraph …")
+    ] = None,
+    within: Annotated[
+        str | None, typer.Option("--in", help="Only under this path prefix, e.g. 三 or 三/（一）.")
+    ] = None,
+    any_term: Annotated[bool, typer.Option("--any", help="Any word may match (OR) instead of all.")] = False,
+    expand: Annotated[
+        bool, typer.Option("--expand", "-e", help="Also match synonyms (dictionaries/synonyms.tsv).")
+    ] = False,
+    fmt: Annotated[SearchFormat, typer.Option("--format", "-f", help="grep (default), json, jsonl or csv.")] = (
+        SearchFormat.grep
+    ),
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many hits.")] = None,
+    count: Annotated[bool, typer.Option("--count", "-c", help="Count hits per plan.")] = False,
+    plans_only: Annotated[bool, typer.Option("-l", "--files-with-matches", help="Only the plans with hits.")] = False,
+    context: Annotated[int, typer.Option("-C", "--context", min=0, help="Sentences of context around a hit.")] = 0,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Find measures (and every other node) containing the query, ranked, with plan, path and line.
+
+    Example: planctl search 零工市场
+
+    Finds every node grep would find. Exit status 0 when something is found, 1 when nothing is, 2 on error.
+    """
+    import os
+
+    from planctl.regions import region_table
+    from planctl.render import render
+    from planctl.render.hits import SearchResult
+    from planctl.search import Filters, cleaned_lines, memory_index, parse_query, search
+
+    parsed = parse_query(query, any_term=any_term)
+    if level and level not in ("province", "city", "county"):
+        raise PlanctlError(f"unknown level '{level}'; choose from: province, city, county")
+    corpus = _corpus()
+    filters = Filters(kinds=list(kind or []), level=level or "", path_prefix=(within or "").strip("/"))
+    if region:
+        table = region_table()
+        found = table.get(region)
+        if found is None:
+            raise PlanctlError(f"unknown region '{region}'")
+        # A province's plans and those of the cities and counties under it.
+        filters.regions = [found.name] + [r.name for r in table.regions if r.parent == found.name]
+        filters.regions += [r.name for r in table.regions if r.parent in filters.regions[1:]]
+    outside: list[Any] = []
+    for ref in plan or []:
+        doc = corpus.resolve(ref, encoding=encoding)
+        filters.plans.append(doc.id)
+        if not any(doc is d for d in corpus.documents):
+            outside.append(doc)
+    _report_decoded(corpus, outside)
+    expander: Callable[[str], list[str]] | None = None
+    if expand:
+        from planctl.lexicon import lexicon
+
+        expander = lexicon().expand
+
+    if outside and len(outside) == len(filters.plans):
+        conn = memory_index(outside, lambda d: cleaned_lines(ln.text for ln in corpus.source_of(d).lines))
+    else:
+        conn, _status = _open_corpus_index(corpus)
+        if outside:
+            raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
+    hits = search(conn, parsed, filters, expand=expander, limit=limit, context_sentences=context)
+    color = fmt == SearchFormat.grep and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    terms = [v for t in parsed.positive_terms for v in (expander(t) if expander is not None else [t])]
+    view = "count" if count else ("plans" if plans_only else fmt.value)
+    render("search", view, SearchResult(hits, terms, color, context), sys.stdout)
+    if not hits:
+        raise typer.Exit(ExitStatus.NO_MATCH)
+
+
 class ExportWhat(str, Enum):
     indicators = "indicators"
     measures = "measures"
@@ -269,10 +416,7 @@ def main() -> None:
         sys.exit(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
         # `planctl list | head -1`: the reader left; say nothing.
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(ExitStatus.OK)
 
 

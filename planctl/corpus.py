@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planctl.errors import PlanctlError
+from planctl.ingest.text import Source, read_source
 from planctl.model import Document
-from planctl.parse import parse_file
+from planctl.parse import parse_source
 from planctl.paths import corpus_dir
 
 CORPUS_SUFFIXES = (".txt", ".md", ".text")
@@ -85,6 +86,17 @@ class Corpus:
     """All documents."""
     root: Path | None = None
     """Directory the corpus was loaded from."""
+    sources: dict[str, Source] = field(default_factory=dict)
+    """Decoded files by the path documents report (``doc.source.path``)."""
+    files: list[Path] = field(default_factory=list)
+    """The corpus files, in order."""
+
+    def source_of(self, doc: Document) -> Source:
+        """The decoded file a document came from."""
+        source = self.sources.get(doc.source.path)
+        if source is None:  # a document built elsewhere: read it again
+            source = self.sources[doc.source.path] = read_source(doc.source.path, encoding=doc.source.encoding)
+        return source
 
     def by_id(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == doc_id), None)
@@ -99,7 +111,9 @@ class Corpus:
             return None
         if m and Path(ref).exists():
             path, index = ref, None
-        docs = parse_file(path, encoding=encoding)
+        source = read_source(path, encoding=encoding)
+        self.sources[source.path] = source
+        docs = parse_source(source)
         assign_unique_ids(docs)
         return docs, index
 
@@ -188,11 +202,14 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
     """Parse every plan file of ``root`` (default: the shipped ``corpora/``)."""
     base = Path(root) if root else corpus_dir()
     docs: list[Document] = []
-    for path in corpus_files(base):
+    sources: dict[str, Source] = {}
+    files = corpus_files(base)
+    for path in files:
         try:
             shown = str(path.relative_to(base.parent))
         except ValueError:
             shown = str(path)
-        docs.extend(parse_file(path, display=shown))
+        source = sources[shown] = read_source(path, display=shown)
+        docs.extend(parse_source(source))
     assign_unique_ids(docs)
-    return Corpus(documents=docs, root=base)
+    return Corpus(documents=docs, root=base, sources=sources, files=files)

@@ -140,6 +140,11 @@ class Lexicon:
             text = text.replace(phrase, " ")
         return text
 
+    def expand(self, term: str) -> list[str]:
+        """``term`` and every term of its synonym class (``零工市场`` → 劳务市场, 零工驿站)."""
+        canonical = self.synonyms.get(term, term)
+        return list(dict.fromkeys([term, *(t for t, c in self.synonyms.items() if c == canonical)]))
+
     def canonical(self, token: str) -> str:
         """The canonical term for ``token`` (itself when it has no synonym class)."""
         return self.synonyms.get(token, token)

@@ -57,7 +57,7 @@ def write_json(data: Any, stream: TextIO) -> None:
 
 def _load() -> None:
     # Import for their @register side effects; rich is only imported when a rich view runs.
-    from planctl.render import diffs, tables, views  # noqa: F401
+    from planctl.render import diffs, hits, tables, views  # noqa: F401
 
 
 def document_summary(doc: Document) -> dict[str, Any]:

@@ -1,0 +1,80 @@
+"""Renderers of ``planctl search``: grep-like lines, json, jsonl, csv; counts and plan lists."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from planctl.render import register, write_json
+from planctl.search import Hit, snippet
+
+_BOLD_RED, _RESET, _DIM, _CYAN = "\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[36m"
+HIT_COLUMNS = ("plan_id", "path", "kind", "title", "text", "snippet", "score", "line")
+
+
+@dataclass
+class SearchResult:
+    """Hits plus how to show them."""
+
+    hits: Sequence[Hit]
+    terms: Sequence[str]
+    """Positive query terms (highlighted)."""
+    color: bool = False
+    """ANSI colour (only on a terminal, never with NO_COLOR)."""
+    context: int = 0
+    """Sentences of context around the hit (``-C``)."""
+
+
+def _line(hit: Hit, res: SearchResult) -> str:
+    mark = (_BOLD_RED, _RESET) if res.color else ("", "")
+    text = snippet(hit.body, res.terms, res.context, mark).replace("\t", " ")
+    lead = hit.title if hit.title and hit.title not in text else ""
+    where = f"{hit.plan_id}:{hit.line}:"
+    path = hit.path or "-"
+    if res.color:
+        where, path = f"{_CYAN}{where}{_RESET}", f"{_DIM}{path}{_RESET}"
+    return f"{where} {path}  {lead + ' — ' if lead else ''}{text}"
+
+
+@register("search", "grep")
+def hits_grep(res: SearchResult, stream: TextIO) -> None:
+    for hit in res.hits:
+        stream.write(_line(hit, res) + "\n")
+
+
+@register("search", "json")
+def hits_json(res: SearchResult, stream: TextIO) -> None:
+    write_json([h.to_dict() for h in res.hits], stream)
+
+
+@register("search", "jsonl")
+def hits_jsonl(res: SearchResult, stream: TextIO) -> None:
+    for h in res.hits:
+        stream.write(json.dumps(h.to_dict(), ensure_ascii=False) + "\n")
+
+
+@register("search", "csv")
+def hits_csv(res: SearchResult, stream: TextIO) -> None:
+    from planctl.render.tables import csv_value
+
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(HIT_COLUMNS)
+    for h in res.hits:
+        row = h.to_dict()
+        writer.writerow([csv_value(c, row[c]) if c not in ("score", "line") else row[c] for c in HIT_COLUMNS])
+
+
+@register("search", "count")
+def hits_count(res: SearchResult, stream: TextIO) -> None:
+    for plan, n in Counter(h.plan_id for h in res.hits).most_common():
+        stream.write(f"{plan}:{n}\n")
+
+
+@register("search", "plans")
+def hits_plans(res: SearchResult, stream: TextIO) -> None:
+    for plan in dict.fromkeys(h.plan_id for h in res.hits):
+        stream.write(plan + "\n")
