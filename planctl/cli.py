@@ -224,17 +224,30 @@ def diff_command(
         raise typer.Exit(ExitStatus.NO_MATCH)
 
 
-def _open_corpus_index(corpus: Any, force: bool = False) -> tuple[Any, Any]:
-    """The corpus search index, with a progress bar on stderr while a large one is built."""
-    from planctl.paths import cache_dir
-    from planctl.search import cleaned_lines, open_index
+def _open_corpus_index(force: bool = False) -> tuple[Any, Any, Any]:
+    """The corpus search index (built when stale, with a progress bar on stderr for a large
+    corpus), its status, and a corpus of the indexed documents' metadata for resolving plans.
+    A fresh index is used without parsing the corpus at all."""
+    from planctl.corpus import Corpus, corpus_files, load_corpus
+    from planctl.paths import cache_dir, corpus_dir
+    from planctl.search import catalogue, cleaned_lines, open_index
 
+    root = Path(_state["corpus"]) if _state["corpus"] else corpus_dir()
+    files = corpus_files(root)
+    loaded: list[Any] = []
     progress_bar: Any = None
     task: Any = None
 
+    def documents() -> list[Any]:
+        loaded.append(load_corpus(root))
+        return list(loaded[0].documents)
+
+    def lines_of(doc: Any) -> list[str]:
+        return cleaned_lines(ln.text for ln in loaded[0].source_of(doc).lines)
+
     def progress(done: int, total: int) -> None:
         nonlocal progress_bar, task
-        if total < 2000 or not sys.stderr.isatty():
+        if total < 50 or not sys.stderr.isatty():
             return
         if progress_bar is None:
             from rich.console import Console
@@ -246,12 +259,12 @@ def _open_corpus_index(corpus: Any, force: bool = False) -> tuple[Any, Any]:
         progress_bar.update(task, completed=done)
 
     try:
-        return open_index(lambda: corpus.documents, corpus.files, cache_dir(), force=force,
-                          lines_of=lambda d: cleaned_lines(ln.text for ln in corpus.source_of(d).lines),
-                          progress=progress)
+        conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lines_of, progress=progress)
     finally:
         if progress_bar is not None:
             progress_bar.stop()
+    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=root, files=files)
+    return conn, status, corpus
 
 
 @app.command("index")
@@ -261,8 +274,7 @@ def index_command() -> None:
 
     Example: planctl index
     """
-    corpus = _corpus()
-    conn, status = _open_corpus_index(corpus, force=True)
+    conn, status, _corpus_meta = _open_corpus_index(force=True)
     kinds = conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY 2 DESC").fetchall()
     plans = conn.execute("SELECT count(DISTINCT plan_id) FROM nodes").fetchone()[0]
     typer.echo(f"indexed {status.rows} nodes from {plans} documents into {status.path}")
@@ -322,7 +334,7 @@ def search_command(
     parsed = parse_query(query, any_term=any_term)
     if level and level not in ("province", "city", "county"):
         raise PlanctlError(f"unknown level '{level}'; choose from: province, city, county")
-    corpus = _corpus()
+    conn, _status, corpus = _open_corpus_index()
     filters = Filters(kinds=list(kind or []), level=level or "", path_prefix=(within or "").strip("/"))
     if region:
         table = region_table()
@@ -347,10 +359,8 @@ def search_command(
 
     if outside and len(outside) == len(filters.plans):
         conn = memory_index(outside, lambda d: cleaned_lines(ln.text for ln in corpus.source_of(d).lines))
-    else:
-        conn, _status = _open_corpus_index(corpus)
-        if outside:
-            raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
+    elif outside:
+        raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
     hits = search(conn, parsed, filters, expand=expander, limit=limit, context_sentences=context)
     color = fmt == SearchFormat.grep and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     terms = [v for t in parsed.positive_terms for v in (expander(t) if expander is not None else [t])]

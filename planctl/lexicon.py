@@ -110,15 +110,19 @@ class Lexicon:
             self._tokenizer = tk
         return self._tokenizer
 
-    def tokens(self, text: str, *, search: bool = False) -> list[str]:
-        """Segment ``text``; numbers and 〔…〕 stay whole; whitespace is dropped."""
-        cache = self._load_cache()
+    def tokens(self, text: str, *, search: bool = False, cache: bool = True) -> list[str]:
+        """Segment ``text``; numbers and 〔…〕 stay whole; whitespace is dropped.
+
+        ``cache=False`` skips the on-disk token cache (for callers that keep their own)."""
+        if not cache:
+            return self._segment(text, search)
+        store = self._load_cache()
         key = ("s:" if search else "t:") + hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        hit = cache.get(key)
+        hit = store.get(key)
         if hit is not None:
             return hit
         result = self._segment(text, search)
-        cache[key] = result
+        store[key] = result
         self._cache_dirty = True
         return result
 

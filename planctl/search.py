@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
 import shlex
 import sqlite3
@@ -34,7 +35,8 @@ from planctl.errors import PlanctlError
 from planctl.model import TABLE, Document, Node
 from planctl.parse.text import squeeze_spaces
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+TRIGRAM = 3  # the trigram index finds literal substrings of at least this many characters
 SNIPPET_CHARS = 24
 _SENTENCE_RE = re.compile(r"[^。；！？!?;]*[。；！？!?;]?")
 
@@ -167,6 +169,9 @@ CREATE TABLE nodes (
 );
 CREATE INDEX nodes_plan ON nodes(plan_id);
 CREATE VIRTUAL TABLE fts USING fts5(seg, lead, content='', tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE tri USING fts5(body, content='nodes', content_rowid='id', tokenize='trigram case_sensitive 1');
+CREATE TABLE docs (id TEXT PRIMARY KEY, meta TEXT);
 """
 
 
@@ -179,41 +184,62 @@ def code_fingerprint() -> str:
 
 
 def corpus_fingerprint(files: Sequence[Path], lexicon_fingerprint: str) -> str:
-    """Changes when a corpus file, the dictionaries or planctl (version or code) change."""
+    """Changes when a corpus file (name, size or modification time), the dictionaries or planctl
+    (version or code) change. Stat, not content: a warm search must not read the corpus."""
     seed = f"{__version__}|{SCHEMA_VERSION}|{code_fingerprint()}|{lexicon_fingerprint}"
     digest = hashlib.blake2b(seed.encode(), digest_size=12)
     for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        st = path.stat()
+        digest.update(f"{path.name}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
 def _segment(text: str) -> str:
     from planctl.lexicon import lexicon
 
-    return " ".join(t for t in lexicon().tokens(text, search=True) if t.strip() and not re.fullmatch(r"\W+", t))
+    # The index is the cache of these segmentations: do not copy them into the token cache.
+    tokens = lexicon().tokens(text, search=True, cache=False)
+    return " ".join(t for t in tokens if t.strip() and not re.fullmatch(r"\W+", t))
 
 
-def build_index(conn: sqlite3.Connection, rows: Iterable[Row], fingerprint: str,
-                progress: Callable[[int], None] | None = None) -> int:
-    """Fill an empty database with ``rows``; returns how many were indexed."""
+def _doc_meta(doc: Document) -> str:
+    meta = doc.to_dict()
+    meta["children"] = []
+    return json.dumps(meta, ensure_ascii=False)
+
+
+def build_index(conn: sqlite3.Connection, docs: Sequence[Document], lines_of: Callable[[Document], Sequence[str]],
+                fingerprint: str, progress: Callable[[int, int], None] | None = None) -> int:
+    """Fill an empty database with the documents' rows and catalogue; returns the row count."""
     conn.executescript(_SCHEMA)
     count = 0
     with conn:
-        for r in rows:
-            cur = conn.execute(
-                "INSERT INTO nodes (plan_id, doc_title, region, level, kind, path, title, text, body, line, "
-                "source_path, line_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (r.plan_id, r.doc_title, r.region, r.level, r.kind, r.path, r.title, r.text, r.body, r.line,
-                 r.source_path, r.line_end),
-            )
-            conn.execute("INSERT INTO fts (rowid, seg, lead) VALUES (?,?,?)",
-                         (cur.lastrowid, _segment(r.body), _segment(r.title)))
-            count += 1
-            if progress and count % 200 == 0:
-                progress(count)
+        conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", [(d.id, _doc_meta(d)) for d in docs])
+        for k, doc in enumerate(docs, 1):
+            for r in document_rows(doc, lines_of(doc)):
+                _insert(conn, r)
+                count += 1
+            if progress:
+                progress(k, len(docs))
         conn.execute("INSERT INTO meta VALUES ('fingerprint', ?), ('complete', '1')", (fingerprint,))
     return count
+
+
+def catalogue(conn: sqlite3.Connection) -> list[Document]:
+    """The indexed documents' metadata (no trees): enough to resolve plan references."""
+    return [Document.from_dict(json.loads(meta)) for (meta,) in conn.execute("SELECT meta FROM docs ORDER BY rowid")]
+
+
+def _insert(conn: sqlite3.Connection, r: Row) -> None:
+    cur = conn.execute(
+        "INSERT INTO nodes (plan_id, doc_title, region, level, kind, path, title, text, body, line, "
+        "source_path, line_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (r.plan_id, r.doc_title, r.region, r.level, r.kind, r.path, r.title, r.text, r.body, r.line,
+         r.source_path, r.line_end),
+    )
+    conn.execute("INSERT INTO fts (rowid, seg, lead) VALUES (?,?,?)",
+                 (cur.lastrowid, _segment(r.body), _segment(r.title)))
+    conn.execute("INSERT INTO tri (rowid, body) VALUES (?, ?)", (cur.lastrowid, r.body))
 
 
 def _index_ok(conn: sqlite3.Connection, fingerprint: str) -> bool:
@@ -278,10 +304,7 @@ def open_index(
         _warn(warning)
         conn = sqlite3.connect(":memory:")
         target = None
-    docs = docs_factory()
-    rows = [r for d in docs for r in document_rows(d, lines_of(d))]
-    total = len(rows)
-    count = build_index(conn, rows, fingerprint, (lambda n: progress(n, total)) if progress else None)
+    count = build_index(conn, docs_factory(), lines_of, fingerprint, progress)
     if target is not None:
         conn.close()
         try:
@@ -301,7 +324,7 @@ def open_index(
 def memory_index(docs: Sequence[Document], lines_of: Callable[[Document], Sequence[str]]) -> sqlite3.Connection:
     """A throwaway index for plans given by path (outside the corpus)."""
     conn = sqlite3.connect(":memory:")
-    build_index(conn, (r for d in docs for r in document_rows(d, lines_of(d))), "memory")
+    build_index(conn, docs, lines_of, "memory")
     return conn
 
 
@@ -351,11 +374,14 @@ def _group_sql(group: TermGroup, expand: Callable[[str], list[str]]) -> tuple[st
     return (f"NOT ({clause})" if group.negated else f"({clause})"), terms
 
 
-def _fts_query(terms: Iterable[str]) -> str:
+def _fts_query(conn: sqlite3.Connection, terms: Iterable[str]) -> str:
+    """An FTS OR-query of the indexed words found inside the query terms. Reading them off the
+    index's vocabulary spares a search process from loading jieba."""
     words: list[str] = []
     for term in terms:
-        for w in _segment(term).split():
-            words.append('"' + w.replace('"', '""') + '"')
+        found = [w for (w,) in conn.execute(
+            "SELECT term FROM vocab WHERE instr(?, term) > 0 AND (length(term) >= 2 OR term = ?)", (term, term))]
+        words.extend('"' + w.replace('"', '""') + '"' for w in found)
     return " OR ".join(dict.fromkeys(words))
 
 
@@ -418,33 +444,54 @@ def search(
     if f.path_prefix:
         where.append("(path = ? OR path LIKE ? || '/%')")
         params.extend([f.path_prefix, f.path_prefix])
-    sql = ("SELECT id, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end FROM nodes WHERE "
-           + " AND ".join(where))
+    # Narrow with the trigram index where every term of a group is long enough; the literal
+    # instr() conditions above still decide, so recall stays exactly grep's.
+    candidates: set[int] | None = None
+    for group in query.groups:
+        terms = [v for t in group.terms for v in expander(t)]
+        if group.negated or any(len(t) < TRIGRAM for t in terms):
+            continue
+        ids: set[int] = set()
+        for term in terms:
+            phrase = '"' + term.replace('"', '""') + '"'
+            ids.update(rid for (rid,) in conn.execute("SELECT rowid FROM tri WHERE tri MATCH ?", (phrase,)))
+        candidates = ids if candidates is None else candidates & ids
+    source = "nodes"
+    if candidates is not None:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM cand")
+        conn.executemany("INSERT INTO cand VALUES (?)", ((i,) for i in candidates))
+        source = "nodes JOIN cand USING (id)"
+    sql = (f"SELECT id, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end FROM {source} "
+           "WHERE " + " AND ".join(where))
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return []
     positives = [v for t in query.positive_terms for v in expander(t)]
     bm25: dict[int, float] = {}
-    fts = _fts_query(positives)
+    fts = _fts_query(conn, positives)
     if fts:
-        ids = [r[0] for r in rows]
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            found = conn.execute(
-                f"SELECT rowid, bm25(fts, 1.0, 2.0) FROM fts WHERE fts MATCH ? AND rowid IN ({marks})", [fts, *chunk]
-            ).fetchall()
-            bm25.update({rid: -score for rid, score in found})  # bm25() is lower-is-better
+        # One ranking query over the whole index: cheaper than filtering it by thousands of ids.
+        wanted = {r[0] for r in rows}
+        for rid, rank in conn.execute("SELECT rowid, bm25(fts, 1.0, 2.0) FROM fts WHERE fts MATCH ?", (fts,)):
+            if rid in wanted:
+                bm25[rid] = -rank  # bm25() is lower-is-better
     top = max(bm25.values(), default=1.0) or 1.0
-    hits: list[Hit] = []
-    for rid, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end in rows:
-        phrase = any(t in body for t in positives if len(t) > 1) and len(query.positive_terms) == 1
+    single = len(query.positive_terms) == 1
+    scored = []
+    for row in rows:
+        rid, title, body = row[0], row[4], row[6]
+        phrase = single and any(t in body for t in positives if len(t) > 1)
         in_lead = any(t in title for t in positives)
-        score = 0.5 * (bm25.get(rid, 0.0) / top) + 0.3 * in_lead + 0.2 * phrase
-        hits.append(Hit(plan_id, path, kind, title, text, snippet(body, positives, context_sentences),
-                        round(score, 4), line, source_path, body, doc_title, line_end))
-    hits.sort(key=lambda h: (-h.score, h.plan_id, h.line))
-    return hits[:limit] if limit else hits
+        scored.append((round(0.5 * (bm25.get(rid, 0.0) / top) + 0.3 * in_lead + 0.2 * phrase, 4), row))
+    scored.sort(key=lambda sr: (-sr[0], sr[1][1], sr[1][7]))
+    if limit:
+        scored = scored[:limit]
+    return [
+        Hit(plan_id, path, kind, title, text, snippet(body, positives, context_sentences), score, line,
+            source_path, body, doc_title, line_end)
+        for score, (_rid, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end) in scored
+    ]
 
 
 def cleaned_lines(source_lines: Iterable[str]) -> list[str]:

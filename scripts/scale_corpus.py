@@ -17,6 +17,7 @@ from planctl.lexicon import lexicon
 from planctl.model import MEASURE, Document, Node
 from planctl.regions import region_table
 
+
 def _documents() -> list[tuple[Document, list[str]]]:
     corpus = load_corpus()
     return [(doc, [ln.text for ln in corpus.source_of(doc).lines]) for doc in corpus.documents]
