@@ -37,6 +37,8 @@ from planctl.parse.text import squeeze_spaces
 
 SCHEMA_VERSION = "2"
 TRIGRAM = 3  # the trigram index finds literal substrings of at least this many characters
+# Ranking weights: BM25 over the segmented text, a hit in the lead phrase, a single exact phrase.
+RANK_BM25, RANK_LEAD, RANK_PHRASE = 0.5, 0.3, 0.2
 SNIPPET_CHARS = 24
 _SENTENCE_RE = re.compile(r"[^。；！？!?;]*[。；！？!?;]?")
 
@@ -478,12 +480,13 @@ def search(
                 bm25[rid] = -rank  # bm25() is lower-is-better
     top = max(bm25.values(), default=1.0) or 1.0
     single = len(query.positive_terms) == 1
-    scored = []
+    scored: list[tuple[float, Any]] = []
     for row in rows:
-        rid, title, body = row[0], row[4], row[6]
+        rid, lead, body = int(row[0]), str(row[4]), str(row[6])
         phrase = single and any(t in body for t in positives if len(t) > 1)
-        in_lead = any(t in title for t in positives)
-        scored.append((round(0.5 * (bm25.get(rid, 0.0) / top) + 0.3 * in_lead + 0.2 * phrase, 4), row))
+        in_lead = any(t in lead for t in positives)
+        score = RANK_BM25 * (bm25.get(rid, 0.0) / top) + RANK_LEAD * in_lead + RANK_PHRASE * phrase
+        scored.append((round(score, 4), row))
     scored.sort(key=lambda sr: (-sr[0], sr[1][1], sr[1][7]))
     if limit:
         scored = scored[:limit]
