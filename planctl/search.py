@@ -483,9 +483,9 @@ def search(
     scored: list[tuple[float, Any]] = []
     for row in rows:
         rid, lead, body = int(row[0]), str(row[4]), str(row[6])
-        phrase = single and any(t in body for t in positives if len(t) > 1)
+        exact = single and any(t in body for t in positives if len(t) > 1)
         in_lead = any(t in lead for t in positives)
-        score = RANK_BM25 * (bm25.get(rid, 0.0) / top) + RANK_LEAD * in_lead + RANK_PHRASE * phrase
+        score = RANK_BM25 * (bm25.get(rid, 0.0) / top) + RANK_LEAD * in_lead + RANK_PHRASE * exact
         scored.append((round(score, 4), row))
     scored.sort(key=lambda sr: (-sr[0], sr[1][1], sr[1][7]))
     if limit:
