@@ -79,6 +79,28 @@ def _main(
 ) -> None:
     _state["debug"] = debug
     _state["corpus"] = corpus
+    from planctl.ingest import pdf
+
+    pdf.progress_factory = _pdf_progress
+
+
+def _pdf_progress(pages: int) -> Callable[[int], None]:
+    """A progress bar on stderr while a long PDF is read (nothing when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return lambda page: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("reading PDF", total=pages)
+    bar.start()
+
+    def tick(page: int) -> None:
+        bar.update(task, completed=page)
+        if page >= pages:
+            bar.stop()
+
+    return tick
 
 
 def _corpus() -> Any:

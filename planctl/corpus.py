@@ -33,7 +33,7 @@ from planctl.model import Document
 from planctl.parse import parse_source
 from planctl.paths import corpus_dir
 
-CORPUS_SUFFIXES = (".txt", ".md", ".text")
+CORPUS_SUFFIXES = (".txt", ".md", ".text", ".pdf")
 _PATH_INDEX_RE = re.compile(r"^(.*)#(\d+)$")
 
 

@@ -26,7 +26,7 @@ _BINARY_MAGIC = {
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
     b"\xd0\xcf\x11\xe0": "an old Office file (doc/xls)",
-    b"%PDF": "a PDF (PDF input is not supported yet)",
+    b"%PDF": "a PDF (give it a .pdf path)",
 }
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -133,6 +133,12 @@ def read_source(path: str | Path, *, encoding: str | None = None, display: str |
     if p.is_dir():
         raise PlanctlError(f"{shown}: is a directory, not a plan file")
     try:
+        with p.open("rb") as fh:
+            head = fh.read(5)
+        if head.startswith(b"%PDF") or p.suffix.lower() == ".pdf":
+            from planctl.ingest.pdf import pdf_to_source
+
+            return pdf_to_source(p, display=shown)[0]
         data = p.read_bytes()
     except PermissionError:
         raise PlanctlError(f"{shown}: permission denied") from None

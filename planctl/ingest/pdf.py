@@ -1,0 +1,268 @@
+"""Reading plans from PDF (pdfplumber) into the same line-based :class:`Source` as text.
+
+Per page: fake-bold duplicate characters removed, text outside ruled tables read as lines
+(CJK spacing squeezed, Kangxi radicals normalised to ordinary Han characters), lines that only
+wrap at the right margin rejoined, running headers/footers and page numbers set aside as
+furniture, and each ruled table written as tab-separated rows (merged cells filled from their
+neighbour; a header repeated on the next page dropped) so the text parser's table rules read it.
+Every line keeps its page number.
+
+Example::
+
+    >>> is_page_number("— 5 —"), is_page_number("－12－"), is_page_number("2025")
+    (True, True, False)
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planctl.errors import PlanctlError
+from planctl.ingest.text import Line, Source
+from planctl.parse.text import squeeze_spaces
+
+# "— 5 —", "－5－", "- 5 -", "5", "第 5 页", "5/20"
+PAGE_NUMBER_RE = re.compile(r"^[\s—–\-－―]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[\s—–\-－―]*$")
+# "(cid:123)": a glyph pdfminer could not map to a character
+CID_RE = re.compile(r"\(cid:\d+\)")
+# "续表", "续表1": the rest of a table from the previous page
+CONTINUED_RE = re.compile(r"^续表\s*\d*$")
+# Kangxi radicals and CJK radical supplement: look like Han characters, are not (NFKC fixes them)
+_RADICALS_RE = re.compile("[\u2e80-\u2fdf]")
+# A line that opens a block of its own (never the tail of the previous line)
+_BLOCK_START_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[章节编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
+    r"\d{1,3}[.．、](?!\d)|专栏|——|注[:：]|附件)"
+)
+
+MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and page numbers live
+GARBAGE_PAGE = 0.3  # a page whose text is more than this share garbage is reported
+GARBAGE_FILE = 0.5  # a file with more than this share of garbage pages fails
+
+progress_factory: Callable[[int], Callable[[int], None]] | None = None
+"""Set by the CLI: given the page count, returns a per-page callback (a progress bar)."""
+
+
+def is_page_number(text: str) -> bool:
+    """Page furniture: ``— 5 —``, ``－5－``, ``- 5 -``, ``第5页``, ``5/20`` (not a year)."""
+    t = text.strip()
+    if not PAGE_NUMBER_RE.match(t):
+        return False
+    digits = re.sub(r"\D", "", t)
+    return not (len(digits) == 4 and t == digits)  # "2025" alone is more likely a year
+
+
+def normalise_radicals(text: str) -> str:
+    """Kangxi radicals (``⼀`` U+2F00) → ordinary Han characters (``一``)."""
+    return _RADICALS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+
+
+def garbage_share(text: str) -> float:
+    """Share of a page's characters that are unmapped glyphs or replacement characters."""
+    if not text:
+        return 0.0
+    bad = sum(len(m.group(0)) for m in CID_RE.finditer(text)) + text.count("\ufffd")
+    return bad / len(text)
+
+
+@dataclass
+class _Item:
+    top: float
+    kind: str  # "line" or "table"
+    text: str = ""
+    x0: float = 0.0
+    x1: float = 0.0
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class PdfReport:
+    """What reading a PDF found besides the text."""
+
+    pages: int = 0
+    furniture: list[Line] = field(default_factory=list)
+    """Running headers, footers and page numbers set aside, with their pages."""
+    empty_pages: list[int] = field(default_factory=list)
+    """Pages without a text layer (scans)."""
+    garbage_pages: list[int] = field(default_factory=list)
+    """Pages whose text is mostly unmapped glyphs."""
+
+
+def _fill_merged(rows: list[list[str | None]]) -> list[list[str]]:
+    """Merged cells come back as None: fill them from the left neighbour, else from above."""
+    out: list[list[str]] = []
+    for r, row in enumerate(rows):
+        filled: list[str] = []
+        for c, cell in enumerate(row):
+            if cell is None:
+                cell = filled[c - 1] if c > 0 else (out[r - 1][c] if r > 0 and c < len(out[r - 1]) else "")
+            filled.append(re.sub(r"\s*\n\s*", "", cell).strip())
+        out.append(filled)
+    return out
+
+
+def _page_items(page: Any) -> tuple[list[_Item], str]:
+    page = page.dedupe_chars()
+    tables = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) > 1]  # a 1-column "table" is a box
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    text_page = page.filter(outside)
+    items = [
+        _Item(top=ln["top"], kind="line", text=ln["text"], x0=ln["x0"], x1=ln["x1"])
+        for ln in text_page.extract_text_lines(strip=True)
+        if ln["text"].strip()
+    ]
+    items += [_Item(top=t.bbox[1], kind="table", rows=_fill_merged(t.extract())) for t in tables]
+    items.sort(key=lambda it: it.top)
+    raw = "".join(ch["text"] for ch in page.chars)
+    return items, raw
+
+
+def _repeated_margin_lines(pages: Sequence[tuple[list[_Item], float]]) -> set[str]:
+    """Texts that recur in the top/bottom band of most pages: running headers and footers."""
+    counts: Counter[str] = Counter()
+    for items, height in pages:
+        seen = {it.text.strip() for it in items if it.kind == "line"
+                and (it.top < height * MARGIN_BAND or it.top > height * (1 - MARGIN_BAND))}
+        counts.update(seen)
+    needed = max(2, len(pages) // 2)
+    return {t for t, n in counts.items() if n >= needed and len(pages) > 1}
+
+
+def _layout(lines: list[_Item]) -> tuple[float, float, float]:
+    """Left margin, paragraph indent position and right edge of a page's body text."""
+    if not lines:
+        return 0.0, 0.0, 0.0
+    left = min(it.x0 for it in lines)
+    right = max(it.x1 for it in lines)
+    widths = [(it.x1 - it.x0) / max(len(it.text), 1) for it in lines if len(it.text) > 4]
+    char = statistics.median(widths) if widths else 12.0
+    return left, left + 2 * char, right - 1.5 * char
+
+
+def pdf_to_source(path: str | Path, *, display: str | None = None) -> tuple[Source, PdfReport]:
+    """Read a PDF into a :class:`Source` (plus a report of furniture and unreadable pages)."""
+    import pdfplumber
+
+    shown = display or str(path)
+    report = PdfReport()
+    pages: list[tuple[list[_Item], float]] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            report.pages = len(pdf.pages)
+            tick = progress_factory(report.pages) if progress_factory and report.pages > 20 else None
+            for number, page in enumerate(pdf.pages, 1):
+                items, raw = _page_items(page)
+                if not raw.strip():
+                    report.empty_pages.append(number)
+                elif garbage_share("".join(it.text for it in items if it.kind == "line")) > GARBAGE_PAGE:
+                    report.garbage_pages.append(number)
+                pages.append((items, float(page.height)))
+                if tick:
+                    tick(number)
+    except PlanctlError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds of errors on damaged or locked files
+        raise _unreadable(shown, exc) from None
+    _check_readable(shown, report)
+    _warn_partial(shown, report)
+    return _pages_to_source(shown, pages, report), report
+
+
+def _unreadable(shown: str, exc: Exception) -> PlanctlError:
+    """One line for a PDF pdfplumber cannot open: locked, or damaged."""
+    name = exc.__class__.__name__
+    if "password" in f"{name} {exc}".lower() or "encrypt" in f"{name} {exc}".lower():
+        return PlanctlError(f"{shown}: the PDF is encrypted; decrypt it first (e.g. qpdf --decrypt)")
+    return PlanctlError(f"{shown}: not a readable PDF ({name}); the file may be corrupt")
+
+
+def _warn_partial(shown: str, report: PdfReport) -> None:
+    """Unreadable pages in an otherwise readable file: say which, on stderr, and go on."""
+    import sys
+
+    if report.empty_pages:
+        print(f"planctl: warning: {shown}: no text layer on pages {_pages_list(report.empty_pages)} "
+              "(scanned?); they need OCR", file=sys.stderr)
+    if report.garbage_pages:
+        print(f"planctl: warning: {shown}: unreadable glyphs on pages {_pages_list(report.garbage_pages)}",
+              file=sys.stderr)
+
+
+def _pages_list(numbers: Sequence[int]) -> str:
+    return ", ".join(map(str, numbers[:12])) + (" …" if len(numbers) > 12 else "")
+
+
+def _check_readable(shown: str, report: PdfReport) -> None:
+    if report.pages == 0:
+        raise PlanctlError(f"{shown}: the PDF has no pages")
+    if len(report.empty_pages) == report.pages:
+        raise PlanctlError(
+            f"{shown}: no text layer on any page (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf` "
+            f"(pages {_pages_list(report.empty_pages)})"
+        )
+    if len(report.garbage_pages) > GARBAGE_FILE * report.pages:
+        raise PlanctlError(
+            f"{shown}: the text layer is mostly unreadable glyphs on pages {_pages_list(report.garbage_pages)}; "
+            "run OCR first, e.g. `ocrmypdf --force-ocr in.pdf out.pdf`"
+        )
+
+
+def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report: PdfReport) -> Source:
+    repeated = _repeated_margin_lines(pages)
+    lines: list[Line] = []
+    previous_header: list[str] | None = None
+    pending: tuple[str, int, bool] | None = None  # (text, page, ends at the right edge)
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            lines.append(Line(len(lines) + 1, pending[0], pending[1]))
+            pending = None
+
+    for number, (items, height) in enumerate(pages, 1):
+        body: list[_Item] = []
+        for it in items:
+            text = it.text.strip()
+            in_margin = it.top < height * MARGIN_BAND or it.top > height * (1 - MARGIN_BAND)
+            if it.kind == "line" and ((in_margin and (text in repeated or is_page_number(text)))
+                                      or CONTINUED_RE.match(text)):
+                report.furniture.append(Line(0, text, number))
+                continue
+            body.append(it)
+        left, indent, full = _layout([it for it in body if it.kind == "line"])
+        for it in body:
+            if it.kind == "table":
+                flush()
+                rows = it.rows
+                if previous_header is not None and rows and rows[0] == previous_header:
+                    rows = rows[1:]  # the header repeated on a continuation page
+                previous_header = it.rows[0] if it.rows else None
+                lines.extend(Line(len(lines) + k + 1, "\t".join(row), number) for k, row in enumerate(rows))
+                continue
+            text = normalise_radicals(squeeze_spaces(it.text.strip()))
+            starts_paragraph = abs(it.x0 - indent) < (indent - left) / 3 if indent > left else False
+            if pending and pending[2] and not starts_paragraph and not _BLOCK_START_RE.match(text):
+                pending = (pending[0] + text, pending[1], it.x1 >= full)
+                continue
+            flush()
+            pending = (text, number, it.x1 >= full)
+            previous_header = None if it.text.strip() else previous_header
+        # a paragraph may go on over the page break: keep `pending` open
+    flush()
+    if not lines:
+        raise PlanctlError(f"{shown}: no text found in the PDF")
+    return Source(path=shown, encoding="pdf", lines=lines)
