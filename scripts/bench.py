@@ -82,6 +82,16 @@ def command_figures() -> dict[str, dict[str, float]]:
     return out
 
 
+def pdf_figures() -> dict[str, float]:
+    """PDF ingestion speed on the committed fixture (A4, ruled table across pages)."""
+    from planctl.ingest.pdf import pdf_to_source
+
+    path = ROOT / "tests" / "fixtures" / "pdf" / "wuwei-plan.pdf"
+    _, report = pdf_to_source(path)
+    seconds = _median(lambda: pdf_to_source(path), runs=3)
+    return {"pages": report.pages, "seconds": round(seconds, 3), "pages_per_s": round(report.pages / seconds, 1)}
+
+
 def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time and peak RSS (KB) of one process."""
     t0 = time.perf_counter()
@@ -151,6 +161,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores {platform.machine()} python {sys.version.split()[0]}",
         "parse": parse_figures(),
+        "pdf": pdf_figures(),
         "commands": command_figures(),
         "alignment": quality_figures(),
         "scale": scale_figures(),
@@ -158,6 +169,8 @@ def main() -> None:
     print(f"{result['date']} · {result['machine']}")
     p = result["parse"]
     print(f"parse {p['parse_mb_s']} MB/s (reading {p['read_mb_s']} MB/s) on {p['corpus_bytes']} bytes")
+    f = result["pdf"]
+    print(f"pdf ingestion {f['pages_per_s']} pages/s ({f['pages']} pages in {f['seconds']} s)")
     print(f"{'command':<22}{'cold s':>8}{'warm s':>8}")
     for name, t in result["commands"].items():
         print(f"{name:<22}{t['cold_s']:>8}{t['warm_s']:>8}")
