@@ -196,3 +196,22 @@ def test_partly_scanned_file_is_read_with_a_warning(tmp_path, capsys) -> None:
     source, report = pdf_to_source(path)
     assert report.empty_pages == [2] and source.lines[0].text == "一、总体要求"
     assert "no text layer on pages 2" in capsys.readouterr().err
+
+
+def test_unruled_table_is_found_by_text_alignment(tmp_path) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = ParagraphStyle("b", fontName="STSong-Light", fontSize=12, leading=20, wordWrap="CJK")
+    doc = SimpleDocTemplate(str(tmp_path / "unruled.pdf"), pagesize=A4)
+    table = Table([["序号", "指标名称", "2020年基数", "2025年目标", "指标属性"],
+                   ["1", "城镇新增就业人数（万人）", "35.7", "〔150〕", "预期性"],
+                   ["2", "城镇调查失业率（%）", "5.9", "<6", "预期性"],
+                   ["3", "城镇登记失业率（%）", "3.27", "<5.5", "预期性"]])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light")]))  # no rules at all
+    doc.build([Paragraph("专栏1 主要指标", body), table])
+    source, _ = pdf_to_source(tmp_path / "unruled.pdf")
+    (parsed,) = parse_source(source)
+    rows = indicator_rows([parsed])
+    assert [r["name"] for r in rows] == ["城镇新增就业人数", "城镇调查失业率", "城镇登记失业率"]
+    assert rows[0]["target_cumulative"] is True and rows[1]["target_comparator"] == "<"

@@ -108,9 +108,27 @@ def _fill_merged(rows: list[list[str | None]]) -> list[list[str]]:
     return out
 
 
+_TEXT_TABLES = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+
+
+def _plausible_text_table(rows: list[list[str]]) -> bool:
+    """A table found by text alignment alone is kept only when it looks like one: three or more
+    columns, a header without numbers, and mostly rows with two or more filled cells."""
+    full = [r for r in rows if sum(bool(c) for c in r) >= 2]
+    return (
+        len(rows[0]) >= 3
+        and len(full) >= 3
+        and len(full) >= len([r for r in rows if any(r)]) / 2
+        and not any(re.fullmatch(r"[\d.%〔〕<>≤≥≈~-]+", c) for c in rows[0] if c)
+    )
+
+
 def _page_items(page: Any) -> tuple[list[_Item], str]:
     page = page.dedupe_chars()
     tables = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) > 1]  # a 1-column "table" is a box
+    if not tables:  # no ruled table: try one aligned by text alone
+        tables = [t for t in page.find_tables(_TEXT_TABLES)
+                  if t.rows and _plausible_text_table(_fill_merged(t.extract()))]
     boxes = [t.bbox for t in tables]
 
     def outside(obj: dict[str, Any]) -> bool:
@@ -125,7 +143,8 @@ def _page_items(page: Any) -> tuple[list[_Item], str]:
         for ln in text_page.extract_text_lines(strip=True)
         if ln["text"].strip()
     ]
-    items += [_Item(top=t.bbox[1], kind="table", rows=_fill_merged(t.extract())) for t in tables]
+    items += [_Item(top=t.bbox[1], kind="table", rows=[r for r in _fill_merged(t.extract()) if any(r)])
+              for t in tables]
     items.sort(key=lambda it: it.top)
     raw = "".join(ch["text"] for ch in page.chars)
     return items, raw
