@@ -48,6 +48,11 @@ def handles_errors(fn: F) -> F:
             # `planctl search 就业 | head -1`: the reader has gone; leave quietly.
             _silence_stdout()
             raise typer.Exit(ExitStatus.OK) from None
+        except KeyboardInterrupt:
+            if _state["debug"]:
+                raise
+            typer.echo("planctl: interrupted", err=True)
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -175,6 +180,11 @@ def _resolve_all(plans: list[str] | None, encoding: str | None) -> list[Any]:
 
 def _report_decoded(corpus: Any, docs: list[Any]) -> None:
     """Say how files given by path were decoded (corpus files are not worth a line)."""
+    from planctl.ingest import text
+
+    for warning in text.warnings:
+        typer.echo(f"planctl: warning: {warning}", err=True)
+    text.warnings.clear()
     for doc in docs:
         if not any(doc is d for d in corpus.documents):
             typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)

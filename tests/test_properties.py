@@ -24,7 +24,9 @@ sentence = st.builds(lambda a, b: f"{a}，{b}。", phrase, phrase)
 def heading(draw) -> str:
     n = draw(st.integers(1, 12))
     cn = NUMS[n - 1] if n <= 10 else "十" + NUMS[n - 11]
-    style = draw(st.sampled_from([f"第{cn}章 ", f"{cn}、", f"（{cn}）", f"({cn}) ", f"{n}. ", f"{n}．", f"（{n}）"]))
+    circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"[n - 1]
+    style = draw(st.sampled_from([f"第{cn}章 ", f"第{cn}节 ", f"第{cn}编 ", f"{cn}、", f"（{cn}）", f"({cn}) ", f"{n}. ",
+                                  f"{n}．", f"（{n}）", f"({n})", circled]))
     title = draw(phrase)
     stop = draw(st.sampled_from(["", "。"]))
     md = draw(st.sampled_from(["", "# ", "## ", "#### "]))

@@ -65,6 +65,10 @@ class Source:
         return "\n".join(line.text for line in self.lines)
 
 
+warnings: list[str] = []
+"""Non-fatal decoding problems; the CLI prints and clears them."""
+
+
 def _detect_binary(data: bytes, path: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
@@ -94,6 +98,13 @@ def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    # Mostly valid UTF-8 with a few bad bytes (a truncated last character, a damaged byte):
+    # GB18030 would "decode" such a file into mojibake, so keep UTF-8 and say what was replaced.
+    lenient = data.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad <= max(2, len(lenient) // 1000):
+        warnings.append(f"{path}: invalid UTF-8 at byte {utf8_error.start} ({bad} character(s) replaced by �)")
+        return lenient, "utf-8 (with replacements)"
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:

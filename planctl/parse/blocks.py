@@ -37,7 +37,8 @@ from planctl.parse.text import CleanLine, clean_line, cn_to_int, is_complete
 from planctl.settings import ParseSettings
 
 # Heading ranks: smaller is higher. Unnumbered headings (前言, 附件) take the document's top rank.
-RANK_CHAPTER, RANK_PART, RANK_CN, RANK_PAREN_CN, RANK_ARABIC, RANK_PAREN_ARABIC, RANK_CIRCLED = range(1, 8)
+(RANK_BOOK, RANK_CHAPTER, RANK_PART, RANK_CN, RANK_PAREN_CN, RANK_ARABIC, RANK_PAREN_ARABIC,
+ RANK_CIRCLED) = range(1, 9)
 RANK_TOP = 0  # placeholder resolved in tree.py
 
 
@@ -81,6 +82,7 @@ class _Numbering:
 
 
 _NUMBERING: tuple[tuple[object, int, Callable[[str], str]], ...] = (
+    (pt.BOOK_RE, RANK_BOOK, lambda n: n),
     (pt.CHAPTER_RE, RANK_CHAPTER, lambda n: n),
     (pt.PART_RE, RANK_PART, lambda n: n),
     (pt.CN_ITEM_RE, RANK_CN, lambda n: n),
@@ -101,9 +103,12 @@ def match_numbering(text: str) -> _Numbering | None:
         rest_start = m.start(2)
         if rank == RANK_CN and not m.group(2):
             return None  # "一、" alone is not a heading
-        value = cn_to_int(num.strip("第章节编部分")) if rank <= RANK_PART else cn_to_int(num)
         if rank == RANK_CIRCLED:
-            value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1
+            value: int | None = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1
+        elif rank <= RANK_PART:
+            value = cn_to_int(num.strip("第章节编部分"))
+        else:
+            value = cn_to_int(num)
         return _Numbering(rank, text[:rest_start].rstrip(), canon(num), value, m.group(2), rest_start)
     return None
 

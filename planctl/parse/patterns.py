@@ -13,8 +13,10 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 _DIGITS = "0-9０-９"
 
 # ---- headings (GB/T 9704 numbering) -------------------------------------------------------
-# "第一章 发展基础与环境", "第三节 …", "第二部分 主要任务"
-CHAPTER_RE = re.compile(rf"^(第[{CN_NUM}{_DIGITS}]+(?:章|编|部分))\s*(.*)$")
+# "第一编 总则", "第二部分 主要任务": above chapters
+BOOK_RE = re.compile(rf"^(第[{CN_NUM}{_DIGITS}]+(?:编|部分))\s*(.*)$")
+# "第一章 发展基础与环境"
+CHAPTER_RE = re.compile(rf"^(第[{CN_NUM}{_DIGITS}]+章)\s*(.*)$")
 PART_RE = re.compile(rf"^(第[{CN_NUM}{_DIGITS}]+节)\s*(.*)$")
 # "一、发展成就", "二、总体要求"
 CN_ITEM_RE = re.compile(rf"^([{CN_NUM}]+)\s*[、，．.]\s*(.*)$")

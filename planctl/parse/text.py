@@ -121,7 +121,7 @@ _CN_DIGITS = {
 def cn_to_int(numeral: str) -> int | None:
     """``十八`` → 18, ``二十三`` → 23, ``12`` → 12; None if not a numeral."""
     s = numeral.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit(): "①".isdigit() is True but int("①") fails
         return int(s)
     if not s or any(ch not in _CN_DIGITS and ch not in "十百" for ch in s):
         return None
