@@ -25,8 +25,9 @@ def heading(draw) -> str:
     n = draw(st.integers(1, 12))
     cn = NUMS[n - 1] if n <= 10 else "十" + NUMS[n - 11]
     circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"[n - 1]
-    style = draw(st.sampled_from([f"第{cn}章 ", f"第{cn}节 ", f"第{cn}编 ", f"{cn}、", f"（{cn}）", f"({cn}) ", f"{n}. ",
-                                  f"{n}．", f"（{n}）", f"({n})", circled]))
+    styles = [f"第{cn}章 ", f"第{cn}节 ", f"第{cn}编 ", f"{cn}、", f"（{cn}）", f"({cn}) ", f"{n}. ", f"{n}．",
+              f"（{n}）", f"({n})", circled]
+    style = draw(st.sampled_from(styles))
     title = draw(phrase)
     stop = draw(st.sampled_from(["", "。"]))
     md = draw(st.sampled_from(["", "# ", "## ", "#### "]))
@@ -139,3 +140,37 @@ def test_diff_identity_and_mirror(text_a: str, text_b: str) -> None:
     fwd = {(id(p.left), id(p.right), p.score) for p in forward.pairs}
     bwd = {(id(p.right), id(p.left), p.score) for p in backward.pairs}
     assert fwd == bwd
+
+
+def _projection(docs) -> list:
+    """What a markdown rendering must preserve: every non-furniture node's kind, number, title,
+    text (punctuation aside), table rows and note, in order."""
+    import re
+
+    out: list = []
+    for doc in docs:
+        out.append(("document", doc.kind, doc.title))
+        for n in doc.walk():
+            if n.kind != "furniture":
+                out.append((n.kind, n.number, n.title, re.sub(r"\W", "", n.text), n.rows, n.note))
+    return out
+
+
+@SETTINGS
+@given(document())
+def test_markdown_rendering_reparses_to_the_same_tree(text: str) -> None:
+    from planctl.render.markdown import document_to_markdown
+
+    docs = parse_source(decode_bytes(text.encode("utf-8"), path="gen.txt"))
+    rendered = "\n\n".join(document_to_markdown(d) for d in docs)
+    again = parse_source(decode_bytes(rendered.encode("utf-8"), path="gen.md"))
+    assert _projection(again) == _projection(docs)
+
+
+def test_markdown_round_trip_on_the_corpus() -> None:
+    from planctl.corpus import load_corpus
+    from planctl.render.markdown import document_to_markdown
+
+    for doc in load_corpus().documents:
+        again = parse_source(decode_bytes(document_to_markdown(doc).encode("utf-8"), path="rt.md"))
+        assert _projection(again) == _projection([doc]), doc.id

@@ -26,6 +26,7 @@ from planctl.model import (
     Document,
     Node,
 )
+from planctl.settings import ParseSettings
 
 _MAX_HEADING = 6
 
@@ -52,7 +53,9 @@ def table_to_markdown(node: Node) -> list[str]:
 def _measure_line(node: Node) -> str:
     body = node.text + (f"（{node.responsibility}）" if node.responsibility else "")
     if node.number:
-        return f"{numbered_label(node.number, node.title)}。{body}"
+        # The parser cut a long numbered item's lead at its first comma: put the comma back.
+        sep = "，" if len(node.title) > ParseSettings().heading_max_chars else "。"
+        return f"{numbered_label(node.number, node.title)}{sep}{body}"
     return f"{node.marker}**{node.title}。**{body}"
 
 
@@ -64,8 +67,10 @@ def numbered_label(number: str, title: str) -> str:
         sep = " "
     elif number.startswith("（") or number.startswith("附件"):
         sep = " " if number.startswith("附件") else ""
-    elif number.isdigit():
+    elif number.isdecimal():
         sep = ". "
+    elif not number.isalpha():  # ①
+        sep = ""
     else:
         sep = "、"
     return f"{number}{sep}{title}"
@@ -76,7 +81,8 @@ def _heading(node: Node, depth: int) -> str:
     if node.kind == APPENDIX and node.title:
         label = f"{node.marker}\n\n{node.title}"
     hashes = "#" * min(depth, _MAX_HEADING)
-    return f"{hashes} {label}" + (f"\n\n{node.text}" if node.text else "")
+    # A heading's text came inline ("(三)加快发展…。大力发展…"): keep it inline.
+    return f"{hashes} {label}" + (f"。{node.text}" if node.text else "")
 
 
 def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]:
@@ -98,10 +104,10 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]
         elif node.kind == MEASURE:
             lines = [_measure_line(node)]
         elif node.kind == TITLE:
-            lines = [node.title]
-        elif node.kind == FURNITURE:
-            continue  # tables of contents, web chrome, OCR duplicates: kept in the tree, not shown
-        elif node.kind == METADATA:
+            lines = [f"# {node.title}"]
+        elif node.kind == FURNITURE and node.role == "ocr_duplicate":
+            continue  # the repaired table cell is shown instead
+        elif node.kind in (FURNITURE, METADATA):  # tables of contents stay recognisable as such
             lines = node.text.split("\n")
         else:
             lines = [f"{node.marker}{node.text}"]
@@ -117,7 +123,5 @@ def nodes_to_markdown(nodes: Iterable[Node], depth: int = 2) -> str:
 
 
 def document_to_markdown(doc: Document) -> str:
-    """The whole document; its title is the only level-1 heading."""
-    body = [n for n in doc.children if not (n.kind == TITLE and n.title == doc.title)]
-    head = f"# {doc.title}\n\n" if doc.title else ""
-    return head + nodes_to_markdown(body)
+    """The whole document in source order; its title line is the level-1 heading."""
+    return nodes_to_markdown(doc.children)
