@@ -51,7 +51,7 @@ def test_encoding_override() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
         (b"PK\x03\x04rest", "zip"),
         (b"abc\x00def", "NUL"),
-        (b"abc\x80\x80def", "neither UTF-8"),
+        (bytes([0x80, 0x81]) * 300, "neither UTF-8"),
     ],
 )
 def test_bad_bytes_fail_clearly(data: bytes, message: str) -> None:
