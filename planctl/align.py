@@ -340,13 +340,16 @@ def align(
     *,
     corpus: Iterable[Document] = (),
     settings: AlignSettings | None = None,
+    idf: dict[str, float] | None = None,
 ) -> Alignment:
-    """Align two documents. ``corpus`` supplies IDF statistics (the two documents are added)."""
+    """Align two documents. ``corpus`` supplies IDF statistics (the two documents are added),
+    unless a ready ``idf`` table is given (a corpus caches its own: :meth:`Corpus.idf`)."""
     if not _canonical_order(left, right):
-        return align(right, left, corpus=corpus, settings=settings).mirrored()
+        return align(right, left, corpus=corpus, settings=settings, idf=idf).mirrored()
     s = settings or AlignSettings()
-    docs = {id(d): d for d in [*corpus, left, right]}
-    idf = idf_table(docs.values())
+    if idf is None:
+        docs = {id(d): d for d in [*corpus, left, right]}
+        idf = idf_table(docs.values())
     litems, ritems = collect_items(left), collect_items(right)
     _prepare(litems, idf)
     _prepare(ritems, idf)

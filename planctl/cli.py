@@ -109,9 +109,10 @@ def _pdf_progress(pages: int) -> Callable[[int], None]:
 
 
 def _corpus() -> Any:
+    """The corpus, lazily: metadata first, trees when a command asks (corpus.ensure_trees)."""
     from planctl.corpus import load_corpus
 
-    return load_corpus(_state["corpus"])
+    return load_corpus(_state["corpus"], lazy=True)
 
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
@@ -172,8 +173,10 @@ def _resolve_all(plans: list[str] | None, encoding: str | None) -> list[Any]:
     """Resolve plan references (all of the corpus when none), reporting on-the-fly decodes."""
     corpus = _corpus()
     if not plans:
+        corpus.ensure_trees()
         return list(corpus.documents)
     docs = [corpus.resolve(ref, encoding=encoding) for ref in plans]
+    corpus.ensure_trees(docs)
     _report_decoded(corpus, docs)
     return docs
 
@@ -247,8 +250,9 @@ def diff_command(
     _check_format("diff", fmt)
     corpus = _corpus()
     a, b = corpus.resolve_pair(left, right, encoding=encoding)
+    corpus.ensure_trees([a, b])
     _report_decoded(corpus, [a, b])
-    result = diff_documents(a, b, corpus=corpus.documents, mode=mode.value if mode else None)
+    result = diff_documents(a, b, mode=mode.value if mode else None, idf=corpus.idf())
     kinds = [k.value for k in kind or []]
     compared = filter_diff(result, kinds, None, threshold)
     render("diff", fmt, filter_diff(compared, (), only.value if only else None), sys.stdout)

@@ -22,8 +22,9 @@ Example::
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,51 @@ class Corpus:
     """Decoded files by the path documents report (``doc.source.path``)."""
     files: list[Path] = field(default_factory=list)
     """The corpus files, in order."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Cache key of each corpus file, by the path its documents report."""
+    _loaded: set[str] = field(default_factory=set)
+
+    def ensure_trees(self, docs: Iterable[Document] | None = None) -> None:
+        """Give ``docs`` (default: all) their full trees. A lazily loaded corpus holds only
+        metadata until a command needs more; the trees come from the parse cache."""
+        from planctl import cache
+
+        wanted = {d.source.path for d in (self.documents if docs is None else docs)}
+        for path in sorted(wanted - self._loaded):
+            if path not in self.keys:
+                self._loaded.add(path)  # parsed on the fly: already complete
+                continue
+            full = cache.load_pickle("parsed", self.keys[path])
+            if full is None:  # evicted or damaged: parse again
+                full = _parse_one((str(self.root.parent / path) if self.root else path, path))
+                cache.store_pickle("parsed", self.keys[path], full)
+            source, file_docs = full
+            self.sources[path] = source
+            stubs = [d for d in self.documents if d.source.path == path]
+            for stub, tree in zip(stubs, file_docs, strict=False):
+                stub.children = tree.children
+            self._loaded.add(path)
+
+    def fingerprint(self) -> str:
+        """Changes whenever a file of the corpus (or planctl's code) changes."""
+        import hashlib
+
+        return hashlib.blake2b("|".join(self.keys.get(d.source.path, d.source.path) for d in self.documents)
+                               .encode(), digest_size=12).hexdigest()
+
+    def idf(self) -> dict[str, float]:
+        """IDF of canonical tokens over the whole corpus, cached on disk by corpus and dictionaries."""
+        from planctl import cache
+        from planctl.align import idf_table
+        from planctl.lexicon import lexicon
+
+        key = f"{self.fingerprint()}-{lexicon().fingerprint}"
+        table = cache.load_json("idf", key)
+        if not isinstance(table, dict):
+            self.ensure_trees()
+            table = idf_table(self.documents)
+            cache.store_json("idf", key, table)
+        return table
 
     def source_of(self, doc: Document) -> Source:
         """The decoded file a document came from."""
@@ -198,18 +244,96 @@ def corpus_files(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
 
 
-def load_corpus(root: str | Path | None = None) -> Corpus:
-    """Parse every plan file of ``root`` (default: the shipped ``corpora/``)."""
+PARALLEL_FROM = 40
+"""Parse in worker processes when at least this many files miss the cache."""
+progress_factory: Callable[[int], Callable[[int], None]] | None = None
+"""Set by the CLI: given the number of files to parse, returns a per-file callback."""
+
+
+def _parse_one(job: tuple[str, str]) -> tuple[Source, list[Document]]:
+    path, shown = job
+    source = read_source(path, display=shown)
+    return source, parse_source(source)
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base.parent))
+    except ValueError:
+        return str(path)
+
+
+def _stub(doc: Document) -> Document:
+    meta = Document.from_dict({**doc.to_dict(), "children": []})
+    meta.stats = dict(doc.stats)
+    return meta
+
+
+def load_corpus(root: str | Path | None = None, *, lazy: bool = False) -> Corpus:
+    """Parse every plan file of ``root`` (default: the shipped ``corpora/``).
+
+    Parsed files are cached by content hash and planctl's code; files that miss the cache are
+    parsed in worker processes when there are many of them. ``lazy`` returns documents without
+    their trees when the cache has them (see :meth:`Corpus.ensure_trees`)."""
+    from planctl import cache
+
     base = Path(root) if root else corpus_dir()
-    docs: list[Document] = []
-    sources: dict[str, Source] = {}
     files = corpus_files(base)
+    parsed: dict[Path, tuple[Source, list[Document]]] = {}
+    stubs: dict[Path, list[Document]] = {}
+    keys: dict[str, str] = {}
+    missing: list[tuple[Path, str]] = []
     for path in files:
         try:
-            shown = str(path.relative_to(base.parent))
-        except ValueError:
-            shown = str(path)
-        source = sources[shown] = read_source(path, display=shown)
-        docs.extend(parse_source(source))
+            key = cache.content_key(path.read_bytes(), _display(path, base))
+        except OSError:
+            key = ""
+        keys[_display(path, base)] = key
+        meta = cache.load_pickle("meta", key) if key and lazy else None
+        hit = cache.load_pickle("parsed", key) if key and meta is None else None
+        if meta is not None:
+            stubs[path] = meta
+        elif hit is not None:
+            parsed[path] = hit
+        else:
+            missing.append((path, key))
+    tick = progress_factory(len(missing)) if progress_factory and missing else None
+    jobs = [(str(path), _display(path, base)) for path, _ in missing]
+    if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor() as pool:
+            results = pool.map(_parse_one, jobs, chunksize=8)
+            for done, ((path, key), result) in enumerate(zip(missing, results, strict=True), 1):
+                parsed[path] = result
+                _store(key, result)
+                if tick:
+                    tick(done)
+    else:
+        for done, ((path, key), job) in enumerate(zip(missing, jobs, strict=True), 1):
+            parsed[path] = result = _parse_one(job)
+            _store(key, result)
+            if tick:
+                tick(done)
+    docs: list[Document] = []
+    sources: dict[str, Source] = {}
+    loaded: set[str] = set()
+    for path in files:
+        if path in stubs:
+            docs.extend(stubs[path])
+            continue
+        source, file_docs = parsed[path]
+        sources[source.path] = source
+        loaded.add(source.path)
+        docs.extend(file_docs)
     assign_unique_ids(docs)
-    return Corpus(documents=docs, root=base, sources=sources, files=files)
+    return Corpus(documents=docs, root=base, sources=sources, files=files, keys=keys, _loaded=loaded)
+
+
+def _store(key: str, result: tuple[Source, list[Document]]) -> None:
+    """Cache a parsed file twice: whole, and as metadata only (what `list` needs)."""
+    from planctl import cache
+
+    if key:
+        cache.store_pickle("parsed", key, result)
+        cache.store_pickle("meta", key, [_stub(d) for d in result[1]])

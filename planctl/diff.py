@@ -188,12 +188,13 @@ def diff_documents(
     corpus: Iterable[Document] = (),
     mode: str | None = None,
     settings: AlignSettings | None = None,
+    idf: dict[str, float] | None = None,
 ) -> Diff:
     """Align and compare two documents; ``mode`` None detects editions (versions mode)."""
     chosen = mode or (VERSIONS if are_editions(left, right, settings) else COMPARE)
     if settings is None and chosen == VERSIONS:
         settings = AlignSettings.for_versions()
-    return diff_from_alignment(align(left, right, corpus=corpus, settings=settings), chosen)
+    return diff_from_alignment(align(left, right, corpus=corpus, settings=settings, idf=idf), chosen)
 
 
 def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,

@@ -19,7 +19,6 @@ import atexit
 import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,37 +54,53 @@ class Lexicon:
     fingerprint: str = ""
     """Hash of the dictionaries and planctl's version: keys the on-disk token cache."""
     _tokenizer: Any = field(default=None, repr=False)
-    _cache: dict[str, list[str]] | None = field(default=None, repr=False)
-    _cache_dirty: bool = field(default=False, repr=False)
+    _cache: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _new: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _db: Any = field(default=None, repr=False)
 
-    # ---- token cache: segmenting a corpus costs more than everything else a diff does ----
+    # ---- token cache: segmenting a corpus costs more than everything else a diff does. ----
+    # An SQLite table keyed by text hash: a diff looks up the few hundred texts it needs
+    # instead of loading every segmentation ever made.
     def _cache_path(self) -> Path:
-        return cache_dir() / f"tokens-{self.fingerprint}.json"
+        return cache_dir() / f"tokens-{self.fingerprint}.sqlite"
 
-    def _load_cache(self) -> dict[str, list[str]]:
-        if self._cache is None:
-            self._cache = {}
+    def _connect(self) -> Any:
+        if self._db is None:
+            import sqlite3
+
             try:
-                data = json.loads(self._cache_path().read_text(encoding="utf-8"))
-                if isinstance(data, dict):
-                    self._cache = data
-            except (OSError, ValueError):
-                pass  # missing or damaged: start afresh
+                path = self._cache_path()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(path, timeout=5)
+                self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value TEXT)")
+            except (OSError, sqlite3.Error):
+                self._db = False  # damaged or unwritable: work without it
             atexit.register(self.save_cache)
-        return self._cache
+        return self._db
+
+    def _lookup(self, key: str) -> list[str] | None:
+        hit = self._cache.get(key)
+        if hit is None and self._connect():
+            try:
+                row = self._db.execute("SELECT value FROM tokens WHERE key = ?", (key,)).fetchone()
+            except Exception:  # a damaged cache file only costs speed
+                row = None
+            if row is not None:
+                hit = self._cache[key] = json.loads(row[0])
+        return hit
 
     def save_cache(self) -> None:
         """Write new segmentations to the cache directory (errors only cost speed)."""
-        if not self._cache_dirty or self._cache is None:
+        if not self._new or not self._connect():
             return
-        path = self._cache_path()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self._cache, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
-            self._cache_dirty = False
-        except OSError:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+                    ((k, json.dumps(v, ensure_ascii=False)) for k, v in self._new.items()),
+                )
+            self._new.clear()
+        except Exception:
             pass
 
     @property
@@ -116,14 +131,11 @@ class Lexicon:
         ``cache=False`` skips the on-disk token cache (for callers that keep their own)."""
         if not cache:
             return self._segment(text, search)
-        store = self._load_cache()
         key = ("s:" if search else "t:") + hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        hit = store.get(key)
+        hit = self._lookup(key)
         if hit is not None:
             return hit
-        result = self._segment(text, search)
-        store[key] = result
-        self._cache_dirty = True
+        result = self._cache[key] = self._new[key] = self._segment(text, search)
         return result
 
     def _segment(self, text: str, search: bool) -> list[str]:

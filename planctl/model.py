@@ -170,6 +170,8 @@ class Document:
     """Five-year plan period named in the title (``十四五``), if any."""
     issued_by: str = ""
     """Id of the cover notice that issues this plan, if it is in the same file."""
+    stats: dict[str, int] = field(default_factory=dict)
+    """Derived counts: ``size`` (characters), ``measures``, ``columns``, ``tables``."""
     children: list[Node] = field(default_factory=list)
     """Top-level nodes."""
 

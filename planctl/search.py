@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from planctl import __version__
+from planctl.cache import code_fingerprint
 from planctl.errors import PlanctlError
 from planctl.model import TABLE, Document, Node
 from planctl.parse.text import squeeze_spaces
@@ -175,14 +176,6 @@ CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row');
 CREATE VIRTUAL TABLE tri USING fts5(body, content='nodes', content_rowid='id', tokenize='trigram case_sensitive 1');
 CREATE TABLE docs (id TEXT PRIMARY KEY, meta TEXT);
 """
-
-
-def code_fingerprint() -> str:
-    """Hash of planctl's own source: a parser fix invalidates indexes even within one version."""
-    digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def corpus_fingerprint(files: Sequence[Path], lexicon_fingerprint: str) -> str:

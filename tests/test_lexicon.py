@@ -55,7 +55,7 @@ def test_token_cache_round_trip(tmp_path, monkeypatch) -> None:
     fresh = Lexicon(user_terms=["零工市场"], synonyms={}, stopwords=frozenset(), boilerplate=[], fingerprint="t")
     assert fresh.tokens("发展零工市场") == ["发展", "零工市场"]
     fresh.save_cache()
-    (cache_file,) = tmp_path.glob("tokens-t.json")
+    (cache_file,) = tmp_path.glob("tokens-t.sqlite")
     again = Lexicon(user_terms=[], synonyms={}, stopwords=frozenset(), boilerplate=[], fingerprint="t")
     assert again.tokens("发展零工市场") == ["发展", "零工市场"]  # served from the cache file
     assert again._tokenizer is None  # jieba was never needed

@@ -165,12 +165,27 @@ def finish_metadata(docs: list[Document]) -> None:
         slug_parts.append(_year(doc))
         doc.id = "-".join(p for p in slug_parts if p)
         doc.aliases = sorted({region.pinyin, region.short, region.name} if region else set())
+    for doc in docs:
+        doc.stats = document_stats(doc)
     # Cover notices are now named; point the plans at their ids.
     by_index = {str(d.source.index): d.id for d in docs}
     for doc in docs:
         if doc.issued_by in by_index:
             doc.issued_by = by_index[doc.issued_by]
     _ = table
+
+
+def document_stats(doc: Document) -> dict[str, int]:
+    """Characters of source text, and how many measures, 专栏 and tables the document holds."""
+    from planctl.model import COLUMN, MEASURE, TABLE
+
+    stats = {"size": 0, "measures": 0, "columns": 0, "tables": 0}
+    plural = {MEASURE: "measures", COLUMN: "columns", TABLE: "tables"}
+    for node in doc.walk():
+        if node.kind in plural:
+            stats[plural[node.kind]] += 1
+        stats["size"] += sum(len(s) for s in node.source_strings())
+    return stats
 
 
 def count_appendices(doc: Document) -> int:

@@ -61,19 +61,14 @@ def _load() -> None:
 
 
 def document_summary(doc: Document) -> dict[str, Any]:
-    """The row ``planctl list`` shows for a document."""
-    from planctl.model import COLUMN, MEASURE, TABLE
+    """The row ``planctl list`` shows for a document (from its stats: no tree needed)."""
+    from planctl.parse.documents import document_stats
 
-    counts = {MEASURE: 0, COLUMN: 0, TABLE: 0}
-    chars = 0
-    for node in doc.walk():
-        if node.kind in counts:
-            counts[node.kind] += 1
-        chars += sum(len(s) for s in node.source_strings())
+    stats = doc.stats or document_stats(doc)
     return {
         "id": doc.id, "aliases": doc.aliases, "kind": doc.kind, "title": doc.title, "region": doc.region,
         "level": doc.level, "topic": doc.topic, "doc_number": doc.doc_number, "date": doc.date,
-        "size": chars, "measures": counts[MEASURE], "columns": counts[COLUMN], "tables": counts[TABLE],
+        "size": stats["size"], "measures": stats["measures"], "columns": stats["columns"], "tables": stats["tables"],
         "path": doc.source.path, "index": doc.source.index,
     }
 
