@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shlex
 import sqlite3
@@ -208,16 +209,37 @@ def build_index(conn: sqlite3.Connection, docs: Sequence[Document], lines_of: Ca
     """Fill an empty database with the documents' rows and catalogue; returns the row count."""
     conn.executescript(_SCHEMA)
     count = 0
-    with conn:
-        conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", [(d.id, _doc_meta(d)) for d in docs])
-        for k, doc in enumerate(docs, 1):
-            for r in document_rows(doc, lines_of(doc)):
-                _insert(conn, r)
-                count += 1
-            if progress:
-                progress(k, len(docs))
-        conn.execute("INSERT INTO meta VALUES ('fingerprint', ?), ('complete', '1')", (fingerprint,))
+    pool = _segmenter_pool(len(docs))
+    try:
+        with conn:
+            conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", [(d.id, _doc_meta(d)) for d in docs])
+            for k, doc in enumerate(docs, 1):
+                rows = list(document_rows(doc, lines_of(doc)))
+                texts = [t for r in rows for t in (r.body, r.title)]
+                segs = list(pool.map(_segment, texts, chunksize=64)) if pool else [_segment(t) for t in texts]
+                for j, r in enumerate(rows):
+                    _insert(conn, r, segs[2 * j], segs[2 * j + 1])
+                count += len(rows)
+                if progress:
+                    progress(k, len(docs))
+            conn.execute("INSERT INTO meta VALUES ('fingerprint', ?), ('complete', '1')", (fingerprint,))
+    finally:
+        if pool:
+            pool.shutdown()
     return count
+
+
+PARALLEL_DOCS = 50
+"""Segment in worker processes (one per core) from this many documents on."""
+
+
+def _segmenter_pool(documents: int) -> Any:
+    cores = os.cpu_count() or 1
+    if documents < PARALLEL_DOCS or cores < 2:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=cores)
 
 
 def catalogue(conn: sqlite3.Connection) -> list[Document]:
@@ -225,15 +247,14 @@ def catalogue(conn: sqlite3.Connection) -> list[Document]:
     return [Document.from_dict(json.loads(meta)) for (meta,) in conn.execute("SELECT meta FROM docs ORDER BY rowid")]
 
 
-def _insert(conn: sqlite3.Connection, r: Row) -> None:
+def _insert(conn: sqlite3.Connection, r: Row, seg_body: str, seg_title: str) -> None:
     cur = conn.execute(
         "INSERT INTO nodes (plan_id, doc_title, region, level, kind, path, title, text, body, line, "
         "source_path, line_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (r.plan_id, r.doc_title, r.region, r.level, r.kind, r.path, r.title, r.text, r.body, r.line,
          r.source_path, r.line_end),
     )
-    conn.execute("INSERT INTO fts (rowid, seg, lead) VALUES (?,?,?)",
-                 (cur.lastrowid, _segment(r.body), _segment(r.title)))
+    conn.execute("INSERT INTO fts (rowid, seg, lead) VALUES (?,?,?)", (cur.lastrowid, seg_body, seg_title))
     conn.execute("INSERT INTO tri (rowid, body) VALUES (?, ?)", (cur.lastrowid, r.body))
 
 

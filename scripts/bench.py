@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from planctl.ingest.text import decode_bytes
 from planctl.parse import parse_source
@@ -103,41 +104,87 @@ def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
 SEARCH_QUERIES = ("零工市场", "稳岗", "高校毕业生", "专精特新")
 
 
-def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[str, float]]:
-    """Scaled corpora generated from the seeds: index build, search vs grep, list, memory."""
+def _cold_warm(cmd: list[str], env: dict[str, str], fresh_cache) -> tuple[float, float, int]:
+    """Cold = first run against an empty cache; warm = median of three more. Peak RSS over all."""
+    fresh_cache()
+    cold, peak = _timed(cmd, env)
+    runs = [_timed(cmd, env) for _ in range(3)]
+    return cold, statistics.median(t for t, _ in runs), max(peak, *(m for _, m in runs))
+
+
+def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[str, Any]]:
+    """Scaled corpora generated from the seeds: each command cold and warm, index build, search
+    vs grep, parse throughput next to raw reading and raw jieba speed, peak memory."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from scale_corpus import generate
 
-    out: dict[str, dict[str, float]] = {}
+    from planctl.corpus import load_corpus
+    from planctl.lexicon import lexicon
+
+    out: dict[str, dict[str, Any]] = {}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
             generate(n, corpus)
-            size = sum(p.stat().st_size for p in corpus.iterdir())
+            files = sorted(corpus.iterdir())
+            size = sum(p.stat().st_size for p in files)
             env = {**os.environ, "PLANCTL_CACHE": str(cache)}
             base = [PLANCTL, "--corpus", str(corpus)]
-            build, build_rss = _timed([*base, "index"], env)
-            index_bytes = sum(p.stat().st_size for p in cache.glob("index-*.sqlite"))
-            searches = [_timed([*base, "search", q, "-n", "20"], env) for q in SEARCH_QUERIES for _ in range(3)]
+
+            def fresh(cache: Path = cache) -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+
+            t0 = time.perf_counter()
+            texts = [p.read_bytes().decode("utf-8") for p in files]
+            read_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            for p, text in zip(files, texts, strict=True):
+                parse_source(decode_bytes(text.encode("utf-8"), path=p.name))
+            parse_s = time.perf_counter() - t0
+            sample = "".join(texts)[:2_000_000]
+            tk = lexicon().tokenizer
+            t0 = time.perf_counter()
+            list(tk.cut(sample))
+            jieba_mb_s = len(sample.encode("utf-8")) / (time.perf_counter() - t0) / 1e6
+            docs = load_corpus(corpus).documents
+            plans = [d.id for d in docs if d.kind == "plan"]
+            row: dict[str, Any] = {
+                "documents": n, "mb": round(size / 1e6, 1), "read_mb_s": round(size / read_s / 1e6, 1),
+                "parse_mb_s": round(size / parse_s / 1e6, 2), "jieba_mb_s": round(jieba_mb_s, 2),
+            }
+            commands = {
+                "list": ["list", "--format", "json"],
+                "show": ["show", plans[0], "--format", "json"],
+                "diff": ["diff", plans[0], plans[1], "--format", "json"],
+                "export": ["export", "indicators"],
+                "search": ["search", SEARCH_QUERIES[0], "-n", "20"],
+            }
+            peak = 0
+            for name, args in commands.items():
+                cold, warm, rss = _cold_warm([*base, *args], env, fresh)
+                row[f"{name}_cold_s"], row[f"{name}_warm_s"] = round(cold, 3), round(warm, 3)
+                peak = max(peak, rss)
+            fresh()
+            build, rss = _timed([*base, "index"], env)
+            row["index_build_s"] = round(build, 1)
+            row["index_mb"] = round(sum(p.stat().st_size for p in cache.glob("index-*.sqlite")) / 1e6, 1)
+            searches = [_timed([*base, "search", q, "-n", "20"], env)[0] for q in SEARCH_QUERIES for _ in range(3)]
             greps = [_timed(["grep", "-r", q, str(corpus)], env)[0] for q in SEARCH_QUERIES for _ in range(3)]
             rg = shutil.which("rg")
             rgs = [_timed([rg, q, str(corpus)], env)[0] for q in SEARCH_QUERIES for _ in range(3)] if rg else []
-            lists = [_timed([*base, "list", "--format", "json"], env) for _ in range(3)]
-            t0 = time.perf_counter()
-            for path in corpus.iterdir():
-                parse_source(decode_bytes(path.read_bytes(), path=path.name))
-            parse_s = time.perf_counter() - t0
-            out[str(n)] = {
-                "documents": n, "mb": round(size / 1e6, 1), "parse_mb_s": round(size / parse_s / 1e6, 2),
-                "index_build_s": round(build, 1), "index_mb": round(index_bytes / 1e6, 1),
-                "index_peak_mb": round(build_rss / 1024, 1),
-                "search_warm_s": round(statistics.median(t for t, _ in searches), 3),
-                "search_peak_mb": round(max(m for _, m in searches) / 1024, 1),
-                "grep_r_s": round(statistics.median(greps), 3),
-                "rg_s": round(statistics.median(rgs), 3) if rgs else None,
-                "list_s": round(statistics.median(t for t, _ in lists), 3),
-                "list_peak_mb": round(max(m for _, m in lists) / 1024, 1),
-            }
+            row["search_warm_s"] = round(statistics.median(searches), 3)
+            row["grep_r_s"] = round(statistics.median(greps), 3)
+            row["rg_s"] = round(statistics.median(rgs), 3) if rgs else None
+            row["peak_mb"] = round(max(peak, rss) / 1024, 1)
+            out[str(n)] = row
+    first, last = out[str(sizes[0])], out[str(sizes[-1])]
+    factor = sizes[-1] / sizes[0]
+    out["growth"] = {  # how each figure grows from the smallest to the largest corpus, per document
+        key: round((last[key] / first[key]) / factor, 3)
+        for key in ("list_warm_s", "show_warm_s", "diff_warm_s", "export_warm_s", "search_warm_s", "index_build_s",
+                    "peak_mb")
+        if first.get(key)
+    }
     return out
 
 
@@ -177,12 +224,13 @@ def main() -> None:
     print(f"{'gold set':<22}{'P':>6}{'R':>6}{'base P':>8}{'base R':>8}")
     for name, q in result["alignment"].items():
         print(f"{name:<22}{q['precision']:>6}{q['recall']:>6}{q['baseline_precision']:>8}{q['baseline_recall']:>8}")
-    print(f"{'docs':>6}{'MB':>6}{'parse MB/s':>11}{'index s':>9}{'index MB':>9}{'search s':>9}"
-          f"{'grep -r s':>10}{'rg s':>6}{'list s':>8}{'peak MB':>8}")
-    for s in result["scale"].values():
-        peak = max(s["index_peak_mb"], s["search_peak_mb"], s["list_peak_mb"])
-        print(f"{s['documents']:>6}{s['mb']:>6}{s['parse_mb_s']:>11}{s['index_build_s']:>9}{s['index_mb']:>9}"
-              f"{s['search_warm_s']:>9}{s['grep_r_s']:>10}{s['rg_s'] or '-':>6}{s['list_s']:>8}{peak:>8}")
+    scale = {k: v for k, v in result["scale"].items() if k != "growth"}
+    cols = ["documents", "mb", "parse_mb_s", "read_mb_s", "jieba_mb_s", "list_cold_s", "list_warm_s", "show_cold_s",
+            "show_warm_s", "diff_cold_s", "diff_warm_s", "export_cold_s", "export_warm_s", "search_cold_s",
+            "search_warm_s", "grep_r_s", "rg_s", "index_build_s", "index_mb", "peak_mb"]
+    for col in cols:
+        print(f"{col:<15}" + "".join(f"{s.get(col) if s.get(col) is not None else '-'!s:>10}" for s in scale.values()))
+    print("growth 10→1000, ratio per document (≤ 1 = no faster than linear):", result["scale"]["growth"])
     Path("bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
