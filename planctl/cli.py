@@ -373,13 +373,10 @@ def search_command(
     conn, _status, corpus = _open_corpus_index()
     filters = Filters(kinds=list(kind or []), level=level or "", path_prefix=(within or "").strip("/"))
     if region:
-        table = region_table()
-        found = table.get(region)
+        found = region_table().get(region)
         if found is None:
             raise PlanctlError(f"unknown region '{region}'")
-        # A province's plans and those of the cities and counties under it.
-        filters.regions = [found.name] + [r.name for r in table.regions if r.parent == found.name]
-        filters.regions += [r.name for r in table.regions if r.parent in filters.regions[1:]]
+        filters.regions = region_table().with_descendants(found)  # 甘肃 includes 武威
     outside: list[Any] = []
     for ref in plan or []:
         doc = corpus.resolve(ref, encoding=encoding)

@@ -74,6 +74,16 @@ class RegionTable:
         exact = self.by_name.get(word)
         return exact or self.get(word)
 
+    def with_descendants(self, region: Region) -> list[str]:
+        """``region``'s full name and those of every division under it (甘肃省 → 武威市, 凉州区 …)."""
+        names = [region.name]
+        frontier = {region.name}
+        while frontier:
+            below = [r.name for r in self.regions if r.parent in frontier]
+            names.extend(below)
+            frontier = set(below)
+        return names
+
     def from_doc_number(self, doc_number: str) -> Region | None:
         """``甘政办发〔2021〕92号`` → 甘肃省 (by the province 简称 that opens it)."""
         return self.by_abbr.get(doc_number[:1]) if doc_number else None

@@ -445,18 +445,11 @@ def search(
         clause, terms = _group_sql(group, expander)
         where.append(clause)
         params.extend(terms)
-    if f.plans:
-        where.append(f"plan_id IN ({','.join('?' * len(f.plans))})")
-        params.extend(f.plans)
-    if f.regions:
-        where.append(f"region IN ({','.join('?' * len(f.regions))})")
-        params.extend(f.regions)
-    if f.level:
-        where.append("level = ?")
-        params.append(f.level)
-    if f.kinds:
-        where.append(f"kind IN ({','.join('?' * len(f.kinds))})")
-        params.extend(f.kinds)
+    for column, values in (("plan_id", f.plans), ("region", f.regions), ("level", [f.level] if f.level else []),
+                           ("kind", f.kinds)):
+        if values:
+            where.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
     if f.path_prefix:
         where.append("(path = ? OR path LIKE ? || '/%')")
         params.extend([f.path_prefix, f.path_prefix])

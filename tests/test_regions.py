@@ -28,3 +28,9 @@ def test_topics() -> None:
     assert find_topic("甘肃省“十四五”就业促进规划") == "employment"
     assert find_topic("甘肃省“十四五”市场体系建设规划") == "market-system"
     assert find_topic("某某") == ""
+
+
+def test_with_descendants() -> None:
+    table = region_table()
+    names = table.with_descendants(table.get("甘肃"))
+    assert names[0] == "甘肃省" and "武威市" in names and "凉州区" in names and "西宁市" not in names
