@@ -84,28 +84,35 @@ def _main(
 ) -> None:
     _state["debug"] = debug
     _state["corpus"] = corpus
+    from planctl import corpus as corpus_module
     from planctl.ingest import pdf
 
-    pdf.progress_factory = _pdf_progress
+    pdf.progress_factory = _progress("reading PDF")
+    corpus_module.progress_factory = _progress("parsing plans")
 
 
-def _pdf_progress(pages: int) -> Callable[[int], None]:
-    """A progress bar on stderr while a long PDF is read (nothing when stderr is not a terminal)."""
-    if not sys.stderr.isatty():
-        return lambda page: None
-    from rich.console import Console
-    from rich.progress import Progress
+def _progress(label: str, minimum: int = 20) -> Callable[[int], Callable[[int], None]]:
+    """A factory of progress bars on stderr for long work (none off a terminal or for little work):
+    given the total, returns a callback taking the number done."""
 
-    bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task("reading PDF", total=pages)
-    bar.start()
+    def start(total: int) -> Callable[[int], None]:
+        if total < minimum or not sys.stderr.isatty():
+            return lambda done: None
+        from rich.console import Console
+        from rich.progress import Progress
 
-    def tick(page: int) -> None:
-        bar.update(task, completed=page)
-        if page >= pages:
-            bar.stop()
+        bar = Progress(console=Console(stderr=True), transient=True)
+        task = bar.add_task(label, total=total)
+        bar.start()
 
-    return tick
+        def tick(done: int) -> None:
+            bar.update(task, completed=done)
+            if done >= total:
+                bar.stop()
+
+        return tick
+
+    return start
 
 
 def _corpus() -> Any:
@@ -271,8 +278,7 @@ def _open_corpus_index(force: bool = False) -> tuple[Any, Any, Any]:
     root = Path(_state["corpus"]) if _state["corpus"] else corpus_dir()
     files = corpus_files(root)
     loaded: list[Any] = []
-    progress_bar: Any = None
-    task: Any = None
+    bars: list[Callable[[int], None]] = []
 
     def documents() -> list[Any]:
         loaded.append(load_corpus(root))
@@ -282,23 +288,11 @@ def _open_corpus_index(force: bool = False) -> tuple[Any, Any, Any]:
         return cleaned_lines(ln.text for ln in loaded[0].source_of(doc).lines)
 
     def progress(done: int, total: int) -> None:
-        nonlocal progress_bar, task
-        if total < 50 or not sys.stderr.isatty():
-            return
-        if progress_bar is None:
-            from rich.console import Console
-            from rich.progress import Progress
+        if not bars:
+            bars.append(_progress("indexing", minimum=50)(total))
+        bars[0](done)
 
-            progress_bar = Progress(console=Console(stderr=True), transient=True)
-            progress_bar.start()
-            task = progress_bar.add_task("indexing", total=total)
-        progress_bar.update(task, completed=done)
-
-    try:
-        conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lines_of, progress=progress)
-    finally:
-        if progress_bar is not None:
-            progress_bar.stop()
+    conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lines_of, progress=progress)
     corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=root, files=files)
     return conn, status, corpus
 
