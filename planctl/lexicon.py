@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -211,9 +210,3 @@ def lexicon() -> Lexicon:
         boilerplate=phrases,
         fingerprint=digest.hexdigest(),
     )
-
-
-def vocabulary(texts: Iterable[str]) -> set[str]:
-    """All canonical tokens of ``texts`` (handy for tests and IDF)."""
-    lex = lexicon()
-    return {t for text in texts for t in lex.canonical_tokens(text)}

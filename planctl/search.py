@@ -412,18 +412,16 @@ def snippet(body: str, terms: Sequence[str], context_sentences: int = 0, mark: t
         k = next((i for i, (a, b) in enumerate(spans) if a <= pos < b), 0)
         a = spans[max(0, k - context_sentences)][0]
         b = spans[min(len(spans) - 1, k + context_sentences)][1]
-        text, offset = body[a:b], a
+        text = body[a:b]
     else:
         a = max(0, pos - SNIPPET_CHARS)
         b = min(len(body), pos + len(term) + SNIPPET_CHARS)
-        text, offset = body[a:b], a
-        text = ("…" if a > 0 else "") + text + ("…" if b < len(body) else "")
-        offset -= 1 if a > 0 else 0
+        text = ("…" if a > 0 else "") + body[a:b] + ("…" if b < len(body) else "")
     if mark != ("", ""):
+        # Mark longest terms first, through placeholders, so a term inside another is not marked twice.
         for t in sorted({t for t in terms if t}, key=len, reverse=True):
             text = text.replace(t, f"\x00{t}\x01")
         text = text.replace("\x00", mark[0]).replace("\x01", mark[1])
-    _ = offset
     return text
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from planctl.model import APPENDIX, FURNITURE, METADATA, TITLE, Document, Node, SourceRef
+from planctl.model import FURNITURE, METADATA, TITLE, Document, Node, SourceRef
 from planctl.parse import patterns as pt
 from planctl.parse.blocks import Block
 from planctl.parse.text import cn_to_int
@@ -144,7 +144,6 @@ def _year(doc: Document) -> str:
 
 def finish_metadata(docs: list[Document]) -> None:
     """Region, topic, id and aliases; a plan inherits 文号/issuer/date from its cover notice."""
-    table = region_table()
     for k, doc in enumerate(docs):
         if doc.kind == "plan":
             for cover in reversed(docs[:k]):
@@ -172,7 +171,6 @@ def finish_metadata(docs: list[Document]) -> None:
     for doc in docs:
         if doc.issued_by in by_index:
             doc.issued_by = by_index[doc.issued_by]
-    _ = table
 
 
 def document_stats(doc: Document) -> dict[str, int]:
@@ -186,8 +184,3 @@ def document_stats(doc: Document) -> dict[str, int]:
             stats[plural[node.kind]] += 1
         stats["size"] += sum(len(s) for s in node.source_strings())
     return stats
-
-
-def count_appendices(doc: Document) -> int:
-    """How many 附件 a document carries (used by ``show``)."""
-    return sum(1 for n in doc.walk() if n.kind == APPENDIX)
