@@ -26,6 +26,7 @@ from typing import Any
 
 from planctl.errors import PlanctlError
 from planctl.ingest.text import Line, Source
+from planctl.parse.blocks import opens_block
 from planctl.parse.text import squeeze_spaces
 
 # "— 5 —", "－5－", "- 5 -", "5", "第 5 页", "5/20"
@@ -36,11 +37,6 @@ CID_RE = re.compile(r"\(cid:\d+\)")
 CONTINUED_RE = re.compile(r"^续表\s*\d*$")
 # Kangxi radicals and CJK radical supplement: look like Han characters, are not (NFKC fixes them)
 _RADICALS_RE = re.compile("[\u2e80-\u2fdf]")
-# A line that opens a block of its own (never the tail of the previous line)
-_BLOCK_START_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇\d]+[章节编]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
-    r"\d{1,3}[.．、](?!\d)|专栏|——|注[:：]|附件)"
-)
 
 MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and page numbers live
 GARBAGE_PAGE = 0.3  # a page whose text is more than this share garbage is reported
@@ -274,7 +270,7 @@ def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report:
                 continue
             text = normalise_radicals(squeeze_spaces(it.text.strip()))
             starts_paragraph = abs(it.x0 - indent) < (indent - left) / 3 if indent > left else False
-            if pending and pending[2] and not starts_paragraph and not _BLOCK_START_RE.match(text):
+            if pending and pending[2] and not starts_paragraph and not opens_block(text):
                 pending = (pending[0] + text, pending[1], it.x1 >= full)
                 continue
             flush()

@@ -113,6 +113,20 @@ def match_numbering(text: str) -> _Numbering | None:
     return None
 
 
+def opens_block(text: str) -> bool:
+    """Whether a line of ``text`` opens a structure of its own — a numbered heading, a 专栏, a
+    dash lead, a table row, a head or tail line, a table of contents entry — and so can never be
+    the tail of the line before it. Shared by the text parser and the PDF reader."""
+    if "\t" in text or match_numbering(text) or pt.COLUMN_RE.match(text) or pt.DASH_LEAD_RE.match(text):
+        return True
+    return (
+        any(regex.match(text) for regex, *_ in LINE_PATTERNS)
+        or any(r.match(text) for r in (pt.WEB_META_RE, pt.TOC_HEAD_RE, pt.CC_RE, pt.APPENDIX_RE,
+                                       pt.PREFACE_RE, pt.TABLE_NOTE_RE))
+        or bool(pt.TOC_ENTRY_RE.search(text))
+    )
+
+
 def _shift(spans: Sequence[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
     return [(s - offset, e - offset) for s, e in spans if e > offset]
 
@@ -198,17 +212,9 @@ class BlockParser:
     def starts_block(self, i: int) -> bool:
         """Whether line ``i`` opens a structure (so it cannot continue a cut paragraph)."""
         line = self.lines[i]
-        t = line.text
-        if line.md_heading or "\t" in t or (line.bold and line.bold[0][0] == 0):
+        if line.md_heading or (line.bold and line.bold[0][0] == 0):
             return True
-        if match_numbering(t) or pt.COLUMN_RE.match(t) or pt.DASH_LEAD_RE.match(t):
-            return True
-        return (
-            any(regex.match(t) for regex, *_ in LINE_PATTERNS)
-            or any(r.match(t) for r in (pt.WEB_META_RE, pt.TOC_HEAD_RE, pt.CC_RE, pt.APPENDIX_RE,
-                                        pt.PREFACE_RE, pt.TABLE_NOTE_RE))
-            or bool(pt.TOC_ENTRY_RE.search(t))
-        )
+        return opens_block(line.text)
 
     def take_continuations(self, i: int, text: str) -> tuple[str, int, list[tuple[int, int]]]:
         """Join page-break fragments: while ``text`` ends mid-sentence and the next non-blank
@@ -291,13 +297,8 @@ class BlockParser:
     def rule_cc(self, i: int) -> tuple[list[Block], int] | None:
         if not pt.CC_RE.match(self.lines[i].text):
             return None
-        text, last = self.lines[i].text, i
         # "抄送：…市中级人民法院，" / "市人民检察院，有关人民团体。"
-        while not is_complete(text):
-            j = self.next_nonblank(last + 1)
-            if j >= len(self.lines) or self.starts_block(j) or self._is_title_line(j):
-                break
-            text, last = text + self.lines[j].text, j
+        text, last, _ = self.take_continuations(i, self.lines[i].text)
         return [Block(self._node(METADATA, i, last, role="cc", text=text))], last + 1
 
     def rule_notice_title(self, i: int) -> tuple[list[Block], int] | None:
