@@ -273,7 +273,7 @@ def _open_corpus_index(force: bool = False) -> tuple[Any, Any, Any]:
     A fresh index is used without parsing the corpus at all."""
     from planctl.corpus import Corpus, corpus_files, load_corpus
     from planctl.paths import cache_dir, corpus_dir
-    from planctl.search import catalogue, cleaned_lines, open_index
+    from planctl.search import catalogue, open_index
 
     root = Path(_state["corpus"]) if _state["corpus"] else corpus_dir()
     files = corpus_files(root)
@@ -285,7 +285,7 @@ def _open_corpus_index(force: bool = False) -> tuple[Any, Any, Any]:
         return list(loaded[0].documents)
 
     def lines_of(doc: Any) -> list[str]:
-        return cleaned_lines(ln.text for ln in loaded[0].source_of(doc).lines)
+        return list(loaded[0].cleaned_lines(doc))
 
     def progress(done: int, total: int) -> None:
         if not bars:
@@ -359,7 +359,7 @@ def search_command(
     from planctl.regions import region_table
     from planctl.render import render
     from planctl.render.hits import SearchResult
-    from planctl.search import Filters, cleaned_lines, memory_index, parse_query, search
+    from planctl.search import Filters, memory_index, parse_query, search
 
     parsed = parse_query(query, any_term=any_term)
     if level and level not in ("province", "city", "county"):
@@ -385,7 +385,7 @@ def search_command(
         expander = lexicon().expand
 
     if outside and len(outside) == len(filters.plans):
-        conn = memory_index(outside, lambda d: cleaned_lines(ln.text for ln in corpus.source_of(d).lines))
+        conn = memory_index(outside, corpus.cleaned_lines)
     elif outside:
         raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
     hits = search(conn, parsed, filters, expand=expander, limit=limit, context_sentences=context)

@@ -144,6 +144,12 @@ class Corpus:
             source = self.sources[doc.source.path] = read_source(doc.source.path, encoding=doc.source.encoding)
         return source
 
+    def cleaned_lines(self, doc: Document) -> list[str]:
+        """The document's file as the parser sees it, one string per source line."""
+        from planctl.parse.text import clean_texts
+
+        return clean_texts(self.source_of(doc).lines)
+
     def by_id(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == doc_id), None)
 

@@ -501,10 +501,3 @@ def search(
         for score, (_rid, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end) in scored
     ]
 
-
-def cleaned_lines(source_lines: Iterable[str]) -> list[str]:
-    """Source lines as the parser sees them (markup gone, CJK spacing squeezed, tabs kept)."""
-    from planctl.ingest.text import Line
-    from planctl.parse.text import clean_line
-
-    return [clean_line(Line(k, t)).text for k, t in enumerate(source_lines, 1)]

@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 
 from planctl.cli import app
 from planctl.corpus import load_corpus
-from planctl.search import Query, TermGroup, cleaned_lines, memory_index, parse_query, search
+from planctl.search import Query, TermGroup, memory_index, parse_query, search
 from tests.helpers import CORPUS
 
 runner = CliRunner()
 corpus = load_corpus()
-CONN = memory_index(corpus.documents, lambda d: cleaned_lines(ln.text for ln in corpus.source_of(d).lines))
+CONN = memory_index(corpus.documents, corpus.cleaned_lines)
 RAW = {path: [ln.text for ln in src.lines] for path, src in corpus.sources.items()}
 # Runs a clerk could type: Han, digits, Chinese punctuation; no markup, spaces or tabs.
 RUN_RE = re.compile(r"[\u4e00-\u9fff0-9０-９，。、；：“”（）《》〔〕%．—]+")

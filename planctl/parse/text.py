@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from planctl.ingest.text import Line
@@ -100,6 +101,11 @@ def clean_line(line: Line) -> CleanLine:
     trailing_tab = text.rstrip(" \u3000").endswith("\t")
     return CleanLine(line.number, raw, stripped, md_heading=md, bold=spans, page=line.page,
                      trailing_tab=trailing_tab)
+
+
+def clean_texts(lines: Iterable[Line]) -> list[str]:
+    """The text of each line as the parser sees it (markup gone, CJK spacing squeezed, tabs kept)."""
+    return [clean_line(line).text for line in lines]
 
 
 def is_complete(text: str) -> bool:

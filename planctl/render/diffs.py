@@ -73,9 +73,9 @@ def diff_rich(d: Diff, stream: TextIO) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from planctl.render.views import _console
+    from planctl.render.views import console_for
 
-    console = _console(stream)
+    console = console_for(stream)
     s = d.summary
     console.print(f"[bold]{escape(d.left.title)}[/] [dim]({d.left.id})[/]  ⟷  "
                   f"[bold]{escape(d.right.title)}[/] [dim]({d.right.id})[/]")

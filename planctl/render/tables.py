@@ -94,9 +94,9 @@ def indicators_rich(tables: Sequence[IndicatorTable], stream: TextIO) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from planctl.render.views import _console
+    from planctl.render.views import console_for
 
-    console = _console(stream)
+    console = console_for(stream)
     for t in tables:
         years = f"{t.base_year or '?'}→{t.target_year or '?'}"
         grid = Table(title=f"{t.doc.id} · {t.title or 'indicator table'} · {t.period} · {years}", title_justify="left",

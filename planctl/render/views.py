@@ -38,7 +38,8 @@ class ShowRequest:
     """Deepest level shown in the tree view (1 = chapters only)."""
 
 
-def _console(stream: TextIO) -> Console:
+def console_for(stream: TextIO) -> Console:
+    """A rich console writing to ``stream``: wide lines off a terminal, no syntax highlighting."""
     from rich.console import Console
 
     # A pipe or file gets wide lines instead of 80 columns of ellipses.
@@ -74,7 +75,7 @@ def list_rich(docs: Sequence[Document], stream: TextIO) -> None:
     for s in map(document_summary, docs):
         table.add_row(s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"], s["date"],
                       str(s["size"]))
-    _console(stream).print(table)
+    console_for(stream).print(table)
 
 
 # ---- show -------------------------------------------------------------------------------
@@ -139,7 +140,7 @@ def show_rich(req: ShowRequest, stream: TextIO) -> None:
     from rich.markup import escape
     from rich.tree import Tree
 
-    console = _console(stream)
+    console = console_for(stream)
     for doc in req.documents:
         facts = " · ".join(
             x for x in (doc.id, doc.kind, doc.region, doc.doc_number, doc.date,
