@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING, Any, TextIO
 
 from planctl.diff import Diff, DiffPair, IndicatorDiff, diff_to_dict
@@ -208,10 +207,6 @@ def _indicator_csv(i: IndicatorDiff) -> dict[str, Any]:
 
 @register("diff", "csv")
 def diff_csv(d: Diff, stream: TextIO) -> None:
-    from planctl.render.tables import csv_value
+    from planctl.render.tables import write_csv
 
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(DIFF_CSV_COLUMNS)
-    for row in _csv_rows(d):
-        writer.writerow([csv_value(c, row.get(c)) if c not in ("score", "left_line", "right_line")
-                         else ("" if row.get(c) is None else row.get(c)) for c in DIFF_CSV_COLUMNS])
+    write_csv(stream, DIFF_CSV_COLUMNS, _csv_rows(d), raw=("score", "left_line", "right_line"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -59,13 +58,9 @@ def hits_jsonl(res: SearchResult, stream: TextIO) -> None:
 
 @register("search", "csv")
 def hits_csv(res: SearchResult, stream: TextIO) -> None:
-    from planctl.render.tables import csv_value
+    from planctl.render.tables import write_csv
 
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(HIT_COLUMNS)
-    for h in res.hits:
-        row = h.to_dict()
-        writer.writerow([csv_value(c, row[c]) if c not in ("score", "line") else row[c] for c in HIT_COLUMNS])
+    write_csv(stream, HIT_COLUMNS, (h.to_dict() for h in res.hits), raw=("score", "line"))
 
 
 @register("search", "count")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -47,12 +47,21 @@ def csv_value(column: str, value: Any) -> str:
 
 @register("rows", "csv")
 def rows_csv(req: RowsRequest, stream: TextIO) -> None:
-    if req.excel:
+    write_csv(stream, req.columns, req.rows, bom=req.excel)
+
+
+def write_csv(stream: TextIO, columns: Sequence[str], rows: Iterable[dict[str, Any]], *,
+              raw: Iterable[str] = (), bom: bool = False) -> None:
+    """CSV with a header row, cells through :func:`csv_value`; ``raw`` columns are written as
+    they are (empty for None)."""
+    keep = set(raw)
+    if bom:
         stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(req.columns)
-    for row in req.rows:
-        writer.writerow([csv_value(c, row.get(c)) for c in req.columns])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([("" if row.get(c) is None else row.get(c)) if c in keep else csv_value(c, row.get(c))
+                         for c in columns])
 
 
 @register("rows", "json")
