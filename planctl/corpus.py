@@ -155,17 +155,17 @@ class Corpus:
 
     def _file_documents(self, ref: str, encoding: str | None) -> tuple[list[Document], int | None] | None:
         m = _PATH_INDEX_RE.match(ref)
-        path, index = (m.group(1), int(m.group(2))) if m else (ref, None)
-        p = Path(path)
-        if not p.exists() and not (m and Path(ref).exists()):
-            if "/" in ref or "\\" in ref or p.suffix.lower() in CORPUS_SUFFIXES:
+        if Path(ref).exists():  # a file whose name happens to contain "#2" is still that file
+            path, index = ref, None
+        elif m and Path(m.group(1)).exists():
+            path, index = m.group(1), int(m.group(2))
+        else:
+            path = m.group(1) if m else ref
+            if "/" in ref or "\\" in ref or Path(path).suffix.lower() in CORPUS_SUFFIXES:
                 raise PlanctlError(f"{path}: no such file")
             return None
-        if m and Path(ref).exists():
-            path, index = ref, None
-        source = read_source(path, encoding=encoding)
+        source, docs = _parse_one((path, path), encoding)
         self.sources[source.path] = source
-        docs = parse_source(source)
         assign_unique_ids(docs)
         return docs, index
 
@@ -256,9 +256,10 @@ progress_factory: Callable[[int], Callable[[int], None]] | None = None
 """Set by the CLI: given the number of files to parse, returns a per-file callback."""
 
 
-def _parse_one(job: tuple[str, str]) -> tuple[Source, list[Document]]:
+def _parse_one(job: tuple[str, str], encoding: str | None = None) -> tuple[Source, list[Document]]:
+    """Read and parse one file: ``job`` is (path, path to report)."""
     path, shown = job
-    source = read_source(path, display=shown)
+    source = read_source(path, display=shown, encoding=encoding)
     return source, parse_source(source)
 
 

@@ -66,11 +66,9 @@ def generate(n: int, target: Path, seed: int = 14) -> list[Path]:
     rng = random.Random(seed)
     docs = _documents()
     regions = [r for r in region_table().regions if r.level in ("province", "city")]
-    synonyms = lexicon().synonyms
-    classes: dict[str, list[str]] = {}
-    for term, canonical in synonyms.items():
-        classes.setdefault(canonical, []).append(term)
-    swappable = sorted((t for t in synonyms if len(classes[synonyms[t]]) > 1 and len(t) >= 3), key=len, reverse=True)
+    lex = lexicon()
+    classes = {term: lex.expand(term) for term in lex.synonyms}  # term → every term of its class
+    swappable = sorted((t for t, c in classes.items() if len(c) > 1 and len(t) >= 3), key=len, reverse=True)
     swap_re = re.compile("|".join(map(re.escape, swappable)))
     target.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -82,8 +80,7 @@ def generate(n: int, target: Path, seed: int = 14) -> list[Path]:
         if region_name:
             short = region_name[:-1] if region_name.endswith(("省", "市")) else region_name
             text = text.replace(region_name, new.name).replace(short, new.short)
-        text = swap_re.sub(lambda m: rng.choice(classes[synonyms[m.group(0)]]) if rng.random() < 0.3 else m.group(0),
-                           text)
+        text = swap_re.sub(lambda m: rng.choice(classes[m.group(0)]) if rng.random() < 0.3 else m.group(0), text)
         path = target / f"{k:05d}-{new.pinyin}.txt"
         path.write_text(text + "\n", encoding="utf-8")
         paths.append(path)
