@@ -83,37 +83,36 @@ def collect_items(doc: Document) -> list[Item]:
     """Headings, measures (专栏 items included) and 专栏 of ``doc`` in document order."""
     items: list[Item] = []
 
+    def add(node: Node, group: str, text: str, ancestors: list[Node], context: list[Node]) -> None:
+        # ``context`` is what encloses the node for scoring: its headings, plus the box for a box item.
+        items.append(Item(
+            node, len(items), group, ancestors[-1] if ancestors else None, text,
+            " ".join(a.title for a in context),
+            in_appendix=node.kind == APPENDIX or any(a.kind == APPENDIX for a in ancestors),
+            depth=len(context),
+        ))
+
     def visit(nodes: Sequence[Node], ancestors: list[Node]) -> None:
         for node in nodes:
             if node.kind in HEADING_KINDS and _is_leaf_heading(node):
                 # "1. 就业规模总体平稳" over a paragraph is a measure in all but form: it may
                 # match a heading or, failing that, a measure.
-                items.append(Item(node, len(items), "leaf", ancestors[-1] if ancestors else None,
-                                  _subtree_text(node), " ".join(a.title for a in ancestors)))
+                add(node, "leaf", _subtree_text(node), ancestors, ancestors)
             elif node.kind in HEADING_KINDS:
-                items.append(Item(node, len(items), "heading", ancestors[-1] if ancestors else None,
-                                  _subtree_text(node), " ".join(a.title for a in ancestors)))
+                add(node, "heading", _subtree_text(node), ancestors, ancestors)
                 visit(node.children, [*ancestors, node])
             elif node.kind == COLUMN:
-                items.append(Item(node, len(items), "column", ancestors[-1] if ancestors else None,
-                                  _subtree_text(node), " ".join(a.title for a in ancestors)))
+                add(node, "column", _subtree_text(node), ancestors, ancestors)
                 # A box's numbered items are measures too; the box title is part of their context.
-                box_context = " ".join([*(a.title for a in ancestors), node.title])
                 for child in node.children:
                     if child.kind == MEASURE:
-                        items.append(Item(child, len(items), "measure", ancestors[-1] if ancestors else None,
-                                          _node_text(child), box_context))
+                        add(child, "measure", _node_text(child), ancestors, [*ancestors, node])
             elif node.kind == MEASURE:
-                items.append(Item(node, len(items), "measure", ancestors[-1] if ancestors else None,
-                                  _node_text(node), " ".join(a.title for a in ancestors)))
+                add(node, "measure", _node_text(node), ancestors, ancestors)
             elif node.kind != TABLE:
                 visit(node.children, ancestors)
 
     visit(doc.children, [])
-    appendix_nodes = {id(n) for top in doc.children if top.kind == APPENDIX for n in top.walk()}
-    for item in items:
-        item.in_appendix = id(item.node) in appendix_nodes
-        item.depth = len(item.context.split()) if item.context else 0
     return items
 
 
