@@ -174,3 +174,19 @@ def test_markdown_round_trip_on_the_corpus() -> None:
     for doc in load_corpus().documents:
         again = parse_source(decode_bytes(document_to_markdown(doc).encode("utf-8"), path="rt.md"))
         assert _projection(again) == _projection([doc]), doc.id
+
+
+def test_regression_unnumbered_markdown_heading_keeps_its_boundary_in_markdown() -> None:
+    # "# 1．00" is no heading planctl knows, so it is a paragraph; its "#" kept it apart from the
+    # cut paragraph before it. The markdown rendering must keep them apart too (with "---").
+    from planctl.render.markdown import document_to_markdown
+
+    docs = parse_source(decode_bytes("1．00\n\n# 1．00\n".encode(), path="gen.txt"))
+    rendered = "\n\n".join(document_to_markdown(d) for d in docs)
+    assert "---" in rendered
+    assert _projection(parse_source(decode_bytes(rendered.encode(), path="gen.md"))) == _projection(docs)
+
+
+def test_thematic_break_stops_page_break_joining() -> None:
+    (doc,) = parse_source(decode_bytes("加快推进就业\n\n---\n\n服务体系建设。\n".encode(), path="x.txt"))
+    assert [n.kind for n in doc.children] == ["paragraph", "paragraph"]

@@ -225,6 +225,8 @@ class BlockParser:
             j = self.next_nonblank(last + 1)
             if j >= len(self.lines) or self.starts_block(j) or self._is_title_line(j):
                 break
+            if any(self.lines[k].rule for k in range(last + 1, j)):
+                break  # "---" between two lines: never one cut paragraph
             offset = len(text)
             text += self.lines[j].text
             extra.extend((s + offset, e + offset) for s, e in self.lines[j].bold)

@@ -59,6 +59,8 @@ class CleanLine:
     """Page number, when known."""
     trailing_tab: bool = False
     """The line ended with a tab (``8\t``): a table row that continues on the next line."""
+    rule: bool = False
+    """A markdown thematic break (``---``): no text, but no paragraph continues across it."""
 
     @property
     def blank(self) -> bool:
@@ -74,7 +76,9 @@ def clean_line(line: Line) -> CleanLine:
     """Strip markdown heading marks and bold markers; remember bold spans."""
     raw = line.text
     body = QUOTE_RE.sub("", raw)
-    if RULE_RE.match(body) or PIPE_SEP_RE.match(body):
+    if RULE_RE.match(body):
+        return CleanLine(line.number, raw, "", page=line.page, rule=True)
+    if PIPE_SEP_RE.match(body):
         return CleanLine(line.number, raw, "", page=line.page)
     pipe = PIPE_ROW_RE.match(body)
     if pipe:  # markdown table row → the tab-separated form the table rule reads

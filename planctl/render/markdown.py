@@ -20,12 +20,15 @@ from planctl.model import (
     FURNITURE,
     MEASURE,
     METADATA,
+    PARAGRAPH,
     SECTION,
     TABLE,
     TITLE,
     Document,
     Node,
 )
+from planctl.parse.blocks import opens_block
+from planctl.parse.text import is_complete
 from planctl.settings import ParseSettings
 
 _MAX_HEADING = 6
@@ -85,17 +88,31 @@ def _heading(node: Node, depth: int) -> str:
     return f"{hashes} {label}" + (f"。{node.text}" if node.text else "")
 
 
-def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]:
+_PLAIN = (PARAGRAPH, METADATA, FURNITURE)  # rendered as bare text, which a re-parse may join
+
+
+def _render(nodes: Iterable[Node], depth: int, quote: bool = False, state: dict[str, bool] | None = None) -> list[str]:
+    # state["open"]: the last bare text rendered ends mid-sentence, so a re-parse would join the
+    # next bare text to it; a "---" line keeps them apart (the parser never joins across one).
+    state = {"open": False} if state is None else state
     out: list[str] = []
     for node in nodes:
+        if node.role == "ocr_duplicate":
+            continue  # kept in the tree; the repaired table cell is shown instead
+        first_line = node.text.split("\n")[0]
+        if node.kind in _PLAIN and state["open"] and not opens_block(first_line):
+            out += ["---", ""]
+        # A one-line pattern (文号, date, contact …) never takes a continuation.
+        state["open"] = (node.kind in _PLAIN and not is_complete(node.text.split("\n")[-1])
+                         and not opens_block(first_line))
         lines: list[str]
         if node.kind in (CHAPTER, SECTION, APPENDIX):
             lines = [_heading(node, depth)]
             out += [*lines, ""]
-            out += _render(node.children, depth + 1)
+            out += _render(node.children, depth + 1, state=state)
             continue
         if node.kind == COLUMN:
-            inner = _render(node.children, depth + 1, quote=True)
+            inner = _render(node.children, depth + 1, quote=True, state=state)
             lines = [f"专栏{node.number} {node.title}".rstrip(), "", *inner]
             out += [("> " + ln).rstrip() for ln in lines] + [""]
             continue
@@ -105,15 +122,13 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False) -> list[str]
             lines = [_measure_line(node)]
         elif node.kind == TITLE:
             lines = [f"# {node.title}"]
-        elif node.kind == FURNITURE and node.role == "ocr_duplicate":
-            continue  # the repaired table cell is shown instead
         elif node.kind in (FURNITURE, METADATA):  # tables of contents stay recognisable as such
             lines = node.text.split("\n")
         else:
             lines = [f"{node.marker}{node.text}"]
         out += [*lines, ""]
         if node.children and node.kind != TABLE:
-            out += _render(node.children, depth + 1, quote)
+            out += _render(node.children, depth + 1, quote, state)
     return out
 
 
