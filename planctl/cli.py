@@ -1,18 +1,22 @@
-"""The ``planctl`` command line. Commands only resolve arguments, call one library
-function, hand the result to one renderer and return an exit status."""
+"""The ``planctl`` command line. Each command resolves its arguments, makes one library call,
+hands the result to one renderer and returns an exit status; everything it does is callable
+from Python (see the README's "Library" section)."""
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 
 from planctl import __version__
+from planctl.env import Environment
 from planctl.errors import ExitStatus, PlanctlError
 
 app = typer.Typer(
@@ -21,52 +25,59 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # rich help on a terminal; plain help (and no rich import) when piped
+    rich_markup_mode="rich" if sys.stdout.isatty() else None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state: dict[str, Any] = {"debug": False, "corpus": None}
+_state: dict[str, Any] = {"env": None, "corpus": None}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"planctl: error: {message}", err=True)
+def _env() -> Environment:
+    env = _state["env"]
+    if env is None:
+        env = _state["env"] = Environment()
+    return env
 
 
 def handles_errors(fn: F) -> F:
-    """Turn :class:`PlanctlError` into a one-line message and exit status 2 (traceback with --debug)."""
+    """Turn :class:`PlanctlError` into a one-line message and exit status 2 (traceback with --debug);
+    a command's return value is its exit status."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        env = _env()
         try:
-            return fn(*args, **kwargs)
+            status = fn(*args, **kwargs)
         except PlanctlError as exc:
-            if _state["debug"]:
+            if env.debug:
                 raise
-            _fail(str(exc))
+            print(f"planctl: error: {exc}", file=sys.stderr)
             raise typer.Exit(ExitStatus.ERROR) from None
         except BrokenPipeError:
             # `planctl search 就业 | head -1`: the reader has gone; leave quietly.
             _silence_stdout()
             raise typer.Exit(ExitStatus.OK) from None
         except KeyboardInterrupt:
-            if _state["debug"]:
+            if env.debug:
                 raise
-            typer.echo("planctl: interrupted", err=True)
+            print("planctl: interrupted", file=sys.stderr)
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
+        if status:
+            raise typer.Exit(int(status))
 
     return wrapper  # type: ignore[return-value]
 
 
 def _silence_stdout() -> None:
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"planctl {__version__}")
+        print(f"planctl {__version__}")
         raise typer.Exit()
 
 
@@ -82,44 +93,41 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    _state["debug"] = debug
+    _state["env"] = Environment(debug=debug)
     _state["corpus"] = corpus
-    from planctl import corpus as corpus_module
-    from planctl.ingest import pdf
-
-    pdf.progress_factory = _progress("reading PDF")
-    corpus_module.progress_factory = _progress("parsing plans")
-
-
-def _progress(label: str, minimum: int = 20) -> Callable[[int], Callable[[int], None]]:
-    """A factory of progress bars on stderr for long work (none off a terminal or for little work):
-    given the total, returns a callback taking the number done."""
-
-    def start(total: int) -> Callable[[int], None]:
-        if total < minimum or not sys.stderr.isatty():
-            return lambda done: None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(console=Console(stderr=True), transient=True)
-        task = bar.add_task(label, total=total)
-        bar.start()
-
-        def tick(done: int) -> None:
-            bar.update(task, completed=done)
-            if done >= total:
-                bar.stop()
-
-        return tick
-
-    return start
 
 
 def _corpus() -> Any:
-    """The corpus, lazily: metadata first, trees when a command asks (corpus.ensure_trees)."""
+    """The corpus, lazily: metadata first, trees when a command asks (Corpus.ensure_trees)."""
     from planctl.corpus import load_corpus
 
-    return load_corpus(_state["corpus"], lazy=True)
+    return load_corpus(_state["corpus"], lazy=True, env=_env())
+
+
+def _check_format(view: str, fmt: str) -> None:
+    from planctl.render import formats
+
+    if fmt not in formats(view):
+        raise PlanctlError(f"unknown format '{fmt}'; choose from: {', '.join(formats(view))}")
+
+
+def _render(view: str, fmt: str, data: Any, stream: TextIO | None = None) -> None:
+    from planctl.render import render
+
+    render(view, fmt, data, stream or _env().stdout)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or the file ``path`` (its errors are one-line planctl errors)."""
+    if path is None:
+        yield _env().stdout
+        return
+    try:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+    except OSError as exc:
+        raise PlanctlError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
@@ -130,14 +138,13 @@ EncodingOpt = Annotated[
 
 @app.command("list")
 @handles_errors
-def list_command(fmt: FormatOpt = "rich") -> None:
+def list_command(fmt: FormatOpt = "rich") -> int:
     """List every document in the corpus: id, aliases, kind, title, region, date, size.
 
     Example: planctl list --format json
     """
-    from planctl.render import render
-
-    render("list", fmt, _corpus().documents, sys.stdout)
+    _render("list", fmt, _corpus().documents)
+    return ExitStatus.OK
 
 
 @app.command("show")
@@ -155,56 +162,24 @@ def show_command(
     indicators: Annotated[
         bool, typer.Option("--indicators", "-i", help="Show the typed indicator tables instead (rich or json).")
     ] = False,
-) -> None:
+) -> int:
     """Show a plan's structure: chapters, sections, measures, 专栏 and tables.
 
     Example: planctl show wuwei --depth 2
     """
-    from planctl.render import render
-    from planctl.render.views import ShowRequest
+    from planctl.indicators import indicator_tables
+    from planctl.render.show import ShowRequest
 
-    docs = _resolve_all(plans, encoding)
-    if indicators:
-        from planctl.indicators import indicator_tables
-
-        tables = [t for d in docs for t in indicator_tables(d)]
-        if not tables:
-            typer.echo("planctl: no indicator table in " + ", ".join(d.id for d in docs), err=True)
-            raise typer.Exit(ExitStatus.NO_MATCH)
-        render("indicators", fmt, tables, sys.stdout)
-        return
-    render("show", fmt, ShowRequest(docs, everything=everything, depth=depth), sys.stdout)
-
-
-def _resolve_all(plans: list[str] | None, encoding: str | None) -> list[Any]:
-    """Resolve plan references (all of the corpus when none), reporting on-the-fly decodes."""
-    corpus = _corpus()
-    if not plans:
-        corpus.ensure_trees()
-        return list(corpus.documents)
-    docs = [corpus.resolve(ref, encoding=encoding) for ref in plans]
-    corpus.ensure_trees(docs)
-    _report_decoded(corpus, docs)
-    return docs
-
-
-def _report_decoded(corpus: Any, docs: list[Any]) -> None:
-    """Say how files given by path were decoded (corpus files are not worth a line)."""
-    from planctl.ingest import text
-
-    for warning in text.warnings:
-        typer.echo(f"planctl: warning: {warning}", err=True)
-    text.warnings.clear()
-    for doc in docs:
-        if not any(doc is d for d in corpus.documents):
-            typer.echo(f"planctl: read {doc.source.path} as {doc.source.encoding}", err=True)
-
-
-def _check_format(view: str, fmt: str) -> None:
-    from planctl.render import formats
-
-    if fmt not in formats(view):
-        raise PlanctlError(f"unknown format '{fmt}'; choose from: {', '.join(formats(view))}")
+    docs = _corpus().resolve_all(plans, encoding=encoding)
+    if not indicators:
+        _render("show", fmt, ShowRequest(docs, everything=everything, depth=depth))
+        return ExitStatus.OK
+    tables = [t for d in docs for t in indicator_tables(d)]
+    if not tables:
+        _env().note("no indicator table in " + ", ".join(d.id for d in docs))
+        return ExitStatus.NO_MATCH
+    _render("indicators", fmt, tables)
+    return ExitStatus.OK
 
 
 class DiffMode(str, Enum):
@@ -243,7 +218,7 @@ def diff_command(
         DiffMode | None, typer.Option("--mode", help="compare or versions (default: detect editions).")
     ] = None,
     encoding: EncodingOpt = None,
-) -> None:
+) -> int:
     """Compare two plans: which chapters, measures, 专栏 and indicators correspond, which differ,
     and what one plan has that the other lacks. Editions of one plan get a word-level diff.
 
@@ -251,64 +226,28 @@ def diff_command(
 
     Exit status 0 when there are no differences, 1 when there are, 2 on error.
     """
-    from planctl.diff import diff_documents, filter_diff
-    from planctl.render import render
+    from planctl.compare.diff import compare
 
     _check_format("diff", fmt)
     corpus = _corpus()
     a, b = corpus.resolve_pair(left, right, encoding=encoding)
-    corpus.ensure_trees([a, b])
-    _report_decoded(corpus, [a, b])
-    result = diff_documents(a, b, mode=mode.value if mode else None, idf=corpus.idf())
-    kinds = [k.value for k in kind or []]
-    compared = filter_diff(result, kinds, None, threshold)
-    render("diff", fmt, filter_diff(compared, (), only.value if only else None), sys.stdout)
-    if compared.has_differences:
-        raise typer.Exit(ExitStatus.NO_MATCH)
-
-
-def _open_corpus_index(force: bool = False) -> tuple[Any, Any, Any]:
-    """The corpus search index (built when stale, with a progress bar on stderr for a large
-    corpus), its status, and a corpus of the indexed documents' metadata for resolving plans.
-    A fresh index is used without parsing the corpus at all."""
-    from planctl.corpus import Corpus, corpus_files, load_corpus
-    from planctl.paths import cache_dir, corpus_dir
-    from planctl.search import catalogue, open_index
-
-    root = Path(_state["corpus"]) if _state["corpus"] else corpus_dir()
-    files = corpus_files(root)
-    loaded: list[Any] = []
-    bars: list[Callable[[int], None]] = []
-
-    def documents() -> list[Any]:
-        loaded.append(load_corpus(root))
-        return list(loaded[0].documents)
-
-    def lines_of(doc: Any) -> list[str]:
-        return list(loaded[0].cleaned_lines(doc))
-
-    def progress(done: int, total: int) -> None:
-        if not bars:
-            bars.append(_progress("indexing", minimum=50)(total))
-        bars[0](done)
-
-    conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lines_of, progress=progress)
-    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=root, files=files)
-    return conn, status, corpus
+    shown, differs = compare(corpus, a, b, mode=mode.value if mode else None, kinds=[k.value for k in kind or []],
+                             only=only.value if only else None, threshold=threshold)
+    _render("diff", fmt, shown)
+    return ExitStatus.NO_MATCH if differs else ExitStatus.OK
 
 
 @app.command("index")
 @handles_errors
-def index_command() -> None:
+def index_command() -> int:
     """Rebuild the search index of the corpus now and report what it holds.
 
     Example: planctl index
     """
-    conn, status, _corpus_meta = _open_corpus_index(force=True)
-    kinds = conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY 2 DESC").fetchall()
-    plans = conn.execute("SELECT count(DISTINCT plan_id) FROM nodes").fetchone()[0]
-    typer.echo(f"indexed {status.rows} nodes from {plans} documents into {status.path}")
-    typer.echo("  " + ", ".join(f"{k} {n}" for k, n in kinds))
+    from planctl.search import index
+
+    _render("index", "text", index(_state["corpus"], env=_env()))
+    return ExitStatus.OK
 
 
 class SearchFormat(str, Enum):
@@ -347,54 +286,23 @@ def search_command(
     plans_only: Annotated[bool, typer.Option("-l", "--files-with-matches", help="Only the plans with hits.")] = False,
     context: Annotated[int, typer.Option("-C", "--context", min=0, help="Sentences of context around a hit.")] = 0,
     encoding: EncodingOpt = None,
-) -> None:
+) -> int:
     """Find measures (and every other node) containing the query, ranked, with plan, path and line.
 
     Example: planctl search 零工市场
 
     Finds every node grep would find. Exit status 0 when something is found, 1 when nothing is, 2 on error.
     """
-    import os
+    from planctl.render.search import SearchView
+    from planctl.search import SearchRequest, run
 
-    from planctl.regions import region_table
-    from planctl.render import render
-    from planctl.render.hits import SearchResult
-    from planctl.search import Filters, memory_index, parse_query, search
-
-    parsed = parse_query(query, any_term=any_term)
-    if level and level not in ("province", "city", "county"):
-        raise PlanctlError(f"unknown level '{level}'; choose from: province, city, county")
-    conn, _status, corpus = _open_corpus_index()
-    filters = Filters(kinds=list(kind or []), level=level or "", path_prefix=(within or "").strip("/"))
-    if region:
-        found = region_table().get(region)
-        if found is None:
-            raise PlanctlError(f"unknown region '{region}'")
-        filters.regions = region_table().with_descendants(found)  # 甘肃 includes 武威
-    outside: list[Any] = []
-    for ref in plan or []:
-        doc = corpus.resolve(ref, encoding=encoding)
-        filters.plans.append(doc.id)
-        if not any(doc is d for d in corpus.documents):
-            outside.append(doc)
-    _report_decoded(corpus, outside)
-    expander: Callable[[str], list[str]] | None = None
-    if expand:
-        from planctl.lexicon import lexicon
-
-        expander = lexicon().expand
-
-    if outside and len(outside) == len(filters.plans):
-        conn = memory_index(outside, corpus.cleaned_lines)
-    elif outside:
-        raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
-    hits = search(conn, parsed, filters, expand=expander, limit=limit, context_sentences=context)
-    color = fmt == SearchFormat.grep and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    terms = [v for t in parsed.positive_terms for v in (expander(t) if expander is not None else [t])]
+    request = SearchRequest(query, plans=list(plan or []), region=region or "", level=level or "",
+                            kinds=list(kind or []), within=within or "", any_term=any_term, expand=expand,
+                            limit=limit, context=context, encoding=encoding)
+    result = run(request, root=_state["corpus"], env=_env())
     view = "count" if count else ("plans" if plans_only else fmt.value)
-    render("search", view, SearchResult(hits, terms, color, context), sys.stdout)
-    if not hits:
-        raise typer.Exit(ExitStatus.NO_MATCH)
+    _render("search", view, SearchView(result, color=fmt == SearchFormat.grep and _env().stdout_color))
+    return ExitStatus.OK if result.hits else ExitStatus.NO_MATCH
 
 
 class ExportWhat(str, Enum):
@@ -414,34 +322,27 @@ def export_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     excel: Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, for Excel on Chinese Windows.")] = False,
     encoding: EncodingOpt = None,
-) -> None:
+) -> int:
     """Export indicators, measures or the outline as tidy rows (CSV by default).
 
     Example: planctl export indicators gansu-employment-2021 --format csv -o gansu.csv
 
     Exit status 1 when the selection holds no rows (e.g. no indicator table).
     """
-    from planctl.export import EXPORTS
-    from planctl.render import render
-    from planctl.render.tables import RowsRequest
+    from planctl.export import export_rows
+    from planctl.render.rows import RowsRequest
 
     _check_format("rows", fmt)
-    docs = _resolve_all(plans, encoding)
-    make_rows, columns = EXPORTS[what.value]
-    rows = make_rows(docs)
+    docs = _corpus().resolve_all(plans or [], encoding=encoding)
+    rows, columns = export_rows(what.value, docs)
     if not rows:
-        typer.echo(f"planctl: no {what.value} in " + ", ".join(d.id for d in docs), err=True)
-        raise typer.Exit(ExitStatus.NO_MATCH)
-    request = RowsRequest(rows=rows, columns=columns, excel=excel)
-    if output is None:
-        render("rows", fmt, request, sys.stdout)
-        return
-    try:
-        with output.open("w", encoding="utf-8", newline="") as stream:
-            render("rows", fmt, request, stream)
-    except OSError as exc:
-        raise PlanctlError(f"cannot write {output}: {exc.strerror or exc}") from None
-    typer.echo(f"planctl: wrote {len(rows)} {what.value} rows to {output}", err=True)
+        _env().note(f"no {what.value} in " + ", ".join(d.id for d in docs))
+        return ExitStatus.NO_MATCH
+    with _output(output) as stream:
+        _render("rows", fmt, RowsRequest(rows=rows, columns=columns, excel=excel), stream)
+    if output is not None:
+        _env().note(f"wrote {len(rows)} {what.value} rows to {output}")
+    return ExitStatus.OK
 
 
 def main() -> None:
@@ -449,7 +350,7 @@ def main() -> None:
     try:
         app(prog_name="planctl")
     except KeyboardInterrupt:
-        typer.echo("planctl: interrupted", err=True)
+        print("planctl: interrupted", file=sys.stderr)
         sys.exit(ExitStatus.INTERRUPTED)
     except BrokenPipeError:
         # `planctl list | head -1`: the reader left; say nothing.

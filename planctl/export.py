@@ -12,11 +12,11 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from typing import Any
 
-from planctl.indicators import CellValue, indicator_tables
-from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, TABLE, Document, Node
+from planctl.indicators import Indicator, indicator_tables
+from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, TABLE, Document
 
 INDICATOR_COLUMNS = (
     "plan_id", "plan_title", "region", "level", "table_title", "period", "seq", "name", "unit",
@@ -37,43 +37,25 @@ TYPED_COLUMNS = frozenset({
 })
 
 
-def _cell_fields(prefix: str, cell: CellValue | None) -> dict[str, Any]:
-    if cell is None:
-        return {f"{prefix}_raw": "", f"{prefix}_value": None, f"{prefix}_comparator": "",
-                f"{prefix}_cumulative": None, f"{prefix}_qualitative": ""}
-    return {
-        f"{prefix}_raw": cell.raw,
-        f"{prefix}_value": cell.value,
-        f"{prefix}_comparator": cell.comparator,
-        f"{prefix}_cumulative": cell.cumulative,
-        f"{prefix}_qualitative": cell.qualitative,
-    }
+def indicator_row(ind: Indicator) -> dict[str, Any]:
+    """One indicator as an export row, columns in :data:`INDICATOR_COLUMNS` order."""
+    table = ind.table
+    if table is None:
+        raise ValueError(f"indicator {ind.name!r} has no table")
+    doc = table.doc
+    row: dict[str, Any] = {
+        "plan_id": doc.id, "plan_title": doc.title, "region": doc.region, "level": doc.level,
+        "table_title": table.title, "period": table.period, "seq": ind.seq, "name": ind.name,
+        "base_year": table.base_year, "target_year": table.target_year, "source_path": doc.source.path,
+        "source_line": ind.line, "attribute_raw": ind.attribute_raw, "name_raw": ind.name_raw,
+        "note": table.node.note,
+    } | ind.values()
+    return {col: row.get(col) for col in INDICATOR_COLUMNS}
 
 
 def indicator_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
     """One row per indicator per document, columns in :data:`INDICATOR_COLUMNS` order."""
-    rows: list[dict[str, Any]] = []
-    for doc in docs:
-        for table in indicator_tables(doc):
-            for ind in table.indicators:
-                row: dict[str, Any] = {
-                    "plan_id": doc.id, "plan_title": doc.title, "region": doc.region, "level": doc.level,
-                    "table_title": table.title, "period": table.period, "seq": ind.seq, "name": ind.name,
-                    "unit": ind.unit, "base_year": table.base_year, "target_year": table.target_year,
-                    "attribute": ind.attribute, "source_path": doc.source.path, "source_line": ind.line,
-                    "attribute_raw": ind.attribute_raw, "name_raw": ind.name_raw, "note": table.node.note,
-                }
-                row |= _cell_fields("base", ind.base)
-                row |= _cell_fields("target", ind.target)
-                row |= _cell_fields("actual", ind.actual)
-                rows.append({col: row.get(col) for col in INDICATOR_COLUMNS})
-    return rows
-
-
-def _walk(nodes: Sequence[Node]) -> Iterator[Node]:
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
+    return [indicator_row(ind) for doc in docs for table in indicator_tables(doc) for ind in table.indicators]
 
 
 def measure_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
@@ -81,7 +63,7 @@ def measure_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
     return [
         {"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title, "text": n.text,
          "departments": "、".join(n.departments), "source_line": n.line_start}
-        for doc in docs for n in _walk(doc.children) if n.kind == MEASURE
+        for doc in docs for n in doc.walk() if n.kind == MEASURE
     ]
 
 
@@ -93,7 +75,7 @@ def outline_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
     return [
         {"plan_id": doc.id, "path": n.path, "kind": n.kind, "number": n.number, "title": n.title,
          "source_line": n.line_start}
-        for doc in docs for n in _walk(doc.children) if n.kind in _OUTLINE_KINDS
+        for doc in docs for n in doc.walk() if n.kind in _OUTLINE_KINDS
     ]
 
 
@@ -102,3 +84,9 @@ EXPORTS = {
     "measures": (measure_rows, MEASURE_COLUMNS),
     "outline": (outline_rows, OUTLINE_COLUMNS),
 }
+
+
+def export_rows(what: str, docs: Iterable[Document]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """The rows of ``what`` (``indicators``, ``measures`` or ``outline``) for ``docs``, and their columns."""
+    make_rows, columns = EXPORTS[what]
+    return make_rows(docs), columns

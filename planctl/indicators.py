@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from planctl.cjk import five_year_period_years
 from planctl.model import COLUMN, TABLE, Document, Node
 from planctl.parse.patterns import PERIOD_RE
-from planctl.parse.text import cn_to_int
 
 # ---- header roles ---------------------------------------------------------------------------
 # Tried in order on each header cell; the first role whose pattern matches wins.
@@ -133,6 +133,28 @@ class Indicator:
     """The name cell as printed."""
     line: int
     """Source line where the row starts."""
+    table: IndicatorTable | None = field(default=None, repr=False, compare=False)
+    """The table holding the row (its document, period and years)."""
+
+    def values(self) -> dict[str, Any]:
+        """The row's meaning as flat fields (``unit``, ``base_value``, ``target_comparator`` …):
+        what tells two indicator rows apart beyond their names."""
+        return {"unit": self.unit, **cell_fields("base", self.base), **cell_fields("target", self.target),
+                **cell_fields("actual", self.actual), "attribute": self.attribute}
+
+
+def cell_fields(prefix: str, cell: CellValue | None) -> dict[str, Any]:
+    """A cell as flat fields: ``{prefix}_raw``, ``_value``, ``_comparator``, ``_cumulative``, ``_qualitative``."""
+    if cell is None:
+        return {f"{prefix}_raw": "", f"{prefix}_value": None, f"{prefix}_comparator": "",
+                f"{prefix}_cumulative": None, f"{prefix}_qualitative": ""}
+    return {
+        f"{prefix}_raw": cell.raw,
+        f"{prefix}_value": cell.value,
+        f"{prefix}_comparator": cell.comparator,
+        f"{prefix}_cumulative": cell.cumulative,
+        f"{prefix}_qualitative": cell.qualitative,
+    }
 
 
 @dataclass
@@ -181,17 +203,12 @@ def is_indicator_header(header: list[str]) -> bool:
     return "name" in roles and bool({"base", "target", "actual"} & set(roles))
 
 
-def _period_end(period: str) -> int | None:
-    n = cn_to_int(period[:-1]) if period else None
-    return 1985 + 5 * (n - 6) if n and n >= 3 else None
-
-
 def _split_name_unit(name: str) -> tuple[str, str]:
     m = _NAME_UNIT_RE.match(name)
     return (m.group(1), m.group(2)) if m else (name, "")
 
 
-def _row_to_indicator(row: list[str], roles: list[str], cumulative_note: bool, line: int) -> Indicator:
+def _row_to_indicator(row: list[str], roles: list[str], line: int) -> Indicator:
     cells: dict[str, str] = {}
     for role, cell in zip(roles, row, strict=False):
         if role and role not in cells:
@@ -241,7 +258,8 @@ def indicator_tables(doc: Document) -> list[IndicatorTable]:
         period = pm.group(1) if pm else doc.period
         years = {role: _YEAR_RE.search(re.sub(r"\s+", "", h)) for role, h in zip(roles, header, strict=False)}
         base_m, target_m = years.get("base"), years.get("target")
-        end = _period_end(period)
+        years_of_period = five_year_period_years(period)
+        end = years_of_period[1] if years_of_period else None
         table = IndicatorTable(
             doc=doc, node=node, title=title, period=period, roles=roles,
             base_year=int(base_m.group(1)) if base_m else (end - 5 if end and "base" in roles else None),
@@ -252,7 +270,8 @@ def indicator_tables(doc: Document) -> list[IndicatorTable]:
         )
         lines = node.row_lines[1:] or [node.line_start] * (len(node.rows) - 1)
         for row, line in zip(node.rows[1:], lines, strict=False):
-            ind = _row_to_indicator(row, roles, table.cumulative_note, line)
+            ind = _row_to_indicator(row, roles, line)
+            ind.table = table
             if not ind.name and ind.seq is None:
                 continue
             for cell in (ind.base, ind.target, ind.actual):

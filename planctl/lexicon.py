@@ -18,7 +18,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,6 +105,8 @@ class Lexicon:
     def tokenizer(self) -> Any:
         """The jieba Tokenizer, built on first use."""
         if self._tokenizer is None:
+            import logging
+
             import jieba
 
             jieba.setLogLevel(logging.WARNING)

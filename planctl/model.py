@@ -1,6 +1,7 @@
-"""The document tree: dataclasses that every layer of planctl passes around.
+"""The data every layer of planctl passes around: source lines and the document tree.
 
-A file holds one or more :class:`Document`; each document is a tree of :class:`Node`.
+A reader turns a file into a :class:`Source` of numbered :class:`Line`; the parser turns it
+into one or more :class:`Document`, each a tree of :class:`Node`.
 Nodes keep the text as printed (markup removed) so that every Han character and digit of
 the source can be found again in the tree; normalised keys for matching are derived later.
 
@@ -33,6 +34,37 @@ _TABLE_FIELDS = ("rows", "header", "note", "row_lines")  # written for tables on
 _MEASURE_FIELDS = ("responsibility", "departments")  # written for measures only
 
 KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a source, as a reader produced it."""
+
+    number: int
+    """1-based line number in the file (for PDF and Word: in the extracted text)."""
+    text: str
+    """The line without its line ending."""
+    page: int | None = None
+    """Page number when known (PDF), else None."""
+    wrapped: bool = False
+    """The reader saw this line continue the previous one (a PDF line that only wrapped at the
+    right margin); the parser joins it unless it opens a block of its own."""
+
+
+@dataclass
+class Source:
+    """A decoded file as numbered lines."""
+
+    path: str
+    """The path as given by the user or the corpus."""
+    encoding: str
+    """Codec used to decode the bytes (``pdf``, ``docx`` … for other formats)."""
+    lines: list[Line] = field(default_factory=list)
+    """Lines, in order."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
 
 
 @dataclass
@@ -174,11 +206,15 @@ class Document:
     """Derived counts: ``size`` (characters), ``measures``, ``columns``, ``tables``."""
     children: list[Node] = field(default_factory=list)
     """Top-level nodes."""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What later layers compute from the tree and keep with it (alignment items); never serialised."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "derived":
+                continue
             if f.name == "children":
                 out["children"] = [c.to_dict() for c in value]
             elif f.name == "source":
@@ -190,7 +226,7 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         known = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in known and k not in ("children", "source")}
+        kwargs = {k: v for k, v in data.items() if k in known and k not in ("children", "source", "derived")}
         kwargs["source"] = SourceRef.from_dict(data["source"])
         kwargs["children"] = [Node.from_dict(c) for c in data.get("children", [])]
         return cls(**kwargs)
@@ -199,3 +235,31 @@ class Document:
         """Every node of the document, depth first."""
         for child in self.children:
             yield from child.walk()
+
+    def count_stats(self) -> dict[str, int]:
+        """Characters of source text, and how many measures, 专栏 and tables the document holds."""
+        stats = {"size": 0, "measures": 0, "columns": 0, "tables": 0}
+        plural = {MEASURE: "measures", COLUMN: "columns", TABLE: "tables"}
+        for node in self.walk():
+            if node.kind in plural:
+                stats[plural[node.kind]] += 1
+            stats["size"] += sum(len(s) for s in node.source_strings())
+        return stats
+
+    def without_tree(self) -> Document:
+        """A copy holding the metadata and stats only: what listing and resolving need."""
+        meta = Document.from_dict({**self.to_dict(), "children": []})
+        meta.stats = dict(self.stats or self.count_stats())
+        return meta
+
+
+@dataclass
+class ParsedFile:
+    """Everything parsing one file produced."""
+
+    source: Source
+    """The decoded lines."""
+    documents: list[Document]
+    """The documents found in it, in file order."""
+    lines: list[str] = field(default_factory=list)
+    """Each source line as the parser read it (markup removed, spacing squeezed); index = line − 1."""

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from planctl.ingest.text import decode_bytes
+from planctl.ingest import decode_bytes
 from planctl.parse import parse_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,42 @@ def _run(args: list[str], cache: str) -> float:
     t0 = time.perf_counter()
     subprocess.run([PLANCTL, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - t0
+
+
+# Start-up budget: warm time of each command as a multiple of `python -c pass` (issue targets).
+STARTUP = {
+    "--help": (["--help"], 5.0),
+    "list --format json": (["list", "--format", "json"], 6.0),
+    "search 零工市场 -n 20 --format jsonl": (["search", "零工市场", "-n", "20", "--format", "jsonl"], 6.0),
+    "show qinghai --format json": (["show", "qinghai", "--format", "json"], None),
+    "export indicators": (["export", "indicators"], None),
+    "diff gansu qinghai --format json": (["diff", "gansu", "qinghai", "--format", "json"], None),
+}
+
+
+def startup_figures(runs: int = 11) -> dict[str, dict[str, Any]]:
+    """Each command's warm wall time over ``python -c pass`` run alternately with it (so a drift
+    in machine speed hits both); the median of the per-pair ratios. Bytecode is compiled first,
+    as an installed package has it."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "planctl"), quiet=1)
+    out: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as cache:
+        for name, (args, target) in STARTUP.items():
+            _run(args, cache)  # warm the cache
+            ratios, times, bases = [], [], []
+            for _ in range(runs):
+                t = _run(args, cache)
+                b = _timed([sys.executable, "-c", "pass"], dict(os.environ))[0]
+                ratios.append(t / b)
+                times.append(t)
+                bases.append(b)
+            ratio = statistics.median(ratios)
+            out[name] = {"warm_s": round(statistics.median(times), 3), "python_s": round(statistics.median(bases), 3),
+                         "ratio": round(ratio, 1), "target": target,
+                         "met": None if target is None else ratio <= target}
+    return out
 
 
 def parse_figures() -> dict[str, float]:
@@ -207,6 +243,7 @@ def main() -> None:
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores {platform.machine()} python {sys.version.split()[0]}",
+        "startup": startup_figures(),
         "parse": parse_figures(),
         "pdf": pdf_figures(),
         "commands": command_figures(),
@@ -214,6 +251,11 @@ def main() -> None:
         "scale": scale_figures(),
     }
     print(f"{result['date']} · {result['machine']}")
+    print(f"{'start-up (warm)':<40}{'s':>7}{'× python':>10}{'target':>8}")
+    for name, t in result["startup"].items():
+        target = f"≤{t['target']:g}" if t["target"] else ""
+        verdict = "" if t["met"] is None else (" met" if t["met"] else " MISSED")
+        print(f"{name:<40}{t['warm_s']:>7}{t['ratio']:>10}{target:>8}{verdict}")
     p = result["parse"]
     print(f"parse {p['parse_mb_s']} MB/s (reading {p['read_mb_s']} MB/s) on {p['corpus_bytes']} bytes")
     f = result["pdf"]

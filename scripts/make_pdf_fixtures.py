@@ -30,7 +30,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from planctl.ingest.text import read_source
+from planctl.ingest import read_source
 from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, METADATA, PARAGRAPH, SECTION, TABLE, TITLE, Node
 from planctl.parse import parse_source
 from planctl.render.markdown import numbered_label

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planctl.align import collect_items
+from planctl.compare.diff import diff_documents
+from planctl.compare.items import collect_items
 from planctl.corpus import Corpus
-from planctl.diff import diff_documents
 from planctl.model import Node
 
 GOLD = Path(__file__).resolve().parent / "gold"

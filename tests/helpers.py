@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planctl.ingest.text import decode_bytes
+from planctl.ingest import decode_bytes
 from planctl.model import TABLE, Document, Node
 from planctl.parse import parse_source
 from planctl.render.outline import outline_lines

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from planctl.cli import app
-from planctl.ingest.text import decode_bytes
+from planctl.ingest import decode_bytes
 from planctl.parse import parse_source
-from planctl.parse.check import lost_characters
+from planctl.parse.lossless import lost_characters
 from tests.helpers import CORPUS
 
 runner = CliRunner()

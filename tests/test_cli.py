@@ -147,3 +147,19 @@ def test_corpus_option(tmp_path) -> None:
     assert [r["id"] for r in rows] == ["qinghai-employment-2021"]
     missing = run("--corpus", str(tmp_path / "nope"), "list")
     assert missing.exit_code == 2 and "not found" in missing.stderr
+
+
+def test_readme_library_example_runs(monkeypatch) -> None:
+    """The README's library example is real code: run it as written."""
+    import re
+
+    from tests.helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Library"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["rows"] and namespace["differs"] and namespace["result"].hits
+    assert namespace["parsed"].documents[1].id == "wuwei-employment-2022"

@@ -7,10 +7,10 @@ from functools import cache
 
 import pytest
 
-from planctl.ingest.text import read_source
+from planctl.ingest import read_source
 from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, TABLE, Document, Node
 from planctl.parse import parse_source
-from planctl.parse.check import lost_characters
+from planctl.parse.lossless import lost_characters
 from tests.helpers import CORPUS
 
 FILES = sorted(CORPUS.glob("*.txt"))

@@ -9,11 +9,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from planctl.align import align
-from planctl.assign import max_weight_matching
 from planctl.cli import app
+from planctl.compare.align import align
+from planctl.compare.diff import are_editions, diff_documents, word_changes
+from planctl.compare.matching import max_weight_matching
 from planctl.corpus import load_corpus
-from planctl.diff import are_editions, diff_documents, word_changes
 from tests.alignment_eval import GOLD, evaluate
 
 corpus = load_corpus()
@@ -53,8 +53,8 @@ def test_alignment_mirrors(a: str, b: str) -> None:
     forward, backward = align(da, db, corpus=corpus.documents), align(db, da, corpus=corpus.documents)
     assert _pair_set(forward) == _pair_set(backward, mirrored=True)
 
-    def row_key(row):
-        return (row["plan_id"], row["source_line"]) if row else None
+    def row_key(ind):
+        return (ind.table.doc.id, ind.line) if ind else None
 
     fwd = sorted((str(row_key(p.left)), str(row_key(p.right)), p.score) for p in forward.indicators)
     bwd = sorted((str(row_key(p.right)), str(row_key(p.left)), p.score) for p in backward.indicators)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from planctl.cli import app
 from planctl.export import INDICATOR_COLUMNS, MEASURE_COLUMNS, OUTLINE_COLUMNS
-from planctl.render.tables import csv_value
+from planctl.render.rows import csv_value
 from tests.helpers import CORPUS
 
 runner = CliRunner()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from planctl.ingest.text import decode_bytes
+from planctl.ingest import decode_bytes
 from planctl.parse import parse_source
-from planctl.parse.check import lost_characters
+from planctl.parse.lossless import lost_characters
 from tests.helpers import case_outline
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.case"))

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from planctl.errors import PlanctlError
-from planctl.ingest.text import decode_bytes, read_source
+from planctl.ingest import decode_bytes, read_source
 from planctl.parse import parse_source
 from tests.helpers import CORPUS
 

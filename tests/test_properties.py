@@ -7,12 +7,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planctl.cjk import han_digits
 from planctl.errors import PlanctlError
-from planctl.ingest.text import decode_bytes
+from planctl.ingest import decode_bytes
 from planctl.model import Document
 from planctl.parse import parse_source
-from planctl.parse.check import lost_characters
-from planctl.parse.text import han_digits
+from planctl.parse.lossless import lost_characters
 
 HAN = "就业规划市场体系建设促进发展创新服务保障政策人才培训技能企业农村城镇新增"
 NUMS = "一二三四五六七八九十"
@@ -130,8 +130,8 @@ def test_arbitrary_text_parses_losslessly(text: str) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document(), document())
 def test_diff_identity_and_mirror(text_a: str, text_b: str) -> None:
-    from planctl.align import align
-    from planctl.diff import diff_documents
+    from planctl.compare.align import align
+    from planctl.compare.diff import diff_documents
 
     a = parse_source(decode_bytes(text_a.encode("utf-8"), path="a.txt"))[0]
     b = parse_source(decode_bytes(text_b.encode("utf-8"), path="b.txt"))[0]

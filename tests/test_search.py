@@ -18,8 +18,8 @@ from tests.helpers import CORPUS
 
 runner = CliRunner()
 corpus = load_corpus()
-CONN = memory_index(corpus.documents, corpus.cleaned_lines)
-RAW = {path: [ln.text for ln in src.lines] for path, src in corpus.sources.items()}
+CONN = memory_index(corpus.documents, corpus.lines_of)
+RAW = {f.display: [ln.text for ln in f.parsed.source.lines] for f in corpus.files if f.parsed}
 # Runs a clerk could type: Han, digits, Chinese punctuation; no markup, spaces or tabs.
 RUN_RE = re.compile(r"[\u4e00-\u9fff0-9０-９，。、；：“”（）《》〔〕%．—]+")
 RUNS = [(path, k, m.group(0)) for path, lines in RAW.items() for k, line in enumerate(lines, 1)

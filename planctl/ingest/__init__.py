@@ -1,7 +1,45 @@
-"""Turning files into :class:`~planctl.ingest.text.Source` line lists."""
+"""Readers: files to :class:`~planctl.model.Source` line lists, one reader per format.
+
+:func:`read_source` picks the reader by what the file holds (its first bytes), not only by its
+name. Readers know nothing of document structure: they produce lines and mark what they saw
+(a page, a line that only wrapped); the parser decides what the lines mean.
+"""
 
 from __future__ import annotations
 
-from planctl.ingest.text import Line, Source, decode_bytes, read_source
+from pathlib import Path
 
-__all__ = ["Line", "Source", "decode_bytes", "read_source"]
+from planctl.env import Environment
+from planctl.errors import PlanctlError
+from planctl.ingest.decode import decode_bytes
+from planctl.model import Source
+
+__all__ = ["decode_bytes", "read_source"]
+
+
+def read_source(path: str | Path, *, encoding: str | None = None, display: str | None = None,
+                env: Environment | None = None) -> Source:
+    """Read a plan file from disk into a :class:`Source`.
+
+    ``display`` is the path to report in messages and JSON (defaults to ``path``).
+    """
+    env = env or Environment()
+    p = Path(path)
+    shown = display or str(path)
+    if not p.exists():
+        raise PlanctlError(f"{shown}: no such file")
+    if p.is_dir():
+        raise PlanctlError(f"{shown}: is a directory, not a plan file")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(5)
+        if head.startswith(b"%PDF") or p.suffix.lower() == ".pdf":
+            from planctl.ingest.pdf import pdf_to_source
+
+            return pdf_to_source(p, display=shown, env=env)[0]
+        data = p.read_bytes()
+    except PermissionError:
+        raise PlanctlError(f"{shown}: permission denied") from None
+    except OSError as exc:
+        raise PlanctlError(f"{shown}: cannot read ({exc.strerror})") from None
+    return decode_bytes(data, path=shown, encoding=encoding, env=env)

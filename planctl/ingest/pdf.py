@@ -2,9 +2,10 @@
 
 Per page: fake-bold duplicate characters removed, text outside ruled tables read as lines
 (CJK spacing squeezed, Kangxi radicals normalised to ordinary Han characters), lines that only
-wrap at the right margin rejoined, running headers/footers and page numbers set aside as
-furniture, and each ruled table written as tab-separated rows (merged cells filled from their
-neighbour; a header repeated on the next page dropped) so the text parser's table rules read it.
+wrap at the right margin marked ``wrapped`` (the parser rejoins them), running headers/footers
+and page numbers set aside as furniture, and each ruled table written as tab-separated rows
+(merged cells filled from their neighbour; a header repeated on the next page dropped) so the
+text parser's table rules read it.
 Every line keeps its page number.
 
 Example::
@@ -19,15 +20,15 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from planctl.cjk import squeeze_spaces
+from planctl.env import Environment
 from planctl.errors import PlanctlError
-from planctl.ingest.text import Line, Source
-from planctl.parse.blocks import opens_block
-from planctl.parse.text import squeeze_spaces
+from planctl.model import Line, Source
 
 # "— 5 —", "－5－", "- 5 -", "5", "第 5 页", "5/20"
 PAGE_NUMBER_RE = re.compile(r"^[\s—–\-－―]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[\s—–\-－―]*$")
@@ -41,9 +42,6 @@ _RADICALS_RE = re.compile("[\u2e80-\u2fdf]")
 MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and page numbers live
 GARBAGE_PAGE = 0.3  # a page whose text is more than this share garbage is reported
 GARBAGE_FILE = 0.5  # a file with more than this share of garbage pages fails
-
-progress_factory: Callable[[int], Callable[[int], None]] | None = None
-"""Set by the CLI: given the page count, returns a per-page callback (a progress bar)."""
 
 
 def is_page_number(text: str) -> bool:
@@ -168,17 +166,19 @@ def _layout(lines: list[_Item]) -> tuple[float, float, float]:
     return left, left + 2 * char, right - 1.5 * char
 
 
-def pdf_to_source(path: str | Path, *, display: str | None = None) -> tuple[Source, PdfReport]:
+def pdf_to_source(path: str | Path, *, display: str | None = None,
+                  env: Environment | None = None) -> tuple[Source, PdfReport]:
     """Read a PDF into a :class:`Source` (plus a report of furniture and unreadable pages)."""
     import pdfplumber
 
+    env = env or Environment()
     shown = display or str(path)
     report = PdfReport()
     pages: list[tuple[list[_Item], float]] = []
     try:
         with pdfplumber.open(path) as pdf:
             report.pages = len(pdf.pages)
-            tick = progress_factory(report.pages) if progress_factory and report.pages > 20 else None
+            tick = env.progress("reading PDF", report.pages, minimum=21)
             for number, page in enumerate(pdf.pages, 1):
                 items, raw = _page_items(page)
                 if not raw.strip():
@@ -186,14 +186,13 @@ def pdf_to_source(path: str | Path, *, display: str | None = None) -> tuple[Sour
                 elif garbage_share("".join(it.text for it in items if it.kind == "line")) > GARBAGE_PAGE:
                     report.garbage_pages.append(number)
                 pages.append((items, float(page.height)))
-                if tick:
-                    tick(number)
+                tick(number)
     except PlanctlError:
         raise
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged or locked files
         raise _unreadable(shown, exc) from None
     _check_readable(shown, report)
-    _warn_partial(shown, report)
+    _warn_partial(shown, report, env)
     return _pages_to_source(shown, pages, report), report
 
 
@@ -205,16 +204,12 @@ def _unreadable(shown: str, exc: Exception) -> PlanctlError:
     return PlanctlError(f"{shown}: not a readable PDF ({name}); the file may be corrupt")
 
 
-def _warn_partial(shown: str, report: PdfReport) -> None:
-    """Unreadable pages in an otherwise readable file: say which, on stderr, and go on."""
-    import sys
-
+def _warn_partial(shown: str, report: PdfReport, env: Environment) -> None:
+    """Unreadable pages in an otherwise readable file: say which, and go on."""
     if report.empty_pages:
-        print(f"planctl: warning: {shown}: no text layer on pages {_pages_list(report.empty_pages)} "
-              "(scanned?); they need OCR", file=sys.stderr)
+        env.warn(f"{shown}: no text layer on pages {_pages_list(report.empty_pages)} (scanned?); they need OCR")
     if report.garbage_pages:
-        print(f"planctl: warning: {shown}: unreadable glyphs on pages {_pages_list(report.garbage_pages)}",
-              file=sys.stderr)
+        env.warn(f"{shown}: unreadable glyphs on pages {_pages_list(report.garbage_pages)}")
 
 
 def _pages_list(numbers: Sequence[int]) -> str:
@@ -240,13 +235,7 @@ def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report:
     repeated = _repeated_margin_lines(pages)
     lines: list[Line] = []
     previous_header: list[str] | None = None
-    pending: tuple[str, int, bool] | None = None  # (text, page, ends at the right edge)
-
-    def flush() -> None:
-        nonlocal pending
-        if pending is not None:
-            lines.append(Line(len(lines) + 1, pending[0], pending[1]))
-            pending = None
+    runs_on = False  # the last line reached the right edge: the next may continue it
 
     for number, (items, height) in enumerate(pages, 1):
         body: list[_Item] = []
@@ -261,23 +250,19 @@ def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report:
         left, indent, full = _layout([it for it in body if it.kind == "line"])
         for it in body:
             if it.kind == "table":
-                flush()
                 rows = it.rows
                 if previous_header is not None and rows and rows[0] == previous_header:
                     rows = rows[1:]  # the header repeated on a continuation page
                 previous_header = it.rows[0] if it.rows else None
                 lines.extend(Line(len(lines) + k + 1, "\t".join(row), number) for k, row in enumerate(rows))
+                runs_on = False
                 continue
             text = normalise_radicals(squeeze_spaces(it.text.strip()))
             starts_paragraph = abs(it.x0 - indent) < (indent - left) / 3 if indent > left else False
-            if pending and pending[2] and not starts_paragraph and not opens_block(text):
-                pending = (pending[0] + text, pending[1], it.x1 >= full)
-                continue
-            flush()
-            pending = (text, number, it.x1 >= full)
+            lines.append(Line(len(lines) + 1, text, number, wrapped=runs_on and not starts_paragraph))
+            runs_on = it.x1 >= full
             previous_header = None if it.text.strip() else previous_header
-        # a paragraph may go on over the page break: keep `pending` open
-    flush()
+        # a paragraph may go on over the page break: keep `runs_on`
     if not lines:
         raise PlanctlError(f"{shown}: no text found in the PDF")
     return Source(path=shown, encoding="pdf", lines=lines)

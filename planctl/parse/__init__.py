@@ -5,7 +5,7 @@
 
 Example::
 
-    >>> from planctl.ingest.text import decode_bytes
+    >>> from planctl.ingest import decode_bytes
     >>> [d.kind for d in parse_source(decode_bytes("青海省“十四五”就业促进规划\\n一、总体要求\\n".encode()))]
     ['plan']
 """
@@ -14,17 +14,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planctl.env import Environment
 from planctl.errors import PlanctlError
-from planctl.ingest.text import Source, read_source
-from planctl.model import Document, SourceRef
-from planctl.parse.blocks import lines_to_blocks
+from planctl.ingest import read_source
+from planctl.model import Document, ParsedFile, Source, SourceRef
 from planctl.parse.documents import blocks_to_groups, finish_metadata, group_to_document
+from planctl.parse.rules import BlockParser
 from planctl.settings import ParseSettings
 
 
-def parse_source(source: Source, settings: ParseSettings | None = None) -> list[Document]:
-    """Parse a decoded source into its documents, in file order."""
-    blocks = lines_to_blocks(source.lines, settings)
+def parse(source: Source, settings: ParseSettings | None = None) -> ParsedFile:
+    """Parse a decoded source into its documents, keeping the cleaned lines."""
+    parser = BlockParser(source.lines, settings)
+    blocks = parser.run()
     docs: list[Document] = []
     for index, group in enumerate(blocks_to_groups(blocks), 1):
         first = min(b.node.line_start for b in group)
@@ -34,13 +36,24 @@ def parse_source(source: Source, settings: ParseSettings | None = None) -> list[
     if not docs:
         raise PlanctlError(f"{source.path}: no text to parse (only markup or blank lines)")
     finish_metadata(docs)
-    return docs
+    return ParsedFile(source, docs, parser.cleaned_texts(len(source.lines)))
+
+
+def parse_source(source: Source, settings: ParseSettings | None = None) -> list[Document]:
+    """Parse a decoded source into its documents, in file order."""
+    return parse(source, settings).documents
+
+
+def parse_path(path: str | Path, *, encoding: str | None = None, display: str | None = None,
+               settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
+    """Read and parse a plan file."""
+    return parse(read_source(path, encoding=encoding, display=display, env=env), settings)
 
 
 def parse_file(path: str | Path, *, encoding: str | None = None, display: str | None = None,
-               settings: ParseSettings | None = None) -> list[Document]:
-    """Read and parse a text file."""
-    return parse_source(read_source(path, encoding=encoding, display=display), settings)
+               settings: ParseSettings | None = None, env: Environment | None = None) -> list[Document]:
+    """Read and parse a plan file into its documents."""
+    return parse_path(path, encoding=encoding, display=display, settings=settings, env=env).documents
 
 
-__all__ = ["parse_file", "parse_source"]
+__all__ = ["ParsedFile", "parse", "parse_file", "parse_path", "parse_source"]

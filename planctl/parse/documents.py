@@ -6,7 +6,7 @@ read from nodes that stay in the tree (title, 文号, signature, date lines).
 
 Example::
 
-    >>> from planctl.ingest.text import decode_bytes
+    >>> from planctl.ingest import decode_bytes
     >>> from planctl.parse import parse_source
     >>> docs = parse_source(decode_bytes("甘肃省“十四五”就业促进规划\\n一、总体要求\\n".encode(), path="x"))
     >>> docs[0].id, docs[0].region, docs[0].topic
@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from planctl.cjk import five_year_period_years
 from planctl.model import FURNITURE, METADATA, TITLE, Document, Node, SourceRef
 from planctl.parse import patterns as pt
-from planctl.parse.blocks import Block
-from planctl.parse.text import cn_to_int
+from planctl.parse.rules import Block
 from planctl.parse.tree import blocks_to_tree
 from planctl.regions import Region, find_topic, region_table
 
@@ -88,12 +88,6 @@ def _iso(text: str) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _period_start(period: str) -> int | None:
-    """``十四五`` → 2021. Five-year plans run 1981–85 (六五) onward without gaps."""
-    n = cn_to_int(period[:-1]) if period else None  # "十四五" → 十四 → 14
-    return 1981 + 5 * (n - 6) if n and n >= 3 else None
-
-
 def _region(title: str, issuer: str, doc_number: str) -> Region | None:
     table = region_table()
     return table.find_in(title) or table.find_in(issuer) or table.from_doc_number(doc_number)
@@ -138,8 +132,8 @@ def _year(doc: Document) -> str:
     m = re.search(r"[〔\[［【(（]\s*([12]\d{3})", doc.doc_number)
     if m:
         return m.group(1)
-    start = _period_start(doc.period)
-    return str(start) if start else ""
+    years = five_year_period_years(doc.period)
+    return str(years[0]) if years else ""
 
 
 def finish_metadata(docs: list[Document]) -> None:
@@ -165,22 +159,9 @@ def finish_metadata(docs: list[Document]) -> None:
         doc.id = "-".join(p for p in slug_parts if p)
         doc.aliases = sorted({region.pinyin, region.short, region.name} if region else set())
     for doc in docs:
-        doc.stats = document_stats(doc)
+        doc.stats = doc.count_stats()
     # Cover notices are now named; point the plans at their ids.
     by_index = {str(d.source.index): d.id for d in docs}
     for doc in docs:
         if doc.issued_by in by_index:
             doc.issued_by = by_index[doc.issued_by]
-
-
-def document_stats(doc: Document) -> dict[str, int]:
-    """Characters of source text, and how many measures, 专栏 and tables the document holds."""
-    from planctl.model import COLUMN, MEASURE, TABLE
-
-    stats = {"size": 0, "measures": 0, "columns": 0, "tables": 0}
-    plural = {MEASURE: "measures", COLUMN: "columns", TABLE: "tables"}
-    for node in doc.walk():
-        if node.kind in plural:
-            stats[plural[node.kind]] += 1
-        stats["size"] += sum(len(s) for s in node.source_strings())
-    return stats

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from planctl.parse.text import HAN
+from planctl.cjk import HAN
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 _DIGITS = "0-9０-９"
@@ -91,7 +91,6 @@ CC_RE = re.compile(r"^抄\s*送\s*[:：]")
 # "联系人：杨若雨", "联系电话：0938-8318355", "电子邮箱：…"
 CONTACT_RE = re.compile(r"^(?:联\s*系\s*人|联系电话|电话|电子邮箱|邮箱|传真|联系方式|地址)\s*[:：]")
 # "索 引 号 :015000185/2021-00163发文字号 :青政办〔2021〕83号", "成文日期 :2021-11-17"
-WEB_META_KEYS = ("索引号", "发文字号", "发布机构", "公文时效", "主题分类", "成文日期", "发布日期", "文号", "公文种类")
 WEB_META_RE = re.compile(r"^(?:索引号|发文字号|发布机构|公文时效|主题分类|成文日期|发布日期|公文种类)\s*[:：]")
 WEB_META_FIELD_RE = re.compile(
     r"(索引号|发文字号|发布机构|公文时效|主题分类|成文日期|发布日期|公文种类)\s*[:：]\s*"

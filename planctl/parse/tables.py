@@ -10,22 +10,20 @@ Repairs, each seen in real plans (DOMAIN.md):
 
 Example::
 
-    >>> from planctl.parse.blocks import BlockParser
-    >>> from planctl.ingest.text import decode_bytes
-    >>> p = BlockParser(decode_bytes("序号\\t指标\\t单位\\n10\\n技能劳动者总量\\t万人\\n".encode()).lines)
-    >>> lines_to_table(p, 0)[0].rows
+    >>> from planctl.model import Line
+    >>> from planctl.parse.clean import clean_line
+    >>> lines = [clean_line(Line(k, t)) for k, t in enumerate(["序号\\t指标\\t单位", "10", "技能劳动者总量\\t万人"], 1)]
+    >>> lines_to_table(lines, 0)[0].rows
     [['序号', '指标', '单位'], ['10', '技能劳动者总量', '万人']]
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from planctl.model import FURNITURE, TABLE, Node
 from planctl.parse import patterns as pt
-
-if TYPE_CHECKING:
-    from planctl.parse.blocks import BlockParser
+from planctl.parse.clean import CleanLine
 
 
 def _cells(text: str) -> list[str]:
@@ -47,9 +45,15 @@ def _looks_numeric(cell: str) -> bool:
     return bool(stripped) and all(ch.isdigit() or ch in ".-" for ch in stripped)
 
 
-def _collect(parser: BlockParser, i: int) -> tuple[list[tuple[int, list[str]]], int]:
+def next_nonblank(lines: Sequence[CleanLine], i: int) -> int:
+    """Index of the first line at or after ``i`` with text (``len(lines)`` when none)."""
+    while i < len(lines) and lines[i].blank:
+        i += 1
+    return i
+
+
+def _collect(lines: Sequence[CleanLine], i: int) -> tuple[list[tuple[int, list[str]]], int]:
     """The table's physical lines as (line index, cells); returns them and the last index."""
-    lines = parser.lines
     fragments: list[tuple[int, list[str]]] = []
     last = i
     j = i
@@ -64,7 +68,7 @@ def _collect(parser: BlockParser, i: int) -> tuple[list[tuple[int, list[str]]], 
         if "\t" in text or line.trailing_tab:
             cells = _cells(text)
         else:
-            k = parser.next_nonblank(j + 1)
+            k = next_nonblank(lines, j + 1)
             nxt_tab = k < len(lines) and "\t" in lines[k].text
             row_open = 0 < pending < width
             # A bare row number, or a fragment of a row still missing cells.
@@ -118,19 +122,18 @@ def _unglue(rows: list[list[str]], first: int, last: int) -> list[Node]:
     return dups
 
 
-def lines_to_table(parser: BlockParser, i: int) -> tuple[Node, int]:
+def lines_to_table(lines: Sequence[CleanLine], i: int) -> tuple[Node, int]:
     """Read the table that starts at line ``i``; returns the node and its last line index."""
-    fragments, last = _collect(parser, i)
+    fragments, last = _collect(lines, i)
     width = len(fragments[0][1]) if fragments else 0
     rows, starts = _assemble(fragments, width)
-    lines = parser.lines
     table = Node(kind=TABLE, line_start=lines[i].number, line_end=lines[last].number, page=lines[i].page)
     table.rows = rows
     table.row_lines = [lines[k].number for k in starts]
     table.header = _is_header(rows[0]) if rows else False
     table.children = _unglue(rows[1:] if table.header else rows, lines[i].number, lines[last].number)
     # The note printed under the table ("注：〔 〕表示五年累计数。").
-    k = parser.next_nonblank(last + 1)
+    k = next_nonblank(lines, last + 1)
     if k < len(lines) and pt.TABLE_NOTE_RE.match(lines[k].text):
         table.note = lines[k].text
         table.line_end = lines[k].number

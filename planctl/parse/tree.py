@@ -6,8 +6,8 @@ that got no sub-structure becomes a ``measure``; paths and line spans are filled
 
 Example::
 
-    >>> from planctl.parse.blocks import lines_to_blocks
-    >>> from planctl.ingest.text import decode_bytes
+    >>> from planctl.parse.rules import lines_to_blocks
+    >>> from planctl.ingest import decode_bytes
     >>> src = "一、总体要求\\n（一）指导思想。\\n坚持稳中求进。推动高质量发展。\\n".encode()
     >>> roots = blocks_to_tree(lines_to_blocks(decode_bytes(src).lines))
     >>> [(n.kind, n.path) for r in roots for n in r.walk()]
@@ -31,7 +31,7 @@ from planctl.model import (
     TITLE,
     Node,
 )
-from planctl.parse.blocks import RANK_TOP, Block
+from planctl.parse.rules import RANK_TOP, Block
 
 # Nodes that belong to the document, not to whatever heading happens to be open:
 # head lines, 版记, web chrome, tables of contents.

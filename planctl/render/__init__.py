@@ -20,6 +20,9 @@ from planctl.model import Document
 
 Renderer = Callable[[Any, TextIO], None]
 _REGISTRY: dict[tuple[str, str], Renderer] = {}
+# The module holding each view's renderers: only that one is imported to draw the view.
+_VIEW_MODULES = {"list": "show", "show": "show", "indicators": "indicators", "rows": "rows", "diff": "diff",
+                 "search": "search", "index": "search"}
 
 
 def register(view: str, fmt: str) -> Callable[[Renderer], Renderer]:
@@ -34,13 +37,13 @@ def register(view: str, fmt: str) -> Callable[[Renderer], Renderer]:
 
 def formats(view: str) -> list[str]:
     """Formats available for a view, e.g. ``formats("show")``."""
-    _load()
+    _load(view)
     return sorted(f for v, f in _REGISTRY if v == view)
 
 
 def render(view: str, fmt: str, data: Any, stream: TextIO) -> None:
     """Render ``data`` for ``view`` in ``fmt`` onto ``stream``."""
-    _load()
+    _load(view)
     try:
         fn = _REGISTRY[(view, fmt)]
     except KeyError:
@@ -55,16 +58,16 @@ def write_json(data: Any, stream: TextIO) -> None:
     stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _load() -> None:
-    # Import for their @register side effects; rich is only imported when a rich view runs.
-    from planctl.render import diffs, hits, tables, views  # noqa: F401
+def _load(view: str) -> None:
+    # Import the view's module for its @register side effects; rich only when a rich view runs.
+    import importlib
+
+    importlib.import_module(f"planctl.render.{_VIEW_MODULES.get(view, 'show')}")
 
 
 def document_summary(doc: Document) -> dict[str, Any]:
     """The row ``planctl list`` shows for a document (from its stats: no tree needed)."""
-    from planctl.parse.documents import document_stats
-
-    stats = doc.stats or document_stats(doc)
+    stats = doc.stats or doc.count_stats()
     return {
         "id": doc.id, "aliases": doc.aliases, "kind": doc.kind, "title": doc.title, "region": doc.region,
         "level": doc.level, "topic": doc.topic, "doc_number": doc.doc_number, "date": doc.date,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from planctl.cjk import is_complete
 from planctl.model import (
     APPENDIX,
     CHAPTER,
@@ -27,8 +28,7 @@ from planctl.model import (
     Document,
     Node,
 )
-from planctl.parse.blocks import opens_block
-from planctl.parse.text import is_complete
+from planctl.parse.rules import opens_block
 from planctl.settings import ParseSettings
 
 _MAX_HEADING = 6

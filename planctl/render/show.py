@@ -18,7 +18,6 @@ from planctl.model import (
     Node,
 )
 from planctl.render import document_summary, documents_payload, register, write_json
-from planctl.render.markdown import document_to_markdown
 from planctl.render.outline import outline_lines
 
 if TYPE_CHECKING:
@@ -86,6 +85,8 @@ def show_json(req: ShowRequest, stream: TextIO) -> None:
 
 @register("show", "markdown")
 def show_markdown(req: ShowRequest, stream: TextIO) -> None:
+    from planctl.render.markdown import document_to_markdown  # reads the parser's rules: load on demand
+
     stream.write("\n\n".join(document_to_markdown(d) for d in req.documents))
 
 

@@ -1,4 +1,4 @@
-"""Reading text files: encoding detection and the line-based :class:`Source`.
+"""Decoding text files into the line-based :class:`~planctl.model.Source`.
 
 Plans arrive as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK from Windows.
 Detection order: BOM, then strict UTF-8, then strict GB18030; anything else is an error
@@ -14,10 +14,10 @@ Example::
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
-from pathlib import Path
 
+from planctl.env import Environment
 from planctl.errors import PlanctlError
+from planctl.model import Line, Source
 
 # Magic numbers of formats people rename to .txt by mistake.
 _BINARY_MAGIC = {
@@ -37,45 +37,13 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
-class Line:
-    """One physical line of a source."""
-
-    number: int
-    """1-based line number in the file."""
-    text: str
-    """The line without its line ending."""
-    page: int | None = None
-    """Page number when known (PDF), else None."""
-
-
-@dataclass
-class Source:
-    """A decoded file as numbered lines."""
-
-    path: str
-    """The path as given by the user or the corpus."""
-    encoding: str
-    """Codec used to decode the bytes."""
-    lines: list[Line] = field(default_factory=list)
-    """Physical lines, in order."""
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
-
-
-warnings: list[str] = []
-"""Non-fatal decoding problems; the CLI prints and clears them."""
-
-
 def _detect_binary(data: bytes, path: str) -> None:
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
             raise PlanctlError(f"{path}: this is {what}, not a text file")
 
 
-def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
+def _decode(data: bytes, path: str, encoding: str | None, env: Environment) -> tuple[str, str]:
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -103,7 +71,7 @@ def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
     lenient = data.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
     if bad <= max(2, len(lenient) // 1000):
-        warnings.append(f"{path}: invalid UTF-8 at byte {utf8_error.start} ({bad} character(s) replaced by �)")
+        env.warn(f"{path}: invalid UTF-8 at byte {utf8_error.start} ({bad} character(s) replaced by �)")
         return lenient, "utf-8 (with replacements)"
     try:
         text = data.decode("gb18030")
@@ -115,12 +83,14 @@ def _decode(data: bytes, path: str, encoding: str | None) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def decode_bytes(data: bytes, *, path: str = "<bytes>", encoding: str | None = None) -> Source:
-    """Decode ``data`` and split it into numbered lines.
+def decode_bytes(data: bytes, *, path: str = "<bytes>", encoding: str | None = None,
+                 env: Environment | None = None) -> Source:
+    """Decode ``data`` and split it into numbered lines; problems that do not stop the
+    decoding are warned about through ``env``.
 
     Raises :class:`PlanctlError` for empty, binary or undecodable input.
     """
-    text, used = _decode(data, path, encoding)
+    text, used = _decode(data, path, encoding, env or Environment())
     if "\x00" in text:
         raise PlanctlError(f"{path}: contains NUL characters; looks like a binary file")
     if not text.strip():
@@ -130,29 +100,3 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>", encoding: str | None = N
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     return Source(path=path, encoding=used, lines=[Line(i, t) for i, t in enumerate(raw_lines, 1)])
-
-
-def read_source(path: str | Path, *, encoding: str | None = None, display: str | None = None) -> Source:
-    """Read a text file from disk into a :class:`Source`.
-
-    ``display`` is the path to report in messages and JSON (defaults to ``path``).
-    """
-    p = Path(path)
-    shown = display or str(path)
-    if not p.exists():
-        raise PlanctlError(f"{shown}: no such file")
-    if p.is_dir():
-        raise PlanctlError(f"{shown}: is a directory, not a plan file")
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(5)
-        if head.startswith(b"%PDF") or p.suffix.lower() == ".pdf":
-            from planctl.ingest.pdf import pdf_to_source
-
-            return pdf_to_source(p, display=shown)[0]
-        data = p.read_bytes()
-    except PermissionError:
-        raise PlanctlError(f"{shown}: permission denied") from None
-    except OSError as exc:
-        raise PlanctlError(f"{shown}: cannot read ({exc.strerror})") from None
-    return decode_bytes(data, path=shown, encoding=encoding)

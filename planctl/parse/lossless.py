@@ -2,7 +2,7 @@
 
 Example::
 
-    >>> from planctl.ingest.text import decode_bytes
+    >>> from planctl.ingest import decode_bytes
     >>> from planctl.parse import parse_source
     >>> src = decode_bytes("一、总体要求\\n（一）稳就业。保就业。\\n".encode())
     >>> lost_characters(src, parse_source(src))
@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from planctl.ingest.text import Source
-from planctl.model import Document
-from planctl.parse.text import han_digits
+from planctl.cjk import han_digits
+from planctl.model import Document, Source
 
 
 def tree_characters(docs: Iterable[Document]) -> Counter[str]:

@@ -20,25 +20,21 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from planctl.align import Alignment, IndicatorPair, Pair, align, collect_items
+from planctl.cjk import words_only
+from planctl.compare.align import Alignment, IndicatorPair, Pair, align
+from planctl.compare.items import items_of
+from planctl.compare.similarity import corpus_idf
+from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
 from planctl.model import MEASURE, Document, Node
 from planctl.settings import AlignSettings
 
 COMPARE, VERSIONS = "compare", "versions"
-KIND_FILTERS = ("chapter", "section", "measure", "column", "indicator")
-ONLY_FILTERS = ("matched", "unmatched", "changed")
-_NORMALISE_RE = re.compile(r"[\s\W_]+")
-
-
-def _normal(text: str) -> str:
-    return _NORMALISE_RE.sub("", text)
 
 
 def _node_content(node: Node) -> str:
-    return _normal(node.title + node.text + "".join("".join(r) for r in node.rows))
+    return words_only(node.title + node.text + "".join("".join(r) for r in node.rows))
 
 
 @dataclass
@@ -138,10 +134,10 @@ def are_editions(left: Document, right: Document, settings: AlignSettings | None
     s = settings or AlignSettings()
     if left.region != right.region:
         return False
-    if left.title and _normal(left.title) == _normal(right.title) and left.kind == right.kind:
+    if left.title and words_only(left.title) == words_only(right.title) and left.kind == right.kind:
         return True
-    leads_l = {_normal(it.node.title) for it in collect_items(left) if it.node.kind == MEASURE}
-    leads_r = {_normal(it.node.title) for it in collect_items(right) if it.node.kind == MEASURE}
+    leads_l = {words_only(it.node.title) for it in items_of(left) if it.node.kind == MEASURE}
+    leads_r = {words_only(it.node.title) for it in items_of(right) if it.node.kind == MEASURE}
     smaller = min(len(leads_l), len(leads_r))
     return smaller > 0 and len(leads_l & leads_r) / smaller >= s.editions_lead_overlap
 
@@ -155,7 +151,8 @@ def _indicator_diff(pair: IndicatorPair) -> IndicatorDiff:
         return IndicatorDiff(pair, "right_only")
     if pair.right is None:
         return IndicatorDiff(pair, "left_only")
-    changed = [f for f in _VALUE_FIELDS if pair.left.get(f) != pair.right.get(f)]
+    lv, rv = pair.left.values(), pair.right.values()
+    changed = [f for f in _VALUE_FIELDS if lv[f] != rv[f]]
     return IndicatorDiff(pair, "changed" if changed else "matched", changed)
 
 
@@ -225,29 +222,21 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
                 [i for i in indicators if i.status in keep])
 
 
-def _item(node: Node | None) -> dict[str, Any] | None:
-    if node is None:
-        return None
-    return {"kind": node.kind, "path": node.path, "number": node.number, "title": node.title, "text": node.text,
-            "line_start": node.line_start}
+def compare(
+    corpus: Corpus,
+    left: Document,
+    right: Document,
+    *,
+    mode: str | None = None,
+    kinds: Sequence[str] = (),
+    only: str | None = None,
+    threshold: float | None = None,
+) -> tuple[Diff, bool]:
+    """``planctl diff``: the two documents' diff as shown (``kinds``, ``only``, ``threshold``
+    applied) and whether they differ in the kinds asked for, whatever ``only`` hides.
 
-
-def diff_to_dict(d: Diff) -> dict[str, Any]:
-    """The JSON contract of ``planctl diff --format json``."""
-    return {
-        "left": {"id": d.left.id, "title": d.left.title},
-        "right": {"id": d.right.id, "title": d.right.title},
-        "mode": d.mode,
-        "summary": d.summary,
-        "pairs": [
-            {"kind": p.pair.kind, "score": p.pair.score, "status": p.status, "left": _item(p.pair.left),
-             "right": _item(p.pair.right), "changes": [c.to_dict() for c in p.changes],
-             "word_diff": p.word_diff}
-            for p in d.pairs
-        ],
-        "indicators": [
-            {"score": i.pair.score, "status": i.status, "left": i.pair.left, "right": i.pair.right,
-             "changed_fields": i.changed_fields}
-            for i in d.indicators
-        ],
-    }
+    IDF statistics come from the whole corpus (cached with it)."""
+    corpus.ensure_trees([left, right])
+    result = diff_documents(left, right, mode=mode, idf=corpus_idf(corpus))
+    compared = filter_diff(result, kinds, None, threshold)
+    return filter_diff(compared, (), only), compared.has_differences

@@ -1,4 +1,5 @@
-"""Renderers of ``planctl search``: grep-like lines, json, jsonl, csv; counts and plan lists."""
+"""Renderers of ``planctl search`` and ``planctl index``: grep-like lines, json, jsonl, csv;
+counts and plan lists; the index summary."""
 
 from __future__ import annotations
 
@@ -9,28 +10,30 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from planctl.render import register, write_json
-from planctl.search import Hit, snippet
+from planctl.search import Hit, SearchResult, snippet
+from planctl.search.index import IndexSummary
 
 _BOLD_RED, _RESET, _DIM, _CYAN = "\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[36m"
 HIT_COLUMNS = ("plan_id", "path", "kind", "title", "text", "snippet", "score", "line")
 
 
 @dataclass
-class SearchResult:
-    """Hits plus how to show them."""
+class SearchView:
+    """A search result plus how to show it."""
 
-    hits: Sequence[Hit]
-    terms: Sequence[str]
-    """Positive query terms (highlighted)."""
+    result: SearchResult
+    """The hits and their terms."""
     color: bool = False
     """ANSI colour (only on a terminal, never with NO_COLOR)."""
-    context: int = 0
-    """Sentences of context around the hit (``-C``)."""
+
+    @property
+    def hits(self) -> Sequence[Hit]:
+        return self.result.hits
 
 
-def _line(hit: Hit, res: SearchResult) -> str:
+def _line(hit: Hit, res: SearchView) -> str:
     mark = (_BOLD_RED, _RESET) if res.color else ("", "")
-    text = snippet(hit.body, res.terms, res.context, mark).replace("\t", " ")
+    text = snippet(hit.body, res.result.terms, res.result.context, mark).replace("\t", " ")
     lead = hit.title if hit.title and hit.title not in text else ""
     where = f"{hit.plan_id}:{hit.line}:"
     path = hit.path or "-"
@@ -40,36 +43,42 @@ def _line(hit: Hit, res: SearchResult) -> str:
 
 
 @register("search", "grep")
-def hits_grep(res: SearchResult, stream: TextIO) -> None:
+def hits_grep(res: SearchView, stream: TextIO) -> None:
     for hit in res.hits:
         stream.write(_line(hit, res) + "\n")
 
 
 @register("search", "json")
-def hits_json(res: SearchResult, stream: TextIO) -> None:
+def hits_json(res: SearchView, stream: TextIO) -> None:
     write_json([h.to_dict() for h in res.hits], stream)
 
 
 @register("search", "jsonl")
-def hits_jsonl(res: SearchResult, stream: TextIO) -> None:
+def hits_jsonl(res: SearchView, stream: TextIO) -> None:
     for h in res.hits:
         stream.write(json.dumps(h.to_dict(), ensure_ascii=False) + "\n")
 
 
 @register("search", "csv")
-def hits_csv(res: SearchResult, stream: TextIO) -> None:
-    from planctl.render.tables import write_csv
+def hits_csv(res: SearchView, stream: TextIO) -> None:
+    from planctl.render.rows import write_csv
 
     write_csv(stream, HIT_COLUMNS, (h.to_dict() for h in res.hits), raw=("score", "line"))
 
 
 @register("search", "count")
-def hits_count(res: SearchResult, stream: TextIO) -> None:
+def hits_count(res: SearchView, stream: TextIO) -> None:
     for plan, n in Counter(h.plan_id for h in res.hits).most_common():
         stream.write(f"{plan}:{n}\n")
 
 
 @register("search", "plans")
-def hits_plans(res: SearchResult, stream: TextIO) -> None:
+def hits_plans(res: SearchView, stream: TextIO) -> None:
     for plan in dict.fromkeys(h.plan_id for h in res.hits):
         stream.write(plan + "\n")
+
+
+@register("index", "text")
+def index_text(summary: IndexSummary, stream: TextIO) -> None:
+    stream.write(f"indexed {summary.rows} nodes from {summary.documents} documents into {summary.path}\n")
+    stream.write("  " + ", ".join(f"{k} {n}" for k, n in summary.kinds) + "\n")

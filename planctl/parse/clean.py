@@ -1,4 +1,4 @@
-"""Line cleaning and the small text helpers every parse rule shares.
+"""Line cleaning: the markup OCR and web copies leave around the text.
 
 Markup from OCR-to-markdown (``#`` prefixes, ``**``/``<b>`` bold) is removed here, once; the
 bold spans are remembered because a bold lead phrase marks a measure's title.
@@ -13,14 +13,10 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from planctl.ingest.text import Line
-
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# CJK text and CJK punctuation: spaces next to these are OCR/layout artefacts, not word breaks.
-_CJK = HAN + r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
+from planctl.cjk import squeeze_spaces
+from planctl.model import Line
 
 # "## 第一章 发展基础与环境", "#### (一) 加快经济发展…": OCR guessed the depth; we ignore it.
 MD_HEADING_RE = re.compile(r"^\s*#{1,6}\s*")
@@ -33,12 +29,6 @@ PIPE_ROW_RE = re.compile(r"^\s*\|(.*)\|\s*$")
 PIPE_SEP_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 # "---" between the head of a 红头文件 and its title (markdown rule, no content)
 RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
-# "就业 促进规划", "2020 年基数", "目   录": spaces with CJK on either side
-_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[^\S\t\n]+|[^\S\t\n]+(?=[{_CJK}])")
-HAN_OR_DIGIT_RE = re.compile(rf"[{HAN}0-9０-９]")
-
-# Sentence ends that close a paragraph; a line ending otherwise was cut by a page break.
-_TERMINAL = (*tuple("。！？；!?;：:…）)"), "。”", "！”", "？”", "。」")
 
 
 @dataclass
@@ -61,15 +51,17 @@ class CleanLine:
     """The line ended with a tab (``8\t``): a table row that continues on the next line."""
     rule: bool = False
     """A markdown thematic break (``---``): no text, but no paragraph continues across it."""
+    wrapped: bool = False
+    """The reader marked the line as the continuation of the one before (see :class:`Line`)."""
+    last_number: int = 0
+    """The last source line this line holds (lines the reader marked ``wrapped`` fold in)."""
+
+    def __post_init__(self) -> None:
+        self.last_number = max(self.last_number, self.number)
 
     @property
     def blank(self) -> bool:
         return not self.text.strip()
-
-
-def squeeze_spaces(text: str) -> str:
-    """Remove spaces that sit next to CJK characters (``就业 促进`` → ``就业促进``)."""
-    return _CJK_SPACE_RE.sub("", text)
 
 
 def clean_line(line: Line) -> CleanLine:
@@ -104,45 +96,4 @@ def clean_line(line: Line) -> CleanLine:
     spans = [(s, min(e, len(stripped))) for s, e in spans if s < len(stripped)]
     trailing_tab = text.rstrip(" \u3000").endswith("\t")
     return CleanLine(line.number, raw, stripped, md_heading=md, bold=spans, page=line.page,
-                     trailing_tab=trailing_tab)
-
-
-def clean_texts(lines: Iterable[Line]) -> list[str]:
-    """The text of each line as the parser sees it (markup gone, CJK spacing squeezed, tabs kept)."""
-    return [clean_line(line).text for line in lines]
-
-
-def is_complete(text: str) -> bool:
-    """Whether ``text`` ends a sentence (so the next line starts a new block)."""
-    t = text.rstrip()
-    return not t or t.endswith(_TERMINAL)
-
-
-def han_digits(text: str) -> str:
-    """Only the Han characters and digits of ``text`` (the 'nothing lost' alphabet)."""
-    return "".join(HAN_OR_DIGIT_RE.findall(text))
-
-
-_CN_DIGITS = {
-    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}
-
-
-def cn_to_int(numeral: str) -> int | None:
-    """``十八`` → 18, ``二十三`` → 23, ``12`` → 12; None if not a numeral."""
-    s = numeral.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdecimal():  # not isdigit(): "①".isdigit() is True but int("①") fails
-        return int(s)
-    if not s or any(ch not in _CN_DIGITS and ch not in "十百" for ch in s):
-        return None
-    total, current = 0, 0
-    for ch in s:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = current * 10 + _CN_DIGITS[ch]
-    return total + current
+                     trailing_tab=trailing_tab, wrapped=line.wrapped)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TextIO
 
-from planctl.diff import Diff, DiffPair, IndicatorDiff, diff_to_dict
+from planctl.compare.diff import Diff, DiffPair, IndicatorDiff
+from planctl.export import indicator_row
+from planctl.indicators import Indicator
 from planctl.model import CHAPTER, SECTION, Node
 from planctl.render import register, write_json
+from planctl.render.rows import write_csv
+from planctl.render.show import console_for
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -23,15 +27,11 @@ def _label(node: Node | None) -> str:
     return f"{number}{node.title or node.text[:30]}"
 
 
-def _value(row: dict[str, Any] | None, prefix: str) -> str:
-    """The cell as printed; empty when the table has no such column."""
-    return (row.get(f"{prefix}_raw") or "") if row else ""
-
-
-def _base_target(row: dict[str, Any] | None) -> str:
-    if not row:
+def _base_target(ind: Indicator | None) -> str:
+    """``base → target (done actual)`` as printed; a column the table lacks is left out."""
+    if ind is None:
         return "—"
-    base, target, actual = _value(row, "base"), _value(row, "target"), _value(row, "actual")
+    base, target, actual = (cell.raw if cell else "" for cell in (ind.base, ind.target, ind.actual))
     text = f"{base} → {target}" if base else target
     return f"{text} (done {actual})" if actual else text
 
@@ -71,8 +71,6 @@ def _score_style(score: float) -> str:
 def diff_rich(d: Diff, stream: TextIO) -> None:
     from rich.markup import escape
     from rich.table import Table
-
-    from planctl.render.views import console_for
 
     console = console_for(stream)
     s = d.summary
@@ -124,9 +122,9 @@ def _indicator_table(d: Diff) -> Any:
         mark = {"matched": "[green]=[/]", "changed": "[yellow]≠[/]", "left_only": "[red]<[/]",
                 "right_only": "[green]>[/]"}[i.status]
         table.add_row(
-            escape(left["name"]) if left else "[dim]—[/]", escape(left.get("unit") or "") if left else "",
+            escape(left.name) if left else "[dim]—[/]", escape(left.unit) if left else "",
             escape(_base_target(left)) if left else "", mark,
-            escape(right["name"]) if right else "[dim]—[/]", escape(right.get("unit") or "") if right else "",
+            escape(right.name) if right else "[dim]—[/]", escape(right.unit) if right else "",
             escape(_base_target(right)) if right else "",
         )
     return table
@@ -163,10 +161,42 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
         for ind in d.indicators:
             lrow, rrow = ind.pair.left, ind.pair.right
             mark = _STATUS_MARK[ind.status]
-            out.append(f"| {_md(lrow['name']) if lrow else '—'} | {_md(_base_target(lrow)) if lrow else ''} | {mark} "
-                       f"| {_md(rrow['name']) if rrow else '—'} | {_md(_base_target(rrow)) if rrow else ''} |")
+            out.append(f"| {_md(lrow.name) if lrow else '—'} | {_md(_base_target(lrow)) if lrow else ''} | {mark} "
+                       f"| {_md(rrow.name) if rrow else '—'} | {_md(_base_target(rrow)) if rrow else ''} |")
         out.append("")
     stream.write("\n".join(out) + "\n")
+
+
+def _item(node: Node | None) -> dict[str, Any] | None:
+    if node is None:
+        return None
+    return {"kind": node.kind, "path": node.path, "number": node.number, "title": node.title, "text": node.text,
+            "line_start": node.line_start}
+
+
+def diff_to_dict(d: Diff) -> dict[str, Any]:
+    """The JSON contract of ``planctl diff --format json``."""
+    return {
+        "left": {"id": d.left.id, "title": d.left.title},
+        "right": {"id": d.right.id, "title": d.right.title},
+        "mode": d.mode,
+        "summary": d.summary,
+        "pairs": [
+            {"kind": p.pair.kind, "score": p.pair.score, "status": p.status, "left": _item(p.pair.left),
+             "right": _item(p.pair.right), "changes": [c.to_dict() for c in p.changes],
+             "word_diff": p.word_diff}
+            for p in d.pairs
+        ],
+        "indicators": [
+            {"score": i.pair.score, "status": i.status, "left": _row(i.pair.left), "right": _row(i.pair.right),
+             "changed_fields": i.changed_fields}
+            for i in d.indicators
+        ],
+    }
+
+
+def _row(ind: Indicator | None) -> dict[str, Any] | None:
+    return indicator_row(ind) if ind else None
 
 
 @register("diff", "json")
@@ -198,15 +228,17 @@ def _indicator_csv(i: IndicatorDiff) -> dict[str, Any]:
     left, right = i.pair.left, i.pair.right
     return {
         "kind": "indicator", "status": i.status, "score": i.pair.score,
-        "left_path": left.get("table_title", "") if left else "", "left_title": left["name"] if left else "",
-        "left_line": left.get("source_line") if left else None,
-        "right_path": right.get("table_title", "") if right else "", "right_title": right["name"] if right else "",
-        "right_line": right.get("source_line") if right else None, "word_diff": ", ".join(i.changed_fields),
+        "left_path": _table_title(left), "left_title": left.name if left else "",
+        "left_line": left.line if left else None,
+        "right_path": _table_title(right), "right_title": right.name if right else "",
+        "right_line": right.line if right else None, "word_diff": ", ".join(i.changed_fields),
     }
+
+
+def _table_title(ind: Indicator | None) -> str:
+    return ind.table.title if ind and ind.table else ""
 
 
 @register("diff", "csv")
 def diff_csv(d: Diff, stream: TextIO) -> None:
-    from planctl.render.tables import write_csv
-
     write_csv(stream, DIFF_CSV_COLUMNS, _csv_rows(d), raw=("score", "left_line", "right_line"))

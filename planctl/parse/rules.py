@@ -7,7 +7,7 @@ is a container whose contents are read by the same rules. Nesting happens later,
 
 Example::
 
-    >>> from planctl.ingest.text import decode_bytes
+    >>> from planctl.ingest import decode_bytes
     >>> blocks = lines_to_blocks(decode_bytes("一、总体要求\\n保持经济就业良性互动。加强协同。\\n".encode()).lines)
     >>> [(b.node.kind, b.node.title) for b in blocks]
     [('section', '总体要求'), ('measure', '保持经济就业良性互动')]
@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from planctl.ingest.text import Line
+from planctl.cjk import cn_to_int, is_complete
 from planctl.model import (
     APPENDIX,
     COLUMN,
@@ -29,11 +29,12 @@ from planctl.model import (
     PARAGRAPH,
     SECTION,
     TITLE,
+    Line,
     Node,
 )
 from planctl.parse import patterns as pt
-from planctl.parse.tables import lines_to_table
-from planctl.parse.text import CleanLine, clean_line, cn_to_int, is_complete
+from planctl.parse.clean import CleanLine, clean_line
+from planctl.parse.tables import lines_to_table, next_nonblank
 from planctl.settings import ParseSettings
 
 # Heading ranks: smaller is higher. Unnumbered headings (前言, 附件) take the document's top rank.
@@ -116,7 +117,7 @@ def match_numbering(text: str) -> _Numbering | None:
 def opens_block(text: str) -> bool:
     """Whether a line of ``text`` opens a structure of its own — a numbered heading, a 专栏, a
     dash lead, a table row, a head or tail line, a table of contents entry — and so can never be
-    the tail of the line before it. Shared by the text parser and the PDF reader."""
+    the tail of the line before it."""
     if "\t" in text or match_numbering(text) or pt.COLUMN_RE.match(text) or pt.DASH_LEAD_RE.match(text):
         return True
     return (
@@ -173,11 +174,28 @@ def split_departments(body: str) -> tuple[str, str, list[str]]:
     return body[: m.start()].rstrip(), inner, departments
 
 
+def join_wrapped(lines: Sequence[CleanLine]) -> list[CleanLine]:
+    """Fold lines a reader marked ``wrapped`` into the line before, unless they open a block
+    of their own (a wrapped ``一、…`` is still a heading). The folded line keeps the first
+    line's number; ``line_end`` spans are taken from the lines' own numbers later."""
+    out: list[CleanLine] = []
+    for line in lines:
+        if line.wrapped and out and not out[-1].blank and not line.blank and not opens_block(line.text):
+            prev = out[-1]
+            offset = len(prev.text)
+            out[-1] = CleanLine(prev.number, prev.raw + line.raw, prev.text + line.text, md_heading=prev.md_heading,
+                                bold=prev.bold + [(s + offset, e + offset) for s, e in line.bold], page=prev.page,
+                                trailing_tab=line.trailing_tab, last_number=line.number)
+            continue
+        out.append(line)
+    return out
+
+
 class BlockParser:
     """Runs the rule table over cleaned lines."""
 
     def __init__(self, lines: Sequence[Line], settings: ParseSettings | None = None) -> None:
-        self.lines: list[CleanLine] = [clean_line(line) for line in lines]
+        self.lines: list[CleanLine] = join_wrapped([clean_line(line) for line in lines])
         self.settings = settings or ParseSettings()
         self.rules: tuple[Callable[[int], tuple[list[Block], int] | None], ...] = (
             self.rule_web_meta,
@@ -197,15 +215,22 @@ class BlockParser:
 
     # ---- helpers ---------------------------------------------------------------------------
     def next_nonblank(self, i: int) -> int:
-        while i < len(self.lines) and self.lines[i].blank:
-            i += 1
-        return i
+        return next_nonblank(self.lines, i)
+
+    def cleaned_texts(self, count: int) -> list[str]:
+        """The text of each of the source's ``count`` lines as the rules saw it (markup gone, CJK
+        spacing squeezed, tabs kept); a line folded into the one before it is empty."""
+        texts = [""] * count
+        for line in self.lines:
+            if 0 < line.number <= count:
+                texts[line.number - 1] = line.text
+        return texts
 
     def text_at(self, i: int) -> str:
         return self.lines[i].text if i < len(self.lines) else ""
 
     def _node(self, kind: str, first: int, last: int, **fields: object) -> Node:
-        node = Node(kind=kind, line_start=self.lines[first].number, line_end=self.lines[last].number, **fields)  # type: ignore[arg-type]
+        node = Node(kind=kind, line_start=self.lines[first].number, line_end=self.lines[last].last_number, **fields)  # type: ignore[arg-type]
         node.page = self.lines[first].page
         return node
 
@@ -377,7 +402,7 @@ class BlockParser:
     def rule_table(self, i: int) -> tuple[list[Block], int] | None:
         if "\t" not in self.lines[i].text:
             return None
-        table, last = lines_to_table(self, i)
+        table, last = lines_to_table(self.lines, i)
         return [Block(table)], last + 1
 
     def rule_numbered(self, i: int) -> tuple[list[Block], int] | None:

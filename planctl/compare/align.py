@@ -19,146 +19,17 @@ Example::
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from planctl.assign import max_weight_matching
-from planctl.export import indicator_rows
+from planctl.compare.items import Item, items_of
+from planctl.compare.matching import max_weight_matching
+from planctl.compare.similarity import cosine, documents_idf, ratio, vectorize
+from planctl.indicators import Indicator, indicator_tables
 from planctl.lexicon import lexicon
-from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
+from planctl.model import Document, Node
 from planctl.settings import AlignSettings
-
-HEADING_KINDS = (CHAPTER, SECTION, APPENDIX)
-ITEM_KINDS = (*HEADING_KINDS, MEASURE, COLUMN)
-Vector = dict[str, float]
-
-
-def _node_text(node: Node) -> str:
-    parts = [node.title, node.text]
-    for row in node.rows:
-        parts.extend(row)
-    return " ".join(p for p in parts if p)
-
-
-def _subtree_text(node: Node) -> str:
-    return " ".join(_node_text(n) for n in node.walk())
-
-
-def _is_leaf_heading(node: Node) -> bool:
-    """A section holding nothing but running text (no measures, boxes or sub-sections)."""
-    return node.kind == SECTION and bool(node.children) and all(c.kind == PARAGRAPH for c in node.children)
-
-
-@dataclass
-class Item:
-    """A node taking part in alignment, with the texts it is scored on."""
-
-    node: Node
-    """The node."""
-    order: int
-    """Position in document order."""
-    group: str
-    """``heading``, ``measure`` or ``column``: only items of one group are compared."""
-    parent: Node | None
-    """Nearest enclosing heading."""
-    own: str
-    """Text scored as content: lead + body (a heading or 专栏: everything under it)."""
-    context: str
-    """Titles of the enclosing headings."""
-    in_appendix: bool = False
-    """Inside a 附件 (task lists restate the body)."""
-    depth: int = 0
-    """Number of enclosing headings."""
-    lead: str = ""
-    """Canonical lead phrase / title."""
-    own_vec: Vector = field(default_factory=dict)
-    context_vec: Vector = field(default_factory=dict)
-    title_vec: Vector = field(default_factory=dict)
-
-
-def collect_items(doc: Document) -> list[Item]:
-    """Headings, measures (专栏 items included) and 专栏 of ``doc`` in document order."""
-    items: list[Item] = []
-
-    def add(node: Node, group: str, text: str, ancestors: list[Node], context: list[Node]) -> None:
-        # ``context`` is what encloses the node for scoring: its headings, plus the box for a box item.
-        items.append(Item(
-            node, len(items), group, ancestors[-1] if ancestors else None, text,
-            " ".join(a.title for a in context),
-            in_appendix=node.kind == APPENDIX or any(a.kind == APPENDIX for a in ancestors),
-            depth=len(context),
-        ))
-
-    def visit(nodes: Sequence[Node], ancestors: list[Node]) -> None:
-        for node in nodes:
-            if node.kind in HEADING_KINDS and _is_leaf_heading(node):
-                # "1. 就业规模总体平稳" over a paragraph is a measure in all but form: it may
-                # match a heading or, failing that, a measure.
-                add(node, "leaf", _subtree_text(node), ancestors, ancestors)
-            elif node.kind in HEADING_KINDS:
-                add(node, "heading", _subtree_text(node), ancestors, ancestors)
-                visit(node.children, [*ancestors, node])
-            elif node.kind == COLUMN:
-                add(node, "column", _subtree_text(node), ancestors, ancestors)
-                # A box's numbered items are measures too; the box title is part of their context.
-                for child in node.children:
-                    if child.kind == MEASURE:
-                        add(child, "measure", _node_text(child), ancestors, [*ancestors, node])
-            elif node.kind == MEASURE:
-                add(node, "measure", _node_text(node), ancestors, ancestors)
-            elif node.kind != TABLE:
-                visit(node.children, ancestors)
-
-    visit(doc.children, [])
-    return items
-
-
-# ---- vectors -------------------------------------------------------------------------------
-_token_cache: dict[str, list[str]] = {}
-
-
-def canonical_tokens(text: str) -> list[str]:
-    """Canonical tokens of ``text`` (memoised: plans repeat their phrases)."""
-    cached = _token_cache.get(text)
-    if cached is None:
-        cached = _token_cache[text] = lexicon().canonical_tokens(text)
-    return cached
-
-
-def idf_table(docs: Iterable[Document]) -> dict[str, float]:
-    """Inverse document frequency of canonical tokens, each measure/heading/专栏 a 'document'."""
-    df: Counter[str] = Counter()
-    n = 0
-    for doc in docs:
-        for item in collect_items(doc):
-            text = _node_text(item.node) if item.group == "heading" else item.own
-            df.update(set(canonical_tokens(text)))
-            n += 1
-    return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()} | {"": math.log(n + 1) + 1}
-
-
-def vectorize(text: str, idf: dict[str, float]) -> Vector:
-    """L2-normalised TF-IDF vector (sublinear tf)."""
-    counts = Counter(canonical_tokens(text))
-    default = idf.get("", 1.0)
-    vec = {t: (1 + math.log(c)) * idf.get(t, default) for t, c in counts.items()}
-    norm = math.sqrt(sum(w * w for w in vec.values()))
-    return {t: w / norm for t, w in vec.items()} if norm else {}
-
-
-def cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
-
-
-def _ratio(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
-
-    return fuzz.ratio(a, b) / 100 if a and b else 0.0
 
 
 # ---- alignment ---------------------------------------------------------------------------
@@ -179,11 +50,11 @@ class Pair:
 
 @dataclass
 class IndicatorPair:
-    """Two aligned indicator rows (export rows), or a row one side lacks."""
+    """Two aligned indicators, or an indicator one side lacks."""
 
     score: float
-    left: dict[str, Any] | None
-    right: dict[str, Any] | None
+    left: Indicator | None
+    right: Indicator | None
 
     def mirrored(self) -> IndicatorPair:
         return IndicatorPair(self.score, self.right, self.left)
@@ -229,7 +100,7 @@ def _combine(parts: Sequence[tuple[float, float]], a: Item, b: Item, context_wei
 
 
 def _heading_score(a: Item, b: Item, s: AlignSettings, aligned: set[tuple[int, int]]) -> float:
-    title = max(_ratio(a.lead, b.lead), cosine(a.title_vec, b.title_vec))
+    title = max(ratio(a.lead, b.lead), cosine(a.title_vec, b.title_vec))
     parts = ((s.heading_title, title), (s.heading_body, cosine(a.own_vec, b.own_vec)))
     score = _combine(parts, a, b, s.heading_context, s, aligned)
     # A chapter may match a section, but headings at the same depth, and of the same shape
@@ -242,7 +113,7 @@ def _heading_score(a: Item, b: Item, s: AlignSettings, aligned: set[tuple[int, i
 
 
 def _measure_score(a: Item, b: Item, s: AlignSettings, aligned: set[tuple[int, int]]) -> float:
-    parts = ((s.measure_content, cosine(a.own_vec, b.own_vec)), (s.measure_lead, _ratio(a.lead, b.lead)))
+    parts = ((s.measure_content, cosine(a.own_vec, b.own_vec)), (s.measure_lead, ratio(a.lead, b.lead)))
     return _combine(parts, a, b, s.measure_context, s, aligned)
 
 
@@ -292,33 +163,42 @@ def _ordered(pairs: list[Pair], left: Document, right: Document) -> list[Pair]:
 
 def _ordered_rows(pairs: list[IndicatorPair]) -> list[IndicatorPair]:
     def key(p: IndicatorPair) -> tuple[int, int, int]:
-        row = p.left or p.right or {}
-        return (0 if p.left else 1, row.get("source_line") or 0, row.get("seq") or 0)
+        ind = p.left or p.right
+        return (0 if p.left else 1, ind.line if ind else 0, (ind.seq or 0) if ind else 0)
 
     return sorted(pairs, key=key)
 
 
-def _indicator_name(row: dict[str, Any]) -> str:
+def _indicator_name(ind: Indicator) -> str:
     lex = lexicon()
-    name = row.get("name") or ""
+    name = ind.name
     return lex.canonical(name) if name in lex.synonyms else lex.canonical_text(name) or name
 
 
-def _indicator_score(a: dict[str, Any], b: dict[str, Any], s: AlignSettings) -> float:
+def _period(ind: Indicator) -> str:
+    return ind.table.period if ind.table else ""
+
+
+def _indicator_score(a: Indicator, b: Indicator, s: AlignSettings) -> float:
     na, nb = _indicator_name(a), _indicator_name(b)
-    score = 1.0 if na == nb else _ratio(na, nb)
-    ua, ub = a.get("unit") or "", b.get("unit") or ""
+    score = 1.0 if na == nb else ratio(na, nb)
+    ua, ub = a.unit, b.unit
     if ua and ub and not (ua.startswith(ub) or ub.startswith(ua)):  # 万人 ~ 万人次, not % ~ 年
         score *= s.unit_mismatch_factor
-    if (a.get("period") or "") != (b.get("period") or ""):
+    if _period(a) != _period(b):
         score *= s.period_mismatch_factor
     return score
 
 
+def indicators_of(doc: Document) -> list[Indicator]:
+    """Every indicator of ``doc``, table by table."""
+    return [ind for table in indicator_tables(doc) for ind in table.indicators]
+
+
 def align_indicators(left: Document, right: Document, settings: AlignSettings | None = None) -> list[IndicatorPair]:
-    """Optimal one-to-one pairing of the two plans' indicator rows."""
+    """Optimal one-to-one pairing of the two plans' indicators."""
     s = settings or AlignSettings()
-    lrows, rrows = indicator_rows([left]), indicator_rows([right])
+    lrows, rrows = indicators_of(left), indicators_of(right)
     weights = {(i, j): _indicator_score(a, b, s) for i, a in enumerate(lrows) for j, b in enumerate(rrows)}
     chosen = max_weight_matching(weights, s.indicator_threshold)
     pairs = [IndicatorPair(round(weights[(i, j)], 3), lrows[i], rrows[j]) for i, j in chosen]
@@ -347,9 +227,8 @@ def align(
         return align(right, left, corpus=corpus, settings=settings, idf=idf).mirrored()
     s = settings or AlignSettings()
     if idf is None:
-        docs = {id(d): d for d in [*corpus, left, right]}
-        idf = idf_table(docs.values())
-    litems, ritems = collect_items(left), collect_items(right)
+        idf = documents_idf([*corpus, left, right])
+    litems, ritems = items_of(left), items_of(right)
     _prepare(litems, idf)
     _prepare(ritems, idf)
 

@@ -1,0 +1,83 @@
+"""Text similarity for the matcher: canonical tokens, IDF over a corpus, TF-IDF vectors,
+cosine and string ratio.
+
+Example::
+
+    >>> idf = {"": 2.0}
+    >>> round(cosine(vectorize("稳定就业岗位", idf), vectorize("稳定就业岗位", idf)), 6)
+    1.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+from planctl import cache
+from planctl.compare.items import idf_texts
+from planctl.corpus import Corpus
+from planctl.lexicon import lexicon
+from planctl.model import Document
+
+Vector = dict[str, float]
+_token_cache: dict[str, list[str]] = {}
+
+
+def canonical_tokens(text: str) -> list[str]:
+    """Canonical tokens of ``text`` (memoised: plans repeat their phrases)."""
+    cached = _token_cache.get(text)
+    if cached is None:
+        cached = _token_cache[text] = lexicon().canonical_tokens(text)
+    return cached
+
+
+def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
+    """Inverse document frequency of canonical tokens, each text a 'document'; the empty key
+    holds the IDF of a token seen nowhere."""
+    df: Counter[str] = Counter()
+    n = 0
+    for texts in texts_per_document:
+        for text in texts:
+            df.update(set(canonical_tokens(text)))
+            n += 1
+    return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()} | {"": math.log(n + 1) + 1}
+
+
+def corpus_idf(corpus: Corpus) -> dict[str, float]:
+    """IDF over every alignable item of the corpus, cached on disk by corpus and dictionaries."""
+    key = f"{corpus.fingerprint()}-{lexicon().fingerprint}"
+    table = cache.load_json("idf", key)
+    if not isinstance(table, dict):
+        corpus.ensure_trees()
+        table = idf_table(idf_texts(doc) for doc in corpus.documents)
+        cache.store_json("idf", key, table)
+    return table
+
+
+def documents_idf(docs: Iterable[Document]) -> dict[str, float]:
+    """IDF over the alignable items of ``docs`` (each document counted once)."""
+    unique = {id(d): d for d in docs}
+    return idf_table(idf_texts(doc) for doc in unique.values())
+
+
+def vectorize(text: str, idf: dict[str, float]) -> Vector:
+    """L2-normalised TF-IDF vector (sublinear tf)."""
+    counts = Counter(canonical_tokens(text))
+    default = idf.get("", 1.0)
+    vec = {t: (1 + math.log(c)) * idf.get(t, default) for t, c in counts.items()}
+    norm = math.sqrt(sum(w * w for w in vec.values()))
+    return {t: w / norm for t, w in vec.items()} if norm else {}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def ratio(a: str, b: str) -> float:
+    """rapidfuzz's normalised edit similarity in [0, 1] (0 when either is empty)."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) / 100 if a and b else 0.0

@@ -1,0 +1,138 @@
+"""The corpus: every document of the shipped (or given) plan files, addressable by id, alias
+or path (see :mod:`planctl.corpus.resolve`), with trees loaded when a command needs them.
+
+Example::
+
+    >>> corpus = load_corpus()
+    >>> corpus.resolve("wuwei").id
+    'wuwei-employment-2022'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planctl.corpus.load import CORPUS_SUFFIXES, LoadedFile, assign_unique_ids, corpus_files, load_files, load_parsed
+from planctl.corpus.resolve import match_reference, path_reference, pick_one, pick_pair, select_index
+from planctl.env import Environment
+from planctl.errors import PlanctlError
+from planctl.model import Document, ParsedFile, Source
+from planctl.paths import corpus_dir
+
+__all__ = ["CORPUS_SUFFIXES", "Corpus", "corpus_files", "load_corpus"]
+
+
+@dataclass
+class Corpus:
+    """Documents in corpus order (file name, then position in file)."""
+
+    documents: list[Document] = field(default_factory=list)
+    """All documents of the corpus files."""
+    root: Path | None = None
+    """Directory the corpus was loaded from."""
+    files: list[LoadedFile] = field(default_factory=list)
+    """The corpus files, in order."""
+    env: Environment = field(default_factory=Environment)
+    """Where warnings and progress go."""
+    _by_path: dict[str, LoadedFile] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.files:
+            self._by_path[entry.display] = entry
+
+    # ---- trees and lines ------------------------------------------------------------------
+    def ensure_trees(self, docs: Iterable[Document] | None = None) -> None:
+        """Give ``docs`` (default: all) their full trees. A lazily loaded corpus holds only
+        metadata until a command needs more; the trees come from the parse cache."""
+        wanted = {d.source.path for d in (self.documents if docs is None else docs)}
+        for path in sorted(wanted):
+            entry = self._by_path.get(path)
+            if entry is None or entry.parsed is not None:
+                continue
+            parsed = load_parsed(entry, self.env)
+            for stub, tree in zip(entry.documents, parsed.documents, strict=False):
+                stub.children = tree.children
+
+    def parsed_of(self, doc: Document) -> ParsedFile:
+        """The whole parse of the file ``doc`` came from."""
+        entry = self._by_path.get(doc.source.path)
+        if entry is None:  # a document built elsewhere: read it again
+            from planctl.parse import parse_path
+
+            parsed = parse_path(doc.source.path, encoding=doc.source.encoding, env=self.env)
+            entry = self._by_path[doc.source.path] = LoadedFile(Path(doc.source.path), doc.source.path, "",
+                                                                parsed.documents, parsed)
+        return load_parsed(entry, self.env)
+
+    def source_of(self, doc: Document) -> Source:
+        """The decoded file a document came from."""
+        return self.parsed_of(doc).source
+
+    def lines_of(self, doc: Document) -> list[str]:
+        """The document's file as the parser read it, one string per source line."""
+        return self.parsed_of(doc).lines
+
+    def fingerprint(self) -> str:
+        """Changes whenever a file of the corpus (or planctl's code) changes."""
+        keys = {entry.display: entry.key for entry in self.files}
+        joined = "|".join(keys.get(d.source.path, d.source.path) for d in self.documents)
+        return hashlib.blake2b(joined.encode(), digest_size=12).hexdigest()
+
+    # ---- references -----------------------------------------------------------------------
+    def by_id(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def is_member(self, doc: Document) -> bool:
+        """Whether ``doc`` is one of the corpus files' documents (not a file given by path)."""
+        return any(doc is d for d in self.documents)
+
+    def _file_documents(self, path: str, encoding: str | None) -> list[Document]:
+        from planctl.parse import parse_path
+
+        parsed = parse_path(path, encoding=encoding, env=self.env)
+        self._by_path[parsed.source.path] = LoadedFile(Path(path), path, "", parsed.documents, parsed)
+        assign_unique_ids(parsed.documents)
+        self.env.note(f"read {parsed.source.path} as {parsed.source.encoding}")
+        return parsed.documents
+
+    def candidates(self, ref: str, *, encoding: str | None = None) -> list[Document]:
+        """Every document ``ref`` may mean, before preferences are applied."""
+        ref = ref.strip()
+        if not ref:
+            raise PlanctlError("empty plan reference")
+        found = path_reference(ref)
+        if found is not None:
+            path, index = found
+            return select_index(ref, self._file_documents(path, encoding), index)
+        return match_reference(self.documents, ref)
+
+    def resolve(self, ref: str, *, prefer_topic: str | None = None, encoding: str | None = None) -> Document:
+        """The one document ``ref`` names; :class:`PlanctlError` if none or several."""
+        return pick_one(ref, self.candidates(ref, encoding=encoding), self.documents, prefer_topic)
+
+    def resolve_pair(self, a: str, b: str, *, encoding: str | None = None) -> tuple[Document, Document]:
+        """Resolve both sides of a comparison, letting each side's topic settle the other."""
+        cands = (self.candidates(a, encoding=encoding), self.candidates(b, encoding=encoding))
+        return pick_pair((a, b), cands, self.documents)
+
+    def resolve_all(self, refs: Iterable[str], *, encoding: str | None = None) -> list[Document]:
+        """Documents for ``refs`` with their trees (every document of the corpus when none)."""
+        wanted = list(refs)
+        docs = [self.resolve(ref, encoding=encoding) for ref in wanted] if wanted else list(self.documents)
+        self.ensure_trees(docs)
+        return docs
+
+
+def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Environment | None = None) -> Corpus:
+    """Parse every plan file of ``root`` (default: the shipped ``corpora/``).
+
+    ``lazy`` returns documents without their trees when the cache has them (see
+    :meth:`Corpus.ensure_trees`)."""
+    env = env or Environment()
+    base = Path(root) if root else corpus_dir()
+    files = load_files(base, env, lazy=lazy)
+    docs = [d for entry in files for d in entry.documents]
+    return Corpus(documents=docs, root=base, files=files, env=env)

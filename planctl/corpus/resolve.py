@@ -1,0 +1,142 @@
+"""Resolving plan references (``PLAN`` on the command line) to documents.
+
+A reference may be:
+
+* an id: ``gansu-employment-2021``;
+* an alias: ``gansu``, ``甘肃``, ``甘肃省``, ``wuwei`` (region names from the region table), or an
+  id prefix such as ``gansu-employment``;
+* a file path, parsed on the fly; ``PATH#N`` picks its N-th document (1-based).
+
+When a reference names several documents, plans win over notices, a topic shared with the
+other side of a ``diff`` wins, and among editions of one plan the one with a 文号 is primary.
+Anything still ambiguous, or unknown, is a :class:`PlanctlError` listing candidates or
+suggestions.
+
+Example::
+
+    >>> from planctl.model import Document, SourceRef
+    >>> docs = [Document("wuwei-employment-2022", "武威市“十四五”就业促进规划", "plan", SourceRef("w.txt", 1, 9),
+    ...                  aliases=["wuwei", "武威"])]
+    >>> [d.id for d in match_reference(docs, "武威")]
+    ['wuwei-employment-2022']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from planctl.errors import PlanctlError
+from planctl.model import Document
+
+_PATH_INDEX_RE = re.compile(r"^(.*)#(\d+)$")
+_PATH_SUFFIXES = (".txt", ".md", ".text", ".pdf")
+
+
+def path_reference(ref: str) -> tuple[str, int | None] | None:
+    """``(path, index)`` when ``ref`` names a file (``PATH`` or ``PATH#N``), None when it is a
+    name; a reference that looks like a path to a missing file is an error."""
+    m = _PATH_INDEX_RE.match(ref)
+    if Path(ref).exists():  # a file whose name happens to contain "#2" is still that file
+        return ref, None
+    if m and Path(m.group(1)).exists():
+        return m.group(1), int(m.group(2))
+    path = m.group(1) if m else ref
+    if "/" in ref or "\\" in ref or Path(path).suffix.lower() in _PATH_SUFFIXES:
+        raise PlanctlError(f"{path}: no such file")
+    return None
+
+
+def select_index(ref: str, docs: list[Document], index: int | None) -> list[Document]:
+    """All of a file's documents, or its ``index``-th (1-based)."""
+    if index is None:
+        return docs
+    if not 1 <= index <= len(docs):
+        raise PlanctlError(f"{ref}: the file holds {len(docs)} document(s); #{index} is out of range")
+    return [docs[index - 1]]
+
+
+def match_reference(documents: Iterable[Document], ref: str) -> list[Document]:
+    """Documents whose id is ``ref``, or that carry it as an alias or id prefix."""
+    docs = list(documents)
+    exact = [d for d in docs if d.id == ref]
+    if exact:
+        return exact[:1]
+    key = ref.lower()
+    return [d for d in docs if key in (a.lower() for a in d.aliases) or d.id.startswith(key + "-")]
+
+
+def _edition_key(doc: Document) -> tuple[str, str, str]:
+    return (doc.kind, doc.region, re.sub(r"\W", "", doc.title))
+
+
+def prefer(cands: list[Document], topic: str | None = None) -> list[Document]:
+    """Narrow candidates: topic match, plans over notices, primary edition of each plan."""
+    if topic:
+        same = [d for d in cands if d.topic == topic]
+        cands = same or cands
+    plans = [d for d in cands if d.kind == "plan"]
+    cands = plans or cands
+    primary: dict[tuple[str, str, str], Document] = {}
+    for doc in cands:
+        key = _edition_key(doc)
+        held = primary.get(key)
+        if held is None or (doc.doc_number and not held.doc_number):
+            primary[key] = doc
+    return list(primary.values())
+
+
+def pick_one(ref: str, cands: list[Document], documents: Sequence[Document],
+             prefer_topic: str | None = None) -> Document:
+    """The one document ``cands`` settle on, or an error naming the candidates or suggestions."""
+    if not cands:
+        raise unknown_reference(ref, documents)
+    if len(cands) == 1:
+        return cands[0]
+    narrowed = prefer(cands, prefer_topic)
+    if len(narrowed) == 1:
+        return narrowed[0]
+    raise ambiguous_reference(ref, narrowed)
+
+
+def pick_pair(refs: tuple[str, str], cands: tuple[list[Document], list[Document]],
+              documents: Sequence[Document]) -> tuple[Document, Document]:
+    """Both sides of a comparison, letting each side's topic settle the other."""
+    ca, cb = prefer(cands[0]), prefer(cands[1])
+    for ref, found in zip(refs, (ca, cb), strict=True):
+        if not found:
+            raise unknown_reference(ref, documents)
+    if len(ca) == 1 and len(cb) > 1:
+        cb = prefer(cb, ca[0].topic)
+    elif len(cb) == 1 and len(ca) > 1:
+        ca = prefer(ca, cb[0].topic)
+    elif len(ca) > 1 and len(cb) > 1:
+        shared = {d.topic for d in ca} & {d.topic for d in cb}
+        settled = [
+            (ta, tb)
+            for t in shared
+            for ta, tb in [(prefer(ca, t), prefer(cb, t))]
+            if len(ta) == 1 and len(tb) == 1
+        ]
+        if len(settled) == 1:
+            ca, cb = settled[0]
+    if len(ca) > 1:
+        raise ambiguous_reference(refs[0], ca)
+    if len(cb) > 1:
+        raise ambiguous_reference(refs[1], cb)
+    return ca[0], cb[0]
+
+
+def ambiguous_reference(ref: str, cands: Iterable[Document]) -> PlanctlError:
+    ids = [f"{d.id} ({d.title})" for d in cands]
+    return PlanctlError(f"'{ref}' is ambiguous; candidates: {', '.join(ids)}", hints=ids)
+
+
+def unknown_reference(ref: str, documents: Sequence[Document]) -> PlanctlError:
+    from rapidfuzz import fuzz, process  # only needed when a name is wrong
+
+    names = sorted({d.id for d in documents} | {a for d in documents for a in d.aliases})
+    close = [m[0] for m in process.extract(ref, names, scorer=fuzz.WRatio, limit=3, score_cutoff=50)]
+    hint = f"; did you mean: {', '.join(close)}" if close else "; run 'planctl list' to see the corpus"
+    return PlanctlError(f"unknown plan '{ref}'{hint}", hints=close)

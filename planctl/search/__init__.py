@@ -1,0 +1,124 @@
+"""``planctl search``: measures and other nodes containing a query, ranked, from an embedded
+SQLite FTS5 index (:mod:`~planctl.search.index`), matched and ranked by
+:mod:`~planctl.search.rank`, queries read by :mod:`~planctl.search.query`.
+
+Example::
+
+    >>> from planctl.env import Environment
+    >>> result = run(SearchRequest("零工市场", plans=["wuwei"], limit=1), env=Environment.recording())
+    >>> [(h.plan_id, h.kind) for h in result.hits]
+    [('wuwei-employment-2022', 'measure')]
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planctl.corpus import Corpus, corpus_files, load_corpus
+from planctl.env import Environment
+from planctl.errors import PlanctlError
+from planctl.lexicon import lexicon
+from planctl.model import Document
+from planctl.paths import cache_dir, corpus_dir
+from planctl.regions import region_table
+from planctl.search.index import IndexStatus, IndexSummary, catalogue, index_summary, memory_index, open_index
+from planctl.search.query import Query, TermGroup, parse_query
+from planctl.search.rank import Filters, Hit, search, snippet
+
+__all__ = ["Filters", "Hit", "Query", "SearchRequest", "SearchResult", "TermGroup", "index", "memory_index",
+           "open_corpus_index", "parse_query", "run", "search", "snippet"]
+
+LEVELS = ("province", "city", "county")
+
+
+@dataclass
+class SearchRequest:
+    """Everything ``planctl search`` is asked."""
+
+    query: str
+    """Words (all must match), ``A OR B``, ``-word``, ``"exact phrase"``."""
+    plans: list[str] = field(default_factory=list)
+    """Only these plans: ids, aliases or paths (plans given by path are searched on their own)."""
+    region: str = ""
+    """Only plans of this region and the places under it (``甘肃`` includes 武威)."""
+    level: str = ""
+    """Only plans of this level: ``province``, ``city`` or ``county``."""
+    kinds: list[str] = field(default_factory=list)
+    """Only these node kinds (``measure``, ``row``, ``paragraph`` …)."""
+    within: str = ""
+    """Only nodes under this path (``三`` or ``三/（一）``)."""
+    any_term: bool = False
+    """Any positive word may match, instead of all."""
+    expand: bool = False
+    """Also match each word's synonyms (dictionaries/synonyms.tsv)."""
+    limit: int | None = None
+    """At most this many hits."""
+    context: int = 0
+    """Sentences of context around each hit's first match."""
+    encoding: str | None = None
+    """Decode plans given by path with this codec."""
+
+    def __post_init__(self) -> None:
+        if self.level and self.level not in LEVELS:
+            raise PlanctlError(f"unknown level '{self.level}'; choose from: {', '.join(LEVELS)}")
+
+
+@dataclass
+class SearchResult:
+    """The hits of a search, best first, and the terms they were matched on."""
+
+    hits: list[Hit]
+    terms: list[str]
+    """Positive query terms, synonyms included when expanded (what a view highlights)."""
+    context: int = 0
+    """Sentences of context asked for."""
+
+
+def open_corpus_index(root: Path | None = None, *, force: bool = False,
+                      env: Environment | None = None) -> tuple[sqlite3.Connection, IndexStatus, Corpus]:
+    """The corpus search index (built when stale), its status, and a corpus of the indexed
+    documents for resolving plans. A fresh index is used without parsing the corpus at all."""
+    env = env or Environment()
+    base = root or corpus_dir()
+    files = corpus_files(base)
+    loaded: list[Corpus] = []
+
+    def documents() -> list[Document]:
+        loaded.append(load_corpus(base, env=env))
+        return list(loaded[0].documents)
+
+    conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lambda d: loaded[0].lines_of(d),
+                              env=env)
+    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env)
+    return conn, status, corpus
+
+
+def index(root: Path | None = None, *, env: Environment | None = None) -> IndexSummary:
+    """Rebuild the corpus search index now and say what it holds (``planctl index``)."""
+    conn, status, _ = open_corpus_index(root, force=True, env=env)
+    return index_summary(conn, status)
+
+
+def run(request: SearchRequest, *, root: Path | None = None, env: Environment | None = None) -> SearchResult:
+    """Search the corpus in ``root`` (or the plans given by path) as ``request`` asks."""
+    query = parse_query(request.query, any_term=request.any_term)
+    conn, _status, corpus = open_corpus_index(root, env=env)
+    filters = Filters(kinds=list(request.kinds), level=request.level, path_prefix=request.within.strip("/"))
+    if request.region:
+        found = region_table().get(request.region)
+        if found is None:
+            raise PlanctlError(f"unknown region '{request.region}'")
+        filters.regions = region_table().with_descendants(found)  # 甘肃 includes 武威
+    docs = [corpus.resolve(ref, encoding=request.encoding) for ref in request.plans]
+    filters.plans = [d.id for d in docs]
+    outside = [d for d in docs if not corpus.is_member(d)]
+    if outside and len(outside) < len(docs):
+        raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
+    if outside:
+        conn = memory_index(outside, corpus.lines_of)
+    if request.expand:
+        query = query.expanded(lexicon().expand)
+    hits = search(conn, query, filters, limit=request.limit, context_sentences=request.context)
+    return SearchResult(hits, query.positive_terms, request.context)
