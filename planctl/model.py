@@ -29,11 +29,13 @@ FURNITURE = "furniture"  # table of contents, web chrome, OCR duplicates: kept, 
 TITLE = "title"  # a document's title line
 METADATA = "metadata"  # document head and tail lines: 文号, issuer, date, 抄送 …
 APPENDIX = "appendix"  # 附件 of a plan or notice
+ARTICLE = "article"  # 第X条 of a regulation or 办法
+ITEM = "item"  # a numbered entry inside an article (（一）… in 第十条)
 
 _TABLE_FIELDS = ("rows", "header", "note", "row_lines")  # written for tables only
 _MEASURE_FIELDS = ("responsibility", "departments")  # written for measures only
 
-KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX)
+KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX, ARTICLE, ITEM)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class Node:
     """Page number when the source has pages (PDF), else None."""
     role: str = ""
     """Finer classification: metadata role (doc_number, date …) or furniture role (toc, web …)."""
+    weight: str = ""
+    """A score or weight printed after a heading (``25分`` in ``一、政务服务（25分）``)."""
     rows: list[list[str]] = field(default_factory=list)
     """Table rows (tables only), header first when ``header`` is true."""
     header: bool = False
@@ -141,6 +145,7 @@ class Node:
         """Every string of this node that holds source text (not derived fields)."""
         yield self.marker
         yield self.title
+        yield self.weight
         yield self.text
         yield self.note
         yield self.responsibility
@@ -181,13 +186,14 @@ class Document:
     title: str
     """Title as printed, markup and stray spaces removed."""
     kind: str
-    """``plan``, ``notice`` or ``document`` when neither can be told."""
+    """What its title says it is: ``plan`` (规划, 纲要), ``scheme`` (方案, 行动计划), ``opinion`` (意见, 建议),
+    ``measures`` (办法, 规定, 细则, 若干政策), ``notice`` (通知), ``decision`` (决定), else ``document``."""
     source: SourceRef
     """File and line span."""
     region: str = ""
     """Full region name (``甘肃省``), empty when unknown."""
     level: str = ""
-    """``province``, ``city`` or ``county`` (from the region table)."""
+    """``province``, ``city`` or ``county`` (from the region table); ``national`` for central documents."""
     topic: str = ""
     """Topic slug (``employment``) from dictionaries/topics.tsv."""
     doc_number: str = ""
@@ -196,6 +202,8 @@ class Document:
     """Issuing body (``甘肃省人民政府办公厅``)."""
     date: str = ""
     """ISO date (成文日期) when one is printed, else empty."""
+    published: str = ""
+    """ISO publication date (发布日期) when a web page or database states it; kept apart from ``date``."""
     aliases: list[str] = field(default_factory=list)
     """Short names that resolve to this document (``gansu``, ``甘肃``, ``甘肃省``)."""
     period: str = ""

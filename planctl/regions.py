@@ -1,4 +1,5 @@
-"""The region table (dictionaries/regions.tsv) and the topic table (dictionaries/topics.tsv).
+"""The region table (dictionaries/regions.tsv), the central organs (dictionaries/central.tsv)
+and the topic table (dictionaries/topics.tsv).
 
 Example::
 
@@ -6,6 +7,8 @@ Example::
     'wuwei'
     >>> region_table().get("甘肃").level
     'province'
+    >>> [o.pinyin for o in central_organs("中共中央 国务院关于实施乡村振兴战略的意见")]
+    ['zhonggongzhongyang', 'guowuyuan']
 """
 
 from __future__ import annotations
@@ -112,9 +115,41 @@ def topic_table() -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in _read_tsv(dictionaries_dir() / "topics.tsv") if len(row) >= 2]
 
 
+# Words that contain topic keywords without being about them: 人民政府 holds 民政.
+_ORGAN_WORDS_RE = re.compile(r"人民政府|政府办公厅|政府办公室")
+
+
 def find_topic(text: str) -> str:
     """The topic slug of a title, or empty: ``甘肃省“十四五”就业促进规划`` → ``employment``."""
+    text = _ORGAN_WORDS_RE.sub("|", text)
     for keyword, slug in topic_table():
         if keyword in text:
             return slug
     return ""
+
+
+@dataclass(frozen=True)
+class Organ:
+    """A central Party or State organ (国务院, 财政部 …)."""
+
+    name: str
+    pinyin: str
+
+
+@lru_cache(maxsize=1)
+def _organs() -> tuple[list[Organ], re.Pattern[str]]:
+    organs = [Organ(row[0], row[1]) for row in _read_tsv(dictionaries_dir() / "central.tsv") if len(row) >= 2]
+    names = sorted((o.name for o in organs), key=len, reverse=True)
+    return organs, re.compile("|".join(map(re.escape, names)) or "$^")
+
+
+def central_organs(text: str) -> list[Organ]:
+    """The central organs ``text`` names, in order (longest names first where they overlap)."""
+    organs, pattern = _organs()
+    by_name = {o.name: o for o in organs}
+    return list(dict.fromkeys(by_name[m.group(0)] for m in pattern.finditer(text)))
+
+
+def central_organ(text: str) -> bool:
+    """Whether ``text`` names a central organ, or the centre itself (``中央一号文件``, ``党中央``)."""
+    return bool(central_organs(text)) or "中央" in text

@@ -31,7 +31,8 @@ def case_outline(docs: list[Document]) -> str:
     """One header line per document, then its nodes (table rows spelled out)."""
     lines: list[str] = []
     for doc in docs:
-        meta = " ".join(x for x in (doc.doc_number, doc.date, doc.region) if x)
+        meta = " ".join(x for x in (doc.doc_number, doc.date, doc.region or doc.level,
+                                    f"published {doc.published}" if doc.published else "") if x)
         lines.append(f"doc {doc.kind} {doc.id} | {doc.title}" + (f" | {meta}" if meta else ""))
         lines.extend(_with_rows(doc.children, 1))
     return "\n".join(lines)

@@ -109,19 +109,39 @@ class Corpus:
             return select_index(ref, self._file_documents(path, encoding), index)
         return match_reference(self.documents, ref)
 
+    def label(self, doc: Document) -> str:
+        """A name that resolves back to ``doc``: its id, or ``PATH#N`` for a file given by path."""
+        return doc.id if self.is_member(doc) else f"{doc.source.path}#{doc.source.index}"
+
     def resolve(self, ref: str, *, prefer_topic: str | None = None, encoding: str | None = None) -> Document:
         """The one document ``ref`` names; :class:`PlanctlError` if none or several."""
-        return pick_one(ref, self.candidates(ref, encoding=encoding), self.documents, prefer_topic)
+        return pick_one(ref, self.candidates(ref, encoding=encoding), self.documents, prefer_topic, self.label)
 
     def resolve_pair(self, a: str, b: str, *, encoding: str | None = None) -> tuple[Document, Document]:
-        """Resolve both sides of a comparison, letting each side's topic settle the other."""
+        """Resolve both sides of a comparison, letting each side's topic settle the other. When a
+        side is a file of several documents, say on stderr which one was taken."""
         cands = (self.candidates(a, encoding=encoding), self.candidates(b, encoding=encoding))
-        return pick_pair((a, b), cands, self.documents)
+        pair = pick_pair((a, b), cands, self.documents, self.label)
+        for ref, found, doc in zip((a, b), cands, pair, strict=True):
+            if len(found) > 1 and not self.is_member(doc):
+                self.env.note(f"{ref}: comparing {self.label(doc)} ({doc.title}), one of its {len(found)} documents")
+        return pair
+
+    def resolve_many(self, refs: Iterable[str], *, encoding: str | None = None) -> list[Document]:
+        """Documents for ``refs`` (metadata only): a file given by path stands for all its documents."""
+        docs: list[Document] = []
+        for ref in refs:
+            found = path_reference(ref.strip()) if ref.strip() else None
+            if found is not None and found[1] is None:
+                docs.extend(self.candidates(ref, encoding=encoding))
+            else:
+                docs.append(self.resolve(ref, encoding=encoding))
+        return list({id(d): d for d in docs}.values())
 
     def resolve_all(self, refs: Iterable[str], *, encoding: str | None = None) -> list[Document]:
         """Documents for ``refs`` with their trees (every document of the corpus when none)."""
         wanted = list(refs)
-        docs = [self.resolve(ref, encoding=encoding) for ref in wanted] if wanted else list(self.documents)
+        docs = self.resolve_many(wanted, encoding=encoding) if wanted else list(self.documents)
         self.ensure_trees(docs)
         return docs
 

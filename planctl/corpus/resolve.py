@@ -24,7 +24,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from planctl.errors import PlanctlError
@@ -87,8 +87,16 @@ def prefer(cands: list[Document], topic: str | None = None) -> list[Document]:
     return list(primary.values())
 
 
+Label = Callable[[Document], str]
+"""How to name a document so that the name resolves back to it (an id, or ``PATH#N``)."""
+
+
+def _by_id(doc: Document) -> str:
+    return doc.id
+
+
 def pick_one(ref: str, cands: list[Document], documents: Sequence[Document],
-             prefer_topic: str | None = None) -> Document:
+             prefer_topic: str | None = None, label: Label = _by_id) -> Document:
     """The one document ``cands`` settle on, or an error naming the candidates or suggestions."""
     if not cands:
         raise unknown_reference(ref, documents)
@@ -97,11 +105,11 @@ def pick_one(ref: str, cands: list[Document], documents: Sequence[Document],
     narrowed = prefer(cands, prefer_topic)
     if len(narrowed) == 1:
         return narrowed[0]
-    raise ambiguous_reference(ref, narrowed)
+    raise ambiguous_reference(ref, narrowed, label)
 
 
 def pick_pair(refs: tuple[str, str], cands: tuple[list[Document], list[Document]],
-              documents: Sequence[Document]) -> tuple[Document, Document]:
+              documents: Sequence[Document], label: Label = _by_id) -> tuple[Document, Document]:
     """Both sides of a comparison, letting each side's topic settle the other."""
     ca, cb = prefer(cands[0]), prefer(cands[1])
     for ref, found in zip(refs, (ca, cb), strict=True):
@@ -122,15 +130,17 @@ def pick_pair(refs: tuple[str, str], cands: tuple[list[Document], list[Document]
         if len(settled) == 1:
             ca, cb = settled[0]
     if len(ca) > 1:
-        raise ambiguous_reference(refs[0], ca)
+        raise ambiguous_reference(refs[0], ca, label)
     if len(cb) > 1:
-        raise ambiguous_reference(refs[1], cb)
+        raise ambiguous_reference(refs[1], cb, label)
     return ca[0], cb[0]
 
 
-def ambiguous_reference(ref: str, cands: Iterable[Document]) -> PlanctlError:
-    ids = [f"{d.id} ({d.title})" for d in cands]
-    return PlanctlError(f"'{ref}' is ambiguous; candidates: {', '.join(ids)}", hints=ids)
+def ambiguous_reference(ref: str, cands: Iterable[Document], label: Label = _by_id) -> PlanctlError:
+    """An error listing the candidates by names that resolve (the hints hold the names alone)."""
+    docs = list(cands)
+    shown = [f"{label(d)} ({d.title})" for d in docs]
+    return PlanctlError(f"'{ref}' is ambiguous; candidates: {', '.join(shown)}", hints=[label(d) for d in docs])
 
 
 def unknown_reference(ref: str, documents: Sequence[Document]) -> PlanctlError:

@@ -55,6 +55,10 @@ class CleanLine:
     """The reader marked the line as the continuation of the one before (see :class:`Line`)."""
     last_number: int = 0
     """The last source line this line holds (lines the reader marked ``wrapped`` fold in)."""
+    spaced: str = ""
+    """Markup stripped but spacing kept (runs of spaces collapsed): ``中共中央 国务院``."""
+    indented: bool = False
+    """The line starts with an indent (two spaces, a full-width space or a tab): a new paragraph."""
 
     def __post_init__(self) -> None:
         self.last_number = max(self.last_number, self.number)
@@ -77,6 +81,7 @@ def clean_line(line: Line) -> CleanLine:
         body = "\t".join(cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", pipe.group(1)))
     md = bool(MD_HEADING_RE.match(body))
     body = MD_HEADING_RE.sub("", body) if md else body
+    indented = body.startswith(("\u3000", "  ", "\t")) and not md
     # Squeeze per segment so bold offsets stay valid after squeezing.
     pieces = BOLD_RE.split(body)
     text_parts: list[str] = []
@@ -95,5 +100,7 @@ def clean_line(line: Line) -> CleanLine:
     stripped = text.rstrip()
     spans = [(s, min(e, len(stripped))) for s, e in spans if s < len(stripped)]
     trailing_tab = text.rstrip(" \u3000").endswith("\t")
+    spaced = " ".join(BOLD_RE.sub("", body).replace("\u3000", " ").split())
     return CleanLine(line.number, raw, stripped, md_heading=md, bold=spans, page=line.page,
-                     trailing_tab=trailing_tab, wrapped=line.wrapped)
+                     trailing_tab=trailing_tab, wrapped=line.wrapped, spaced=spaced,
+                     indented=indented and bool(stripped))

@@ -20,9 +20,11 @@ from collections.abc import Sequence
 
 from planctl.model import (
     APPENDIX,
+    ARTICLE,
     CHAPTER,
     COLUMN,
     FURNITURE,
+    ITEM,
     MEASURE,
     METADATA,
     PARAGRAPH,
@@ -31,7 +33,7 @@ from planctl.model import (
     TITLE,
     Node,
 )
-from planctl.parse.rules import RANK_TOP, Block
+from planctl.parse.rules import RANK_APPENDIX, RANK_ARTICLE, RANK_TOP, Block
 
 # Nodes that belong to the document, not to whatever heading happens to be open:
 # head lines, 版记, web chrome, tables of contents.
@@ -40,7 +42,7 @@ _ROOT_KINDS = (TITLE, METADATA, FURNITURE)
 
 def blocks_to_tree(blocks: Sequence[Block]) -> list[Node]:
     """Nest one document's blocks; returns the document's top-level nodes."""
-    ranks = [b.rank for b in blocks if b.rank not in (None, RANK_TOP)]
+    ranks = [b.rank for b in blocks if b.rank not in (None, RANK_TOP, RANK_APPENDIX, RANK_ARTICLE)]
     top = min(ranks) if ranks else 1
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []
@@ -60,13 +62,15 @@ def blocks_to_tree(blocks: Sequence[Block]) -> list[Node]:
             stack.pop()
         (stack[-1][1].children if stack else roots).append(node)
         stack.append((rank, node))
-        if node.kind != APPENDIX:
+        if node.kind not in (APPENDIX, ARTICLE):
             node.kind = CHAPTER if rank == top else SECTION
         if block.inline:
             inline_ids.add(id(node))
     for root in roots:
         _settle_inline(root, inline_ids)
     roots = _lift_from_measures(roots)
+    for root in roots:
+        _items_in_articles(root)
     for root in roots:
         _fill_paths(root, "")
         _fill_spans(root)
@@ -97,6 +101,14 @@ def _lift_from_measures(nodes: list[Node]) -> list[Node]:
             out.extend(node.children)
             node.children = []
     return out
+
+
+def _items_in_articles(node: Node) -> None:
+    """An article's numbered sub-entries (``（一）…的；``) are items of the article, not headings."""
+    for child in node.children:
+        if node.kind == ARTICLE and child.number and child.kind in (SECTION, MEASURE):
+            child.kind = ITEM
+        _items_in_articles(child)
 
 
 def _fill_paths(node: Node, parent_path: str) -> None:

@@ -25,6 +25,8 @@ def _label(node: Node, width: int) -> str:
         parts.append(node.number)
     if node.title:
         parts.append(node.title)
+    if node.weight:
+        parts.append(f"[{node.weight}]")
     if node.kind == TABLE:
         parts.append(f"({len(node.rows)} rows{', header' if node.header else ''})")
         if node.note:

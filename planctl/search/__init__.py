@@ -111,7 +111,7 @@ def run(request: SearchRequest, *, root: Path | None = None, env: Environment | 
         if found is None:
             raise PlanctlError(f"unknown region '{request.region}'")
         filters.regions = region_table().with_descendants(found)  # 甘肃 includes 武威
-    docs = [corpus.resolve(ref, encoding=request.encoding) for ref in request.plans]
+    docs = corpus.resolve_many(request.plans, encoding=request.encoding)
     filters.plans = [d.id for d in docs]
     outside = [d for d in docs if not corpus.is_member(d)]
     if outside and len(outside) < len(docs):
