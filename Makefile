@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint bench clean
+.PHONY: help install demo test lint bench eval clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,8 +41,11 @@ lint: $(DEVSTAMP) ## ruff and mypy
 	$(BIN)/ruff check planctl tests scripts
 	$(BIN)/mypy
 
-bench: $(STAMP) ## Parse-speed benchmark (not part of `make test`)
+bench: $(STAMP) ## Speed benchmark: start-up, parsing, commands, scaled corpora (not part of `make test`)
 	$(BIN)/python scripts/bench.py
+
+eval: $(STAMP) ## How planctl reads the real documents in ../shared/real and the shipped corpus
+	$(BIN)/python scripts/eval_documents.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -24,7 +24,7 @@ class ParseSettings:
     """``一核：构建…``: a label before a colon up to this long is a lead phrase."""
     title_max_chars: int = 60
     """Plan and notice titles are at most this long."""
-    org_line_max_chars: int = 30
+    org_line_max_chars: int = 40
     """A signature / issuer line (``甘肃省人民政府办公厅``) is at most this long."""
 
     def __post_init__(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from typer.testing import CliRunner
 
@@ -151,8 +152,6 @@ def test_corpus_option(tmp_path) -> None:
 
 def test_readme_library_example_runs(monkeypatch) -> None:
     """The README's library example is real code: run it as written."""
-    import re
-
     from tests.helpers import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -163,3 +162,44 @@ def test_readme_library_example_runs(monkeypatch) -> None:
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["rows"] and namespace["differs"] and namespace["result"].hits
     assert namespace["parsed"].documents[1].id == "wuwei-employment-2022"
+
+
+# ---- a file holding several documents, named by path --------------------------------------
+COMBINED = CORPUS / "gansu-2021-market-system-and-employment-plans.txt"
+
+
+def test_show_a_file_shows_all_its_documents() -> None:
+    result = run("show", str(COMBINED), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    docs = json.loads(result.stdout)["documents"]
+    assert [d["kind"] for d in docs] == ["notice", "plan", "plan"]
+
+
+def test_export_a_file_exports_all_its_documents() -> None:
+    result = run("export", "outline", str(COMBINED), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert {r["plan_id"] for r in json.loads(result.stdout)} == {"gansu-market-system-2021", "gansu-employment-2021"}
+
+
+def test_search_plan_file_searches_all_its_documents() -> None:
+    result = run("search", "市场", "--plan", str(COMBINED), "-l")
+    assert result.exit_code == 0, result.stderr
+    assert set(result.stdout.split()) >= {"gansu-market-system-2021", "gansu-employment-2021"}
+
+
+def test_diff_of_two_files_picks_the_plans_and_says_which() -> None:
+    result = run("diff", str(COMBINED), str(CORPUS / "qinghai-2021-employment-plan.txt"), "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["left"]["id"], data["right"]["id"]) == ("gansu-employment-2021", "qinghai-employment-2021")
+    assert f"{COMBINED}#3" in result.stderr and "qinghai-2021-employment-plan.txt#2" in result.stderr
+
+
+def test_ambiguous_file_lists_candidates_that_resolve() -> None:
+    result = run("diff", str(COMBINED), str(COMBINED))
+    assert result.exit_code == 2 and "ambiguous" in result.stderr
+    candidates = re.findall(r"(\S+#\d+) \(", result.stderr)
+    assert len(candidates) == 2
+    for ref in candidates:
+        shown = run("show", ref, "--format", "json")
+        assert shown.exit_code == 0 and len(json.loads(shown.stdout)["documents"]) == 1

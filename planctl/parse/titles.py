@@ -46,6 +46,8 @@ _ORG_END_RE = re.compile(
     r"(?:办公厅|办公室|人民政府|政府|委员会|领导小组|管委会|厅|局|委|部|院|署|行|中心|中央|国务院|小组)$"
 )
 _SENTENCE_RE = re.compile(r"[。；;！？!?]")
+# "Title: …", "标题：…", "- **Title**: …": a labelled value or a list entry, not a title line
+_LABEL_RE = re.compile(r"[:：]|^[-*•]")
 _JOINERS = re.compile(r"和|及|、|与")
 
 
@@ -62,10 +64,12 @@ def title_kind(title: str) -> str | None:
 
 
 def looks_like_title(text: str, max_chars: int) -> bool:
-    """The shape of a title line: not too long, no sentence punctuation, a 文种 at the end."""
+    """The shape of a title line: not too long, no sentence punctuation or label (``标题：``),
+    a 文种 at the end."""
     return (
         1 < len(text) <= max_chars
         and not _SENTENCE_RE.search(text)
+        and not _LABEL_RE.search(text)
         and "\t" not in text
         and title_kind(text) is not None
     )

@@ -57,7 +57,7 @@ def list_markdown(docs: Sequence[Document], stream: TextIO) -> None:
     from tabulate import tabulate
 
     rows = [
-        [s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"], s["date"], s["size"]]
+        [s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"], s["date"], s["size"]]
         for s in map(document_summary, docs)
     ]
     stream.write(tabulate(rows, headers=["id", "aliases", "kind", "title", "region", "date", "size"],
@@ -72,7 +72,7 @@ def list_rich(docs: Sequence[Document], stream: TextIO) -> None:
     for col in ("id", "aliases", "kind", "title", "region", "date", "size"):
         table.add_column(col, no_wrap=col in ("id", "date", "size"), justify="right" if col == "size" else "left")
     for s in map(document_summary, docs):
-        table.add_row(s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"], s["date"],
+        table.add_row(s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"], s["date"],
                       str(s["size"]))
     console_for(stream).print(table)
 
