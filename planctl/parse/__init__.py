@@ -23,10 +23,15 @@ from planctl.parse.rules import BlockParser
 from planctl.settings import ParseSettings
 
 
-def parse(source: Source, settings: ParseSettings | None = None) -> ParsedFile:
+def parse(source: Source, settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
     """Parse a decoded source into its documents, keeping the cleaned lines."""
     parser = BlockParser(source.lines, settings)
     blocks = parser.run()
+    for first, last, original in parser.duplicates:
+        lines = parser.lines
+        (env or Environment()).warn(
+            f"{source.path}: lines {lines[first].number}–{lines[last].last_number} repeat the text from line "
+            f"{lines[original].number} (a page printed twice?); kept once, the copy as furniture")
     docs: list[Document] = []
     for index, group in enumerate(blocks_to_groups(blocks), 1):
         first = min(b.node.line_start for b in group)
@@ -47,7 +52,7 @@ def parse_source(source: Source, settings: ParseSettings | None = None) -> list[
 def parse_path(path: str | Path, *, encoding: str | None = None, display: str | None = None,
                settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
     """Read and parse a plan file."""
-    return parse(read_source(path, encoding=encoding, display=display, env=env), settings)
+    return parse(read_source(path, encoding=encoding, display=display, env=env), settings, env)
 
 
 def parse_file(path: str | Path, *, encoding: str | None = None, display: str | None = None,

@@ -61,6 +61,10 @@ def _own_lines(node: Node) -> list[tuple[int, int]]:
     return ranges
 
 
+# Copies of text indexed elsewhere: a glued table cell (its row is indexed), a body or title printed twice.
+_NOT_INDEXED = ("ocr_duplicate", "duplicate", "duplicate_title")
+
+
 def document_rows(doc: Document, lines: Sequence[str]) -> Iterator[Row]:
     """Searchable rows of a document; ``lines`` are the cleaned source lines (index = line - 1).
 
@@ -77,8 +81,8 @@ def document_rows(doc: Document, lines: Sequence[str]) -> Iterator[Row]:
                    doc.source.path, line_end)
 
     for node in doc.walk():
-        if node.role == "ocr_duplicate":
-            continue  # its text is in the table's own lines, which are indexed as rows
+        if node.role in _NOT_INDEXED:
+            continue
         if node.kind == TABLE:
             starts = node.row_lines or [node.line_start] * len(node.rows)
             for k, cells in enumerate(node.rows):
