@@ -61,8 +61,9 @@ def _own_lines(node: Node) -> list[tuple[int, int]]:
     return ranges
 
 
-# Copies of text indexed elsewhere: a glued table cell (its row is indexed), a body or title printed twice.
-_NOT_INDEXED = ("ocr_duplicate", "duplicate", "duplicate_title")
+# Copies of text indexed elsewhere: a glued table cell (its row is indexed), a body printed twice
+# (its first copy is indexed: a search finds each passage once).
+_NOT_INDEXED = ("ocr_duplicate", "duplicate")
 
 
 def document_rows(doc: Document, lines: Sequence[str]) -> Iterator[Row]:
