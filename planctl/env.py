@@ -43,6 +43,7 @@ class Environment:
     """Let errors raise with their traceback."""
     warnings: list[str] = field(default_factory=list)
     """Every warning given so far, in order (what a caller or a test may inspect)."""
+    _once: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def recording(cls) -> Environment:
@@ -60,6 +61,12 @@ class Environment:
         """A problem that did not stop the work: one line on stderr."""
         self.warnings.append(message)
         self._line(f"planctl: warning: {message}")
+
+    def warn_once(self, key: str, message: str) -> None:
+        """A warning given at most once per run for ``key`` (an unwritable cache, say)."""
+        if key not in self._once:
+            self._once.add(key)
+            self.warn(message)
 
     def note(self, message: str) -> None:
         """Something worth knowing (how a file was decoded), one line on stderr."""

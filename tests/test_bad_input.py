@@ -90,7 +90,7 @@ def test_truncated_utf8_keeps_utf8_with_a_warning(tmp_path) -> None:
 def test_undecodable_bytes(tmp_path) -> None:
     path = tmp_path / "noise.txt"
     path.write_bytes(bytes([0x80, 0x81]) * 300)
-    one_line_error(show(path), "noise.txt", "neither UTF-8")
+    one_line_error(show(path), "noise.txt", "tried UTF-8", "--encoding")
 
 
 @pytest.mark.parametrize("codec", ["gb18030", "utf-16"])

@@ -50,13 +50,34 @@ def test_encoding_override() -> None:
         (b"  \n\t\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
         (b"PK\x03\x04rest", "zip"),
-        (b"abc\x00def", "NUL"),
-        (bytes([0x80, 0x81]) * 300, "neither UTF-8"),
+        (bytes(range(1, 32)) * 40, "binary"),
+        (bytes([0x80, 0x81]) * 300, "--encoding"),
     ],
 )
 def test_bad_bytes_fail_clearly(data: bytes, message: str) -> None:
     with pytest.raises(PlanctlError, match=message):
         decode_bytes(data, path="bad.txt")
+
+
+def test_a_few_stray_nul_bytes_are_dropped_and_named() -> None:
+    from planctl.env import Environment
+
+    env = Environment.recording()
+    src = decode_bytes("一、总体\x00要求\n（一）稳就业。\x00\n".encode(), path="nul.txt", env=env)
+    assert [ln.text for ln in src.lines] == ["一、总体要求", "（一）稳就业。"]
+    assert len(env.warnings) == 1 and "1:5" in env.warnings[0] and "2:8" in env.warnings[0]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "big5"])
+def test_encodings_without_a_bom_are_detected(codec: str) -> None:
+    text = "一、總體要求\n（一）指導思想。堅持穩中求進工作總基調，推動經濟高質量發展。\n" * 20
+    src = decode_bytes(text.encode(codec), path="x.txt")
+    assert src.lines[0].text == "一、總體要求" and src.encoding.replace("_", "-").startswith(codec.split("-le")[0][:6])
+
+
+def test_undecodable_names_what_was_tried() -> None:
+    with pytest.raises(PlanctlError, match="tried UTF-8.*--encoding"):
+        decode_bytes(bytes([0x80, 0x81, 0xfe]) * 300, path="x.txt")
 
 
 def test_missing_file_and_directory(tmp_path) -> None:

@@ -47,11 +47,11 @@ def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
 def corpus_idf(corpus: Corpus) -> dict[str, float]:
     """IDF over every alignable item of the corpus, cached on disk by corpus and dictionaries."""
     key = f"{corpus.fingerprint()}-{lexicon().fingerprint}"
-    table = cache.load_json("idf", key)
-    if not isinstance(table, dict):
+    table = cache.load_json("idf", key, dict, corpus.env)
+    if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
         corpus.ensure_trees()
         table = idf_table(idf_texts(doc) for doc in corpus.documents)
-        cache.store_json("idf", key, table)
+        cache.store_json("idf", key, table, corpus.env)
     return table
 
 

@@ -15,14 +15,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planctl.corpus.load import CORPUS_SUFFIXES, LoadedFile, assign_unique_ids, corpus_files, load_files, load_parsed
+from planctl.corpus.load import (
+    CORPUS_SUFFIXES,
+    LoadedFile,
+    Skipped,
+    assign_unique_ids,
+    corpus_files,
+    load_files,
+    load_parsed,
+)
 from planctl.corpus.resolve import match_reference, path_reference, pick_one, pick_pair, select_index
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.model import Document, ParsedFile, Source
 from planctl.paths import corpus_dir
 
-__all__ = ["CORPUS_SUFFIXES", "Corpus", "corpus_files", "load_corpus"]
+__all__ = ["CORPUS_SUFFIXES", "Corpus", "Skipped", "corpus_files", "load_corpus"]
 
 
 @dataclass
@@ -37,6 +45,8 @@ class Corpus:
     """The corpus files, in order."""
     env: Environment = field(default_factory=Environment)
     """Where warnings and progress go."""
+    skipped: Skipped = field(default_factory=Skipped)
+    """Files of the folder that could not be read, and why."""
     _by_path: dict[str, LoadedFile] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -146,13 +156,19 @@ class Corpus:
         return docs
 
 
-def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Environment | None = None) -> Corpus:
-    """Parse every plan file of ``root`` (default: the shipped ``corpora/``).
+def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Environment | None = None,
+                strict: bool = False) -> Corpus:
+    """Parse every plan file of ``root`` (default: the shipped ``corpora/``) and its subfolders.
 
-    ``lazy`` returns documents without their trees when the cache has them (see
+    Files that cannot be read are skipped with one warning naming each and why (``strict``: an
+    error instead). ``lazy`` returns documents without their trees when the cache has them (see
     :meth:`Corpus.ensure_trees`)."""
     env = env or Environment()
     base = Path(root) if root else corpus_dir()
-    files = load_files(base, env, lazy=lazy)
+    files, skipped = load_files(base, env, lazy=lazy)
+    if skipped.files:
+        if strict:
+            raise PlanctlError(f"{skipped.message()} (--strict)")
+        env.warn(skipped.message())
     docs = [d for entry in files for d in entry.documents]
-    return Corpus(documents=docs, root=base, files=files, env=env)
+    return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped)

@@ -1,4 +1,6 @@
-"""Loading plan files: parse each (or take it from the parse cache) and make the ids unique.
+"""Loading a corpus folder: find its plan files (subfolders included), parse each (or take it
+from the parse cache) and make the ids unique. A file that cannot be read is skipped and said
+so, with why; the rest are served.
 
 Parsed files are cached by content hash and planctl's code, twice: whole, and as metadata
 only, so that ``list`` and ``search`` never unpickle a tree they do not need.
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planctl import cache
@@ -24,12 +27,17 @@ from planctl.errors import PlanctlError
 from planctl.model import Document, ParsedFile
 from planctl.paths import corpus_dir
 
-CORPUS_SUFFIXES = (".txt", ".md", ".text", ".pdf")
+CORPUS_SUFFIXES = (".txt", ".md", ".text", ".pdf", ".docx", ".html", ".htm", ".mhtml", ".mht")
+"""Files read as plan documents."""
+OFFICE_SUFFIXES = (".doc", ".wps", ".ofd", ".xls", ".xlsx", ".et", ".ppt", ".pptx", ".rtf", ".odt")
+"""Formats offices publish that planctl does not read: listed as skipped, with what to do."""
+# README.md, LICENSE, SOURCES.md, CHANGELOG: a folder's own notes, not plans
+_NOTES_RE = re.compile(r"^(?:readme|license|licence|sources|changelog|notice|copying|authors)\b", re.IGNORECASE)
 PARALLEL_FROM = 40
 """Parse in worker processes when at least this many files miss the cache."""
 
-__all__ = ["CORPUS_SUFFIXES", "LoadedFile", "assign_unique_ids", "corpus_dir", "corpus_files", "load_files",
-           "load_parsed", "parse_one"]
+__all__ = ["CORPUS_SUFFIXES", "LoadedFile", "Skipped", "assign_unique_ids", "corpus_dir", "corpus_files",
+           "load_files", "load_parsed", "parse_one"]
 
 
 @dataclass
@@ -48,23 +56,54 @@ class LoadedFile:
     """The full parse, when loaded."""
 
 
+@dataclass
+class Skipped:
+    """The files of a corpus folder that could not be read, and why."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)
+    """(path as shown, reason) for each."""
+    total: int = 0
+    """How many files the folder offered."""
+
+    def message(self) -> str:
+        reasons = "; ".join(f"{path} ({reason})" for path, reason in self.files)
+        return f"skipped {len(self.files)} of {self.total} files that could not be read: {reasons}"
+
+
 def corpus_files(root: Path) -> list[Path]:
-    """The plan files of a corpus directory, sorted by name."""
+    """The plan files of a corpus directory and its subfolders, sorted by path. Hidden files, a
+    folder's notes (README, LICENSE …) and files that are no plan by their extension (.json,
+    .csv, images) are left out; office formats planctl cannot read are kept, to be reported."""
     if not root.is_dir():
         raise PlanctlError(f"{root}: corpus directory not found")
-    return sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
+    wanted = CORPUS_SUFFIXES + OFFICE_SUFFIXES
+    found = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).parts
+        if any(part.startswith(".") for part in rel) or not path.is_file():
+            continue
+        if path.suffix.lower() in wanted and not _NOTES_RE.match(path.name):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
 
 
 def parse_one(job: tuple[str, str], encoding: str | None = None,
-              env: Environment | None = None) -> tuple[ParsedFile, list[str]]:
-    """Read and parse one file: ``job`` is (path, path to report). Returns the parse and the
-    warnings it gave (worker processes cannot print to the caller's environment)."""
+              debug: bool = False) -> tuple[ParsedFile | None, list[str], str]:
+    """Read and parse one file: ``job`` is (path, path to report). Returns the parse (None when
+    the file cannot be read), the warnings it gave (worker processes cannot print to the
+    caller's environment) and why it could not be read."""
     from planctl.parse import parse_path  # a warm corpus never parses
 
     path, shown = job
-    recorder = Environment.recording() if env is None else env
-    parsed = parse_path(path, display=shown, encoding=encoding, env=recorder)
-    return parsed, recorder.warnings if env is None else []
+    recorder = Environment.recording()
+    try:
+        return parse_path(path, display=shown, encoding=encoding, env=recorder), recorder.warnings, ""
+    except PlanctlError as exc:
+        return None, recorder.warnings, str(exc).removeprefix(f"{shown}: ")
+    except Exception as exc:  # a parser fault on one odd file must not stop a corpus
+        if debug:
+            raise
+        return None, recorder.warnings, f"planctl could not parse it ({exc.__class__.__name__}: {exc}); please report"
 
 
 def _display(path: Path, base: Path) -> str:
@@ -74,67 +113,89 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
-def _store(key: str, parsed: ParsedFile) -> None:
+def _store(key: str, parsed: ParsedFile, env: Environment) -> None:
     """Cache a parsed file twice: whole, and as metadata only (what `list` needs)."""
     if key:
-        cache.store_pickle("parsed", key, parsed)
-        cache.store_pickle("meta", key, [d.without_tree() for d in parsed.documents])
+        cache.store_pickle("parsed", key, parsed, env)
+        cache.store_pickle("meta", key, [d.without_tree() for d in parsed.documents], env)
 
 
 def load_parsed(loaded: LoadedFile, env: Environment) -> ParsedFile:
     """The full parse of a file loaded as metadata only: from the cache, else parsed again."""
     if loaded.parsed is None:
-        full = cache.load_pickle("parsed", loaded.key) if loaded.key else None
-        if not isinstance(full, ParsedFile):  # evicted or damaged: parse again
-            full, warnings = parse_one((str(loaded.path), loaded.display))
+        full = cache.load_pickle("parsed", loaded.key, ParsedFile, env) if loaded.key else None
+        if full is None:  # evicted or damaged: parse again
+            full, warnings, error = parse_one((str(loaded.path), loaded.display), debug=env.debug)
             env.replay(warnings)
-            _store(loaded.key, full)
+            if full is None:
+                raise PlanctlError(f"{loaded.display}: {error}")
+            _store(loaded.key, full, env)
         loaded.parsed = full
     return loaded.parsed
 
 
-def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> list[LoadedFile]:
-    """Every plan file of ``root`` (default: the shipped ``corpora/``), parsed or from the cache.
+def _cached_meta(key: str, env: Environment) -> list[Document] | None:
+    meta = cache.load_pickle("meta", key, list, env)
+    if meta is not None and not all(isinstance(d, Document) for d in meta):
+        cache.damaged(env, cache.cache_dir() / "meta" / key)
+        return None
+    return meta
+
+
+def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tuple[list[LoadedFile], Skipped]:
+    """Every plan file of ``root`` (default: the shipped ``corpora/``), parsed or from the cache,
+    and the files that could not be read.
 
     ``lazy`` takes metadata-only entries from the cache when it has them; files that miss the
     cache are parsed, in worker processes when there are many of them."""
     base = root or corpus_dir()
     loaded: list[LoadedFile] = []
     missing: list[LoadedFile] = []
-    for path in corpus_files(base):
+    files = corpus_files(base)
+    skipped = Skipped(total=len(files))
+    for path in files:
         try:
             key = cache.content_key(path.read_bytes(), _display(path, base))
-        except OSError:
-            key = ""
+        except OSError as exc:
+            skipped.files.append((_display(path, base), f"cannot read ({exc.strerror or exc})"))
+            continue
         entry = LoadedFile(path, _display(path, base), key, [])
-        meta = cache.load_pickle("meta", key) if key and lazy else None
-        hit = cache.load_pickle("parsed", key) if key and meta is None else None
+        meta = _cached_meta(key, env) if lazy else None
+        hit = cache.load_pickle("parsed", key, ParsedFile, env) if meta is None else None
         if meta is not None:
             entry.documents = meta
-        elif isinstance(hit, ParsedFile):
+        elif hit is not None:
             entry.parsed, entry.documents = hit, hit.documents
         else:
             missing.append(entry)
         loaded.append(entry)
-    _parse_missing(missing, env)
+    failed = _parse_missing(missing, env)
+    skipped.files += failed
+    skipped.files.sort()
+    loaded = [entry for entry in loaded if entry.documents or entry.parsed is not None]
     assign_unique_ids([d for entry in loaded for d in entry.documents])
-    return loaded
+    return loaded, skipped
 
 
-def _parse_missing(missing: Sequence[LoadedFile], env: Environment) -> None:
+def _parse_missing(missing: Sequence[LoadedFile], env: Environment) -> list[tuple[str, str]]:
     tick = env.progress("parsing plans", len(missing))
     jobs = [(str(entry.path), entry.display) for entry in missing]
+    failed: list[tuple[str, str]] = []
     with contextlib.ExitStack() as stack:
-        results: Iterable[tuple[ParsedFile, list[str]]] = map(parse_one, jobs)
+        results: Iterable[tuple[ParsedFile | None, list[str], str]] = (parse_one(job, debug=env.debug) for job in jobs)
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             results = stack.enter_context(ProcessPoolExecutor()).map(parse_one, jobs, chunksize=8)
-        for done, (entry, (parsed, warnings)) in enumerate(zip(missing, results, strict=True), 1):
+        for done, (entry, (parsed, warnings, error)) in enumerate(zip(missing, results, strict=True), 1):
             env.replay(warnings)
-            entry.parsed, entry.documents = parsed, parsed.documents
-            _store(entry.key, parsed)
+            if parsed is None:
+                failed.append((entry.display, error))
+            else:
+                entry.parsed, entry.documents = parsed, parsed.documents
+                _store(entry.key, parsed, env)
             tick(done)
+    return failed
 
 
 def assign_unique_ids(docs: Sequence[Document]) -> None:

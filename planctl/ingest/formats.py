@@ -1,0 +1,109 @@
+"""What a file is, by its first bytes (and, for zip containers, what they hold): the reader to
+use, or one line saying what the format is and what to do with it.
+
+Example::
+
+    >>> sniff(b"%PDF-1.7", "x.txt"), sniff("一、总体要求".encode(), "x.txt"), sniff(b"<!DOCTYPE html>", "x")
+    ('pdf', 'text', 'html')
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from planctl.errors import PlanctlError
+
+# Formats planctl cannot read: what each is, and what to do.
+UNREADABLE = {
+    "doc": "a Word 97–2003 document (.doc); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
+    "wps": "a WPS Office document (.wps); save it as .docx or PDF (WPS: 另存为), or `soffice --headless --convert-to docx FILE`",
+    "xls": "an Excel 97–2003 workbook (.xls); planctl reads plan texts, not spreadsheets",
+    "ole": "an old Office file (.doc/.xls/.wps); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
+    "xlsx": "an Excel workbook (.xlsx); planctl reads plan texts, not spreadsheets",
+    "pptx": "a PowerPoint file (.pptx); planctl reads plan texts",
+    "ofd": "an OFD document (.ofd, the Chinese fixed-layout format); export it to PDF with an OFD reader (数科/福昕 OFD)",
+    "odt": "an OpenDocument text (.odt); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
+    "rtf": "an RTF document (.rtf); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
+    "zip": "a zip archive; unpack it and give planctl the files inside",
+    "png": "a PNG image; run OCR first (e.g. `tesseract FILE out -l chi_sim`)",
+    "jpeg": "a JPEG image; run OCR first (e.g. `tesseract FILE out -l chi_sim`)",
+    "gif": "a GIF image; run OCR first",
+    "tiff": "a TIFF image; run OCR first (e.g. `tesseract FILE out -l chi_sim`)",
+    "bmp": "a BMP image; run OCR first",
+    "webp": "a WebP image; run OCR first",
+    "gzip": "a gzip archive; unpack it first",
+    "7z": "a 7-Zip archive; unpack it first",
+    "rar": "a RAR archive; unpack it first",
+}
+_MAGIC = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+    (b"{\\rtf", "rtf"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!", "rar"),
+)
+_HTML_RE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL)
+_MHTML_RE = re.compile(rb"^(?:[\w-]+:.*\r?\n)*MIME-Version:", re.IGNORECASE)
+_SUFFIX_FORMAT = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "xls", ".ofd": "ofd", ".odt": "odt"}
+
+
+def _zip_format(path: Path | None) -> str:
+    if path is None:
+        return "zip"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if any(n.startswith("ppt/") for n in names):
+        return "pptx"
+    if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
+        return "ofd"
+    if "content.xml" in names:
+        return "odt"
+    return "zip"
+
+
+def sniff(head: bytes, name: str, path: Path | None = None) -> str:
+    """The format of a file from its first bytes (``name`` decides only between look-alikes:
+    an OLE2 .doc, .xls or .wps)."""
+    for magic, fmt in _MAGIC:
+        if head.startswith(magic):
+            if fmt == "ole":
+                return _SUFFIX_FORMAT.get(Path(name).suffix.lower(), "ole")
+            return fmt
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(path)
+    probe = head.lstrip(b"\xef\xbb\xbf")
+    if _MHTML_RE.match(probe):
+        return "mhtml"
+    if _HTML_RE.match(probe):
+        return "html"
+    suffix = Path(name).suffix.lower()
+    if suffix == ".ofd":
+        return "ofd"
+    return "text"
+
+
+def refuse_binary(head: bytes, path: str) -> None:
+    """One clear line for a file in a format planctl does not read as text."""
+    fmt = sniff(head, path)
+    if fmt in UNREADABLE:
+        raise PlanctlError(f"{path}: this is {UNREADABLE[fmt]}")
+    if fmt == "pdf":
+        raise PlanctlError(f"{path}: this is a PDF; give planctl its path (PDFs are read from files)")
