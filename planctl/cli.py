@@ -30,7 +30,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state: dict[str, Any] = {"env": None, "corpus": None}
+_state: dict[str, Any] = {"env": None, "corpus": None, "strict": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -89,19 +89,23 @@ def _main(
         typer.Option("--corpus", help="Corpus directory (default: the shipped corpora/, or $PLANCTL_CORPUS).",
                      envvar="PLANCTL_CORPUS"),
     ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="A corpus file that cannot be read is an error, not a warning.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     _state["env"] = Environment(debug=debug)
     _state["corpus"] = corpus
+    _state["strict"] = strict
 
 
 def _corpus() -> Any:
     """The corpus, lazily: metadata first, trees when a command asks (Corpus.ensure_trees)."""
     from planctl.corpus import load_corpus
 
-    return load_corpus(_state["corpus"], lazy=True, env=_env())
+    return load_corpus(_state["corpus"], lazy=True, env=_env(), strict=_state["strict"])
 
 
 def _check_format(view: str, fmt: str) -> None:
@@ -112,9 +116,15 @@ def _check_format(view: str, fmt: str) -> None:
 
 
 def _render(view: str, fmt: str, data: Any, stream: TextIO | None = None) -> None:
+    """Draw ``data``; a reader that has gone (``| head -1``) ends the drawing, not the command,
+    whose exit status stays what it would be without the pipe."""
     from planctl.render import render
 
-    render(view, fmt, data, stream or _env().stdout)
+    try:
+        render(view, fmt, data, stream or _env().stdout)
+        (stream or _env().stdout).flush()
+    except BrokenPipeError:
+        _silence_stdout()
 
 
 @contextmanager
@@ -246,7 +256,7 @@ def index_command() -> int:
     """
     from planctl.search import index
 
-    _render("index", "text", index(_state["corpus"], env=_env()))
+    _render("index", "text", index(_state["corpus"], env=_env(), strict=_state["strict"]))
     return ExitStatus.OK
 
 
@@ -257,10 +267,12 @@ class SearchFormat(str, Enum):
     csv = "csv"
 
 
-@app.command("search")
+@app.command("search", context_settings={"ignore_unknown_options": True})
 @handles_errors
 def search_command(
-    query: Annotated[str, typer.Argument(help='Words (all must match), A OR B, -word, "exact phrase".')],
+    query: Annotated[
+        list[str], typer.Argument(help='Words (all must match), A OR B, -word to exclude, "exact phrase".')
+    ],
     plan: Annotated[
         list[str] | None, typer.Option("--plan", "-p", help="Only these plans: id, alias or path (repeatable).")
     ] = None,
@@ -291,15 +303,16 @@ def search_command(
 
     Example: planctl search 零工市场
 
-    Finds every node grep would find. Exit status 0 when something is found, 1 when nothing is, 2 on error.
+    Finds every node grep would find. A word starting with '-' is excluded (search -扩岗 稳岗, or
+    after --). Exit status 0 when something is found, 1 when nothing is, 2 on error.
     """
     from planctl.render.search import SearchView
     from planctl.search import SearchRequest, run
 
-    request = SearchRequest(query, plans=list(plan or []), region=region or "", level=level or "",
+    request = SearchRequest(" ".join(query), plans=list(plan or []), region=region or "", level=level or "",
                             kinds=list(kind or []), within=within or "", any_term=any_term, expand=expand,
                             limit=limit, context=context, encoding=encoding)
-    result = run(request, root=_state["corpus"], env=_env())
+    result = run(request, root=_state["corpus"], env=_env(), strict=_state["strict"])
     view = "count" if count else ("plans" if plans_only else fmt.value)
     _render("search", view, SearchView(result, color=fmt == SearchFormat.grep and _env().stdout_color))
     return ExitStatus.OK if result.hits else ExitStatus.NO_MATCH

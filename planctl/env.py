@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 Tick = Callable[[int], None]
 """A progress callback: called with the number of units done so far."""
@@ -81,20 +82,28 @@ class Environment:
         if self.stderr is not None:
             print(text, file=self.stderr, flush=True)
 
-    def progress(self, label: str, total: int, *, minimum: int = 20) -> Tick:
-        """A progress bar for ``total`` units of work; a no-op off a terminal or for little work."""
+    def progress(self, label: str, total: int, *, minimum: int = 20, delay: float = 1.0) -> Tick:
+        """A progress bar for ``total`` units of work on stderr: shown on a terminal only, for at
+        least ``minimum`` units, once the work has taken ``delay`` seconds (quick work shows none)."""
         show = self.progress_bars if self.progress_bars is not None else _isatty(self.stderr)
-        if not show or total < minimum or self.stderr is None:
+        if not show or total < max(minimum, 1) or self.stderr is None:
             return _no_progress
-        from rich.console import Console
-        from rich.progress import Progress
-
-        bar = Progress(console=Console(file=self.stderr), transient=True)
-        task = bar.add_task(label, total=total)
-        bar.start()
+        started = time.monotonic()
+        state: dict[str, Any] = {}
+        stream = self.stderr
 
         def tick(done: int) -> None:
-            bar.update(task, completed=done)
+            bar = state.get("bar")
+            if bar is None:
+                if done >= total or time.monotonic() - started < delay:
+                    return
+                from rich.console import Console
+                from rich.progress import Progress
+
+                bar = state["bar"] = Progress(console=Console(file=stream), transient=True)
+                state["task"] = bar.add_task(label, total=total)
+                bar.start()
+            bar.update(state["task"], completed=done)
             if done >= total:
                 bar.stop()
 

@@ -76,7 +76,7 @@ def test_encodings_without_a_bom_are_detected(codec: str) -> None:
 
 
 def test_undecodable_names_what_was_tried() -> None:
-    with pytest.raises(PlanctlError, match="tried UTF-8.*--encoding"):
+    with pytest.raises(PlanctlError, match=r"tried UTF-8.*--encoding"):
         decode_bytes(bytes([0x80, 0x81, 0xfe]) * 300, path="x.txt")
 
 

@@ -125,7 +125,10 @@ def test_errors_exit_2() -> None:
     assert run("search", "就业", "--level", "village").exit_code == 2
     assert run("search", "就业", "--region", "火星").exit_code == 2
     assert run("search", "就业", "--plan", "qinhai").exit_code == 2
-    assert run("search", '"unclosed').exit_code == 2
+    assert run("search", "就业", "--kind", "measur").exit_code == 2
+    assert run("search", "就业", "--limt", "5").exit_code == 2  # a mistyped option is not a word to exclude
+    unclosed = run("search", '"unclosed')  # an unbalanced quote is an ordinary character
+    assert unclosed.exit_code == 1 and not unclosed.stderr
 
 
 def _corpus_copy(tmp_path):

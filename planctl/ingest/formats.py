@@ -16,23 +16,27 @@ from pathlib import Path
 from planctl.errors import PlanctlError
 
 # Formats planctl cannot read: what each is, and what to do.
+_CONVERT = "convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`"
+_OCR = "run OCR first (e.g. `tesseract FILE out -l chi_sim`)"
 UNREADABLE = {
-    "doc": "a Word 97–2003 document (.doc); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
-    "wps": "a WPS Office document (.wps); save it as .docx or PDF (WPS: 另存为), or `soffice --headless --convert-to docx FILE`",
+    "doc": f"a Word 97–2003 document (.doc); {_CONVERT}",
+    "wps": "a WPS Office document (.wps); save it as .docx or PDF (WPS: 另存为), or "
+           "`soffice --headless --convert-to docx FILE`",
     "xls": "an Excel 97–2003 workbook (.xls); planctl reads plan texts, not spreadsheets",
-    "ole": "an old Office file (.doc/.xls/.wps); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
+    "ole": f"an old Office file (.doc/.xls/.wps); {_CONVERT}",
     "xlsx": "an Excel workbook (.xlsx); planctl reads plan texts, not spreadsheets",
     "pptx": "a PowerPoint file (.pptx); planctl reads plan texts",
-    "ofd": "an OFD document (.ofd, the Chinese fixed-layout format); export it to PDF with an OFD reader (数科/福昕 OFD)",
-    "odt": "an OpenDocument text (.odt); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
-    "rtf": "an RTF document (.rtf); convert it to .docx or PDF, e.g. `soffice --headless --convert-to docx FILE`",
+    "ofd": "an OFD document (.ofd, the Chinese fixed-layout format); export it to PDF with an OFD reader "
+           "(数科/福昕 OFD)",
+    "odt": f"an OpenDocument text (.odt); {_CONVERT}",
+    "rtf": f"an RTF document (.rtf); {_CONVERT}",
     "zip": "a zip archive; unpack it and give planctl the files inside",
-    "png": "a PNG image; run OCR first (e.g. `tesseract FILE out -l chi_sim`)",
-    "jpeg": "a JPEG image; run OCR first (e.g. `tesseract FILE out -l chi_sim`)",
-    "gif": "a GIF image; run OCR first",
-    "tiff": "a TIFF image; run OCR first (e.g. `tesseract FILE out -l chi_sim`)",
-    "bmp": "a BMP image; run OCR first",
-    "webp": "a WebP image; run OCR first",
+    "png": f"a PNG image; {_OCR}",
+    "jpeg": f"a JPEG image; {_OCR}",
+    "gif": f"a GIF image; {_OCR}",
+    "tiff": f"a TIFF image; {_OCR}",
+    "bmp": f"a BMP image; {_OCR}",
+    "webp": f"a WebP image; {_OCR}",
     "gzip": "a gzip archive; unpack it first",
     "7z": "a 7-Zip archive; unpack it first",
     "rar": "a RAR archive; unpack it first",

@@ -25,11 +25,12 @@ from planctl.settings import ParseSettings
 
 def parse(source: Source, settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
     """Parse a decoded source into its documents, keeping the cleaned lines."""
+    env = env or Environment()
     parser = BlockParser(source.lines, settings)
-    blocks = parser.run()
+    blocks = parser.run(env.progress(f"parsing {source.path}", len(source.lines), minimum=5000))
     for first, last, original in parser.duplicates:
         lines = parser.lines
-        (env or Environment()).warn(
+        env.warn(
             f"{source.path}: lines {lines[first].number}–{lines[last].last_number} repeat the text from line "
             f"{lines[original].number} (a page printed twice?); kept once, the copy as furniture")
     docs: list[Document] = []

@@ -684,11 +684,15 @@ class BlockParser:
         )
         return [Block(node)], last + 1
 
-    def run(self) -> list[Block]:
-        """Apply the rules from the first line to the last."""
+    def run(self, tick: Callable[[int], None] | None = None) -> list[Block]:
+        """Apply the rules from the first line to the last (``tick`` hears how far it got)."""
         blocks, i = self.front_matter()
         n = len(self.lines)
+        next_tick = 2000
         while i < n:
+            if tick is not None and i >= next_tick:
+                tick(i)
+                next_tick = i + 2000
             if self.lines[i].blank:
                 i += 1
                 continue
@@ -702,6 +706,8 @@ class BlockParser:
                     break
             else:  # pragma: no cover - rule_paragraph always claims
                 i += 1
+        if tick is not None:
+            tick(n)
         return blocks
 
 

@@ -12,15 +12,17 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planctl.corpus import Corpus, corpus_files, load_corpus
+from planctl.corpus import Corpus, Skipped, corpus_files, load_corpus
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
-from planctl.model import Document
+from planctl.model import KINDS, Document
 from planctl.paths import cache_dir, corpus_dir
 from planctl.regions import region_table
 from planctl.search.index import IndexStatus, IndexSummary, catalogue, index_summary, memory_index, open_index
@@ -30,7 +32,9 @@ from planctl.search.rank import Filters, Hit, search, snippet
 __all__ = ["Filters", "Hit", "Query", "SearchRequest", "SearchResult", "TermGroup", "index", "memory_index",
            "open_corpus_index", "parse_query", "run", "search", "snippet"]
 
-LEVELS = ("province", "city", "county")
+LEVELS = ("province", "city", "county", "national")
+NODE_KINDS = (*KINDS, "row")
+"""What ``--kind`` may name: node kinds, and ``row`` (a table row)."""
 
 
 @dataclass
@@ -63,6 +67,9 @@ class SearchRequest:
     def __post_init__(self) -> None:
         if self.level and self.level not in LEVELS:
             raise PlanctlError(f"unknown level '{self.level}'; choose from: {', '.join(LEVELS)}")
+        unknown = [k for k in self.kinds if k not in NODE_KINDS]
+        if unknown:
+            raise PlanctlError(f"unknown kind '{unknown[0]}'; choose from: {', '.join(NODE_KINDS)}")
 
 
 @dataclass
@@ -76,35 +83,47 @@ class SearchResult:
     """Sentences of context asked for."""
 
 
-def open_corpus_index(root: Path | None = None, *, force: bool = False,
-                      env: Environment | None = None) -> tuple[sqlite3.Connection, IndexStatus, Corpus]:
+def open_corpus_index(root: Path | None = None, *, force: bool = False, env: Environment | None = None,
+                      strict: bool = False) -> tuple[sqlite3.Connection, IndexStatus, Corpus]:
     """The corpus search index (built when stale), its status, and a corpus of the indexed
-    documents for resolving plans. A fresh index is used without parsing the corpus at all."""
+    documents for resolving plans. A fresh index is used without parsing the corpus at all; the
+    files its build could not read are reported as when it was built (``strict``: an error)."""
     env = env or Environment()
     base = root or corpus_dir()
     files = corpus_files(base)
     loaded: list[Corpus] = []
 
     def documents() -> list[Document]:
-        loaded.append(load_corpus(base, env=env))
+        loaded.append(load_corpus(base, env=env, strict=strict))
         return list(loaded[0].documents)
 
+    def notes() -> dict[str, str]:
+        return {"skipped": json.dumps(loaded[0].skipped.files, ensure_ascii=False), "files": str(len(files))}
+
+    name = hashlib.blake2b(str(base.resolve()).encode(), digest_size=4).hexdigest()  # one index per folder
     conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lambda d: loaded[0].lines_of(d),
-                              env=env)
+                              env=env, corpus=name, notes=notes)
+    if not loaded:  # the index was fresh: say what its build skipped, as the build did
+        skipped = Skipped([tuple(f) for f in json.loads(status.notes.get("skipped", "[]"))], len(files))
+        if skipped.files and strict:
+            raise PlanctlError(f"{skipped.message()} (--strict)")
+        if skipped.files:
+            env.warn(skipped.message())
     corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env)
     return conn, status, corpus
 
 
-def index(root: Path | None = None, *, env: Environment | None = None) -> IndexSummary:
+def index(root: Path | None = None, *, env: Environment | None = None, strict: bool = False) -> IndexSummary:
     """Rebuild the corpus search index now and say what it holds (``planctl index``)."""
-    conn, status, _ = open_corpus_index(root, force=True, env=env)
+    conn, status, _ = open_corpus_index(root, force=True, env=env, strict=strict)
     return index_summary(conn, status)
 
 
-def run(request: SearchRequest, *, root: Path | None = None, env: Environment | None = None) -> SearchResult:
+def run(request: SearchRequest, *, root: Path | None = None, env: Environment | None = None,
+        strict: bool = False) -> SearchResult:
     """Search the corpus in ``root`` (or the plans given by path) as ``request`` asks."""
     query = parse_query(request.query, any_term=request.any_term)
-    conn, _status, corpus = open_corpus_index(root, env=env)
+    conn, _status, corpus = open_corpus_index(root, env=env, strict=strict)
     filters = Filters(kinds=list(request.kinds), level=request.level, path_prefix=request.within.strip("/"))
     if request.region:
         found = region_table().get(request.region)

@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -104,16 +104,18 @@ def document_rows(doc: Document, lines: Sequence[str]) -> Iterator[Row]:
 
 # ---- index ---------------------------------------------------------------------------------
 _SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE nodes (
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS nodes (
     id INTEGER PRIMARY KEY, plan_id TEXT, doc_title TEXT, region TEXT, level TEXT, kind TEXT,
     path TEXT, title TEXT, text TEXT, body TEXT, line INTEGER, source_path TEXT, line_end INTEGER
 );
-CREATE INDEX nodes_plan ON nodes(plan_id);
-CREATE VIRTUAL TABLE fts USING fts5(seg, lead, content='', tokenize='unicode61 remove_diacritics 0');
-CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row');
-CREATE VIRTUAL TABLE tri USING fts5(body, content='nodes', content_rowid='id', tokenize='trigram case_sensitive 1');
-CREATE TABLE docs (id TEXT PRIMARY KEY, meta TEXT);
+CREATE INDEX IF NOT EXISTS nodes_plan ON nodes(plan_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(seg, lead, content='', tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS tri USING fts5(body, content='nodes', content_rowid='id',
+                                                  tokenize='trigram case_sensitive 1');
+CREATE TABLE IF NOT EXISTS docs (id TEXT PRIMARY KEY, meta TEXT);
+CREATE TABLE IF NOT EXISTS done (doc TEXT PRIMARY KEY);
 """
 
 
@@ -140,29 +142,54 @@ def _doc_meta(doc: Document) -> str:
     return json.dumps(doc.without_tree().to_dict(), ensure_ascii=False)
 
 
+def _doc_key(doc: Document) -> str:
+    return f"{doc.source.path}#{doc.source.index}"
+
+
+SEGMENT_BATCH = 256
+"""Rows segmented between two progress ticks (a single large document shows progress too)."""
+
+
 def build_index(conn: sqlite3.Connection, docs: Sequence[Document], lines_of: Callable[[Document], Sequence[str]],
-                fingerprint: str, env: Environment | None = None) -> int:
-    """Fill an empty database with the documents' rows and catalogue; returns the row count."""
-    tick = (env or Environment.recording()).progress("indexing", len(docs), minimum=50)
+                fingerprint: str, env: Environment | None = None, notes: dict[str, str] | None = None) -> int:
+    """Fill a database with the documents' rows and catalogue; returns the row count.
+
+    Each document is committed on its own, and documents already in the database are skipped:
+    a build that was interrupted (Ctrl-C, ``kill -9``) resumes where it stopped."""
+    env = env or Environment.recording()
     conn.executescript(_SCHEMA)
-    count = 0
-    pool = _segmenter_pool(len(docs))
+    done = {key for (key,) in conn.execute("SELECT doc FROM done")}
+    with conn:
+        conn.executemany("INSERT OR IGNORE INTO docs VALUES (?, ?)", [(d.id, _doc_meta(d)) for d in docs])
+    todo = [d for d in docs if _doc_key(d) not in done]
+    total = sum(max(1, d.stats.get("size", 0)) for d in todo)
+    tick = env.progress("indexing", total, minimum=0)
+    progress = 0
+    pool = _segmenter_pool(len(todo))
     try:
-        with conn:
-            conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", [(d.id, _doc_meta(d)) for d in docs])
-            for k, doc in enumerate(docs, 1):
-                rows = list(document_rows(doc, lines_of(doc)))
-                texts = [t for r in rows for t in (r.body, r.title)]
-                segs = list(pool.map(_segment, texts, chunksize=64)) if pool else [_segment(t) for t in texts]
+        for doc in todo:
+            rows = list(document_rows(doc, lines_of(doc)))
+            segs: list[str] = []
+            for start in range(0, len(rows), SEGMENT_BATCH):
+                texts = [t for r in rows[start : start + SEGMENT_BATCH] for t in (r.body, r.title)]
+                segs += list(pool.map(_segment, texts, chunksize=64)) if pool else [_segment(t) for t in texts]
+                progress += sum(len(r.body) for r in rows[start : start + SEGMENT_BATCH])
+                tick(progress)
+            with conn:  # one transaction per document
                 for j, r in enumerate(rows):
                     _insert(conn, r, segs[2 * j], segs[2 * j + 1])
-                count += len(rows)
-                tick(k)
-            conn.execute("INSERT INTO meta VALUES ('fingerprint', ?), ('complete', '1')", (fingerprint,))
+                conn.execute("INSERT OR IGNORE INTO done VALUES (?)", (_doc_key(doc),))
+        tick(total)
+        with conn:
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [(f"note:{k}", v) for k, v in (notes or {}).items()])
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '1')")
     finally:
         if pool:
             pool.shutdown()
-    return count
+    (count,) = conn.execute("SELECT count(*) FROM nodes").fetchone()
+    return int(count)
 
 
 PARALLEL_DOCS = 50
@@ -212,6 +239,33 @@ class IndexStatus:
     """Whether it was (re)built by this call."""
     rows: int
     """Searchable rows it holds."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """What the build recorded beside the rows (``skipped``: the files it could not read)."""
+
+
+def _notes(conn: sqlite3.Connection) -> dict[str, str]:
+    return {k[5:]: v for k, v in conn.execute("SELECT key, value FROM meta WHERE key LIKE 'note:%'")}
+
+
+def _open_complete(path: Path, fingerprint: str, env: Environment) -> sqlite3.Connection | None:
+    """The finished index at ``path``, opened read-only, or None (missing, or damaged: warned)."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        if _index_ok(conn, fingerprint):
+            conn.execute("SELECT count(*) FROM nodes").fetchone()
+            return conn
+        conn.close()
+    except sqlite3.DatabaseError:
+        pass
+    env.warn_once(f"damaged:{path}", f"search index {path} is damaged or incomplete; rebuilding")
+    return None
+
+
+def _rows(conn: sqlite3.Connection) -> int:
+    (rows,) = conn.execute("SELECT count(*) FROM nodes").fetchone()
+    return int(rows)
 
 
 def open_index(
@@ -222,51 +276,76 @@ def open_index(
     force: bool = False,
     lines_of: Callable[[Document], Sequence[str]],
     env: Environment | None = None,
+    corpus: str = "corpus",
+    notes: Callable[[], dict[str, str]] = dict,
 ) -> tuple[sqlite3.Connection, IndexStatus]:
     """Open the corpus index in ``cache``, building it when missing, stale, damaged or ``force``.
 
-    An unwritable cache falls back to an in-memory index with a warning; nothing here is fatal.
+    Any number of processes may call this at once: one builds (into ``index-FP.partial``, under a
+    lock, committing document by document) and publishes the finished index with an atomic
+    rename; the others wait for the lock and use what it built. A build cut short resumes. An
+    unwritable or full cache falls back to an in-memory index with a warning; nothing here is fatal.
+    ``corpus`` names the corpus (its folder): each corpus keeps its own index, the latest only.
+    ``notes`` (asked after the documents) are kept with the index and come back in its status.
     """
+    from planctl import cache as caches
     from planctl.lexicon import lexicon
 
     env = env or Environment()
     fingerprint = corpus_fingerprint(files, lexicon().fingerprint)
-    path = cache / f"index-{fingerprint}.sqlite"
-    if not force and path.exists():
-        try:
-            conn = sqlite3.connect(path)
-            if _index_ok(conn, fingerprint):
-                (rows,) = conn.execute("SELECT count(*) FROM nodes").fetchone()
-                return conn, IndexStatus(str(path), False, rows)
-            conn.close()
-            env.warn(f"search index {path} is damaged or incomplete; rebuilding")
-        except sqlite3.DatabaseError:
-            env.warn(f"search index {path} is damaged; rebuilding")
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".building")
+    final = cache / f"index-{corpus}-{fingerprint}.sqlite"
+    if not force:
+        conn = _open_complete(final, fingerprint, env)
+        if conn is not None:
+            return conn, IndexStatus(str(final), False, _rows(conn), _notes(conn))
+    waiting = "waiting for another planctl process to finish the search index"
+    with caches.locked(f"index-{corpus}", env, waiting=waiting) as held:
+        if held and not force:
+            conn = _open_complete(final, fingerprint, env)  # the process we waited for built it
+            if conn is not None:
+                return conn, IndexStatus(str(final), False, _rows(conn), _notes(conn))
+        if held:
+            try:
+                return _build_file(final, corpus, fingerprint, docs_factory, lines_of, env, force=force, notes=notes)
+            except (OSError, sqlite3.OperationalError) as exc:  # unwritable, full disk
+                env.warn(f"cannot write the search index in {cache} ({exc}); using a temporary one")
+    conn = sqlite3.connect(":memory:")
+    count = build_index(conn, docs_factory(), lines_of, fingerprint, env, notes())
+    return conn, IndexStatus(":memory:", True, count, _notes(conn))
+
+
+def _build_file(final: Path, corpus: str, fingerprint: str, docs_factory: Callable[[], list[Document]],
+                lines_of: Callable[[Document], Sequence[str]], env: Environment,
+                *, force: bool, notes: Callable[[], dict[str, str]]) -> tuple[sqlite3.Connection, IndexStatus]:
+    """Build (or resume) the index next to ``final`` and publish it. The caller holds the lock."""
+    from planctl import cache as caches
+
+    cache = final.parent
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = final.with_suffix(".partial")
+    # Builds of this corpus's earlier states, killed before they finished (we hold its lock), and
+    # anything older than an hour left by planctl versions before resumable builds.
+    caches.remove_stale(cache, ("index-*.building", "index-*.partial"), keep=(partial,))
+    for old in cache.glob(f"index-{corpus}-*.partial"):
+        if old != partial:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    if force:
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        conn = sqlite3.connect(tmp)
-        target: Path | None = path
-    except (OSError, sqlite3.Error) as exc:
-        env.warn(f"cannot write the search index in {cache} ({exc}); using a temporary one")
-        conn = sqlite3.connect(":memory:")
-        target = None
-    count = build_index(conn, docs_factory(), lines_of, fingerprint, env)
-    if target is not None:
+            partial.unlink()
+    conn = sqlite3.connect(partial)
+    try:
+        docs = docs_factory()
+        count = build_index(conn, docs, lines_of, fingerprint, env, notes())
+    finally:
         conn.close()
-        try:
-            tmp.replace(target)
-            for old in cache.glob("index-*.sqlite"):
-                if old != target:
-                    with contextlib.suppress(OSError):
-                        old.unlink()
-            conn = sqlite3.connect(target)
-        except OSError as exc:
-            env.warn(f"cannot keep the search index in {cache} ({exc})")
-            conn = sqlite3.connect(tmp)
-    return conn, IndexStatus(str(target or ":memory:"), True, count)
+    os.replace(partial, final)
+    for old in cache.glob(f"index-{corpus}-*.sqlite"):  # this corpus's earlier states
+        if old != final:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    conn = sqlite3.connect(f"file:{final}?mode=ro", uri=True)
+    return conn, IndexStatus(str(final), True, count, _notes(conn))
 
 
 def memory_index(docs: Sequence[Document], lines_of: Callable[[Document], Sequence[str]]) -> sqlite3.Connection:

@@ -49,12 +49,28 @@ class Query:
         return Query(groups, self.positive_words)
 
 
-def parse_query(text: str, *, any_term: bool = False) -> Query:
-    """Words (all must match), ``A OR B``, ``-word`` to exclude, ``"exact phrase"``."""
+def _words(text: str) -> list[str]:
+    """Split on spaces, keeping ``"quoted phrases"`` whole; a quote that is never closed (``It's``)
+    is an ordinary character."""
     try:
-        words = shlex.split(text, posix=True)
-    except ValueError as exc:
-        raise PlanctlError(f"cannot read the query: {exc}") from None
+        lexer = shlex.shlex(text, posix=True)
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        return list(lexer)
+    except ValueError:
+        return text.split()
+
+
+def parse_query(text: str, *, any_term: bool = False) -> Query:
+    """Words (all must match), ``A OR B``, ``-word`` to exclude, ``"exact phrase"``.
+
+        >>> [g.terms for g in parse_query("It's 稳岗").groups]
+        [["It's"], ['稳岗']]
+    """
+    words = _words(text)
+    for word in words:
+        if word.startswith("--") and len(word) > 2:
+            raise PlanctlError(f"unknown option '{word.split('=')[0]}' (to exclude a word, put one '-' before it)")
     groups: list[TermGroup] = []
     join_next = False
     for word in words:
