@@ -70,7 +70,7 @@ def damaged(env: Environment | None, path: Path) -> None:
         env.warn(f"cache entry {path} was damaged; rebuilt")
 
 
-def write_atomic(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write ``path`` through a temporary file in the same directory and an atomic rename.
     Raises OSError (unwritable, full) after removing the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -69,10 +69,13 @@ class Lexicon:
             try:
                 path = self._cache_path()
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(path, timeout=5)
+                # Many processes share the file: WAL lets readers go on while one writes, and a
+                # busy writer is waited for, not an error.
+                self._db = sqlite3.connect(path, timeout=10)
+                self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value TEXT)")
             except (OSError, sqlite3.Error):
-                self._db = False  # damaged or unwritable: work without it
+                self._db = False  # damaged, read-only or full: work without it (speed only)
             atexit.register(self.save_cache)
         return self._db
 
@@ -81,10 +84,11 @@ class Lexicon:
         if hit is None and self._connect():
             try:
                 row = self._db.execute("SELECT value FROM tokens WHERE key = ?", (key,)).fetchone()
-            except Exception:  # a damaged cache file only costs speed
-                row = None
-            if row is not None:
-                hit = self._cache[key] = json.loads(row[0])
+                value = json.loads(row[0]) if row is not None else None
+            except Exception:  # a damaged cache only costs speed
+                value = None
+            if isinstance(value, list) and all(isinstance(t, str) for t in value):
+                hit = self._cache[key] = value
         return hit
 
     def save_cache(self) -> None:
@@ -109,7 +113,9 @@ class Lexicon:
 
             import jieba
 
-            jieba.setLogLevel(logging.WARNING)
+            # jieba logs a traceback when it cannot write its dictionary cache (a read-only cache
+            # directory): that costs only speed, so nothing of it reaches the user.
+            jieba.setLogLevel(logging.CRITICAL)
             tk = jieba.Tokenizer()
             directory = cache_dir()
             try:

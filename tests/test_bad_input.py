@@ -73,7 +73,7 @@ def test_zip_renamed(tmp_path) -> None:
     path = tmp_path / "plan.txt"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("word/document.xml", "<w:document/>")
-    one_line_error(show(path), "plan.txt", "zip")
+    one_line_error(show(path), "plan.txt", "Word")
 
 
 def test_truncated_utf8_keeps_utf8_with_a_warning(tmp_path) -> None:

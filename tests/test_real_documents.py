@@ -148,7 +148,6 @@ EXPECTED: dict[str, list[Doc]] = {
 NOT_YET: dict[str, tuple[str, set[str]]] = {
     "hainan-2024-2026_farm-machinery-subsidy-scheme.pdf": ("office-suite PDFs: the formats issue",
                                                            {"count", "reader", "ids"}),
-    "12_zhongfa-2026-1_central-no1-document.docx": (".docx reader: the formats issue", {"count", "reader", "lost", "ids"}),
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.ingest.decode import decode_bytes
+from planctl.ingest.formats import UNREADABLE, sniff
 from planctl.model import Source
 
 __all__ = ["decode_bytes", "read_source"]
@@ -19,7 +20,8 @@ __all__ = ["decode_bytes", "read_source"]
 
 def read_source(path: str | Path, *, encoding: str | None = None, display: str | None = None,
                 env: Environment | None = None) -> Source:
-    """Read a plan file from disk into a :class:`Source`.
+    """Read a plan file from disk into a :class:`Source`, with the reader its content calls for
+    (PDF, Word .docx, a saved web page, text); other formats are one clear error.
 
     ``display`` is the path to report in messages and JSON (defaults to ``path``).
     """
@@ -32,14 +34,37 @@ def read_source(path: str | Path, *, encoding: str | None = None, display: str |
         raise PlanctlError(f"{shown}: is a directory, not a plan file")
     try:
         with p.open("rb") as fh:
-            head = fh.read(5)
-        if head.startswith(b"%PDF") or p.suffix.lower() == ".pdf":
-            from planctl.ingest.pdf import pdf_to_source
-
-            return pdf_to_source(p, display=shown, env=env)[0]
+            head = fh.read(4096)
+        fmt = sniff(head, p.name, p)
+        if fmt in UNREADABLE:
+            raise PlanctlError(f"{shown}: this is {UNREADABLE[fmt]}")
+        reader = _READERS.get(fmt)
+        if reader is not None:
+            return reader(p, shown, env)
         data = p.read_bytes()
     except PermissionError:
         raise PlanctlError(f"{shown}: permission denied") from None
     except OSError as exc:
         raise PlanctlError(f"{shown}: cannot read ({exc.strerror})") from None
     return decode_bytes(data, path=shown, encoding=encoding, env=env)
+
+
+def _read_pdf(path: Path, shown: str, env: Environment) -> Source:
+    from planctl.ingest.pdf import pdf_to_source
+
+    return pdf_to_source(path, display=shown, env=env)[0]
+
+
+def _read_docx(path: Path, shown: str, env: Environment) -> Source:
+    from planctl.ingest.docx import docx_to_source
+
+    return docx_to_source(path, display=shown, env=env)
+
+
+def _read_html(path: Path, shown: str, env: Environment) -> Source:
+    from planctl.ingest.html import html_to_source
+
+    return html_to_source(path, display=shown, env=env)
+
+
+_READERS = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "mhtml": _read_html}

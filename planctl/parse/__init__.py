@@ -28,12 +28,13 @@ def parse(source: Source, settings: ParseSettings | None = None, env: Environmen
     env = env or Environment()
     parser = BlockParser(source.lines, settings)
     blocks = parser.run(env.progress(f"parsing {source.path}", len(source.lines), minimum=5000))
+    cleaned = parser.lines
     for first, last, original in parser.duplicates:
-        lines = parser.lines
         env.warn(
-            f"{source.path}: lines {lines[first].number}–{lines[last].last_number} repeat the text from line "
-            f"{lines[original].number} (a page printed twice?); kept once, the copy as furniture")
+            f"{source.path}: lines {cleaned[first].number}–{cleaned[last].last_number} repeat the text from line "
+            f"{cleaned[original].number} (a page printed twice?); kept once, the copy as furniture")
     docs: list[Document] = []
+    lines = parser.cleaned_texts(len(source.lines))
     for index, group in enumerate(blocks_to_groups(blocks), 1):
         first = min(b.node.line_start for b in group)
         last = max(b.node.line_end for b in group)
@@ -42,7 +43,7 @@ def parse(source: Source, settings: ParseSettings | None = None, env: Environmen
     if not docs:
         raise PlanctlError(f"{source.path}: no text to parse (only markup or blank lines)")
     finish_metadata(docs)
-    return ParsedFile(source, docs, parser.cleaned_texts(len(source.lines)))
+    return ParsedFile(source, docs, lines)
 
 
 def parse_source(source: Source, settings: ParseSettings | None = None) -> list[Document]:

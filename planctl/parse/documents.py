@@ -136,7 +136,8 @@ def _region(title: str, issuer: str, doc_number: str) -> Region | None:
 
 
 def _first_sentence(group: Sequence[Block]) -> str:
-    """A title for a document that prints none: the start of its first line of text."""
+    """A title for a document that prints none: the start of its first block of text (a file's
+    first line stands alone, so an untitled memo is named by its first line)."""
     for b in group:
         if b.node.kind not in _HEAD_KINDS:
             text = (b.node.title or b.node.text).split("\n")[0]

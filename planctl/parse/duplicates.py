@@ -24,6 +24,7 @@ MIN_LINES = 5
 MIN_CHARS = 200
 """… and so is one holding fewer characters."""
 _ANCHOR_CHARS = 4  # lines shorter than this (blank, "一、", "目录") never start a run
+_CANDIDATES = 8  # earlier copies of a line tried as the start of the original (keeps huge files linear)
 
 
 def repeated_runs(texts: Sequence[str]) -> list[tuple[int, int, int]]:
@@ -36,7 +37,7 @@ def repeated_runs(texts: Sequence[str]) -> list[tuple[int, int, int]]:
         key = keyed[p][1]
         length, chars, origin = 0, 0, -1
         if len(key) >= _ANCHOR_CHARS:
-            for q in seen.get(key, ()):
+            for q in seen.get(key, [])[-_CANDIDATES:]:
                 n, c = 0, 0
                 while p + n < len(keyed) and q + n < p and keyed[q + n][1] == keyed[p + n][1]:
                     c += len(keyed[p + n][1])

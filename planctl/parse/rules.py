@@ -652,7 +652,12 @@ class BlockParser:
 
     def rule_paragraph(self, i: int) -> tuple[list[Block], int] | None:
         line = self.lines[i]
-        text, last, extra = self.take_continuations(i, line.text)
+        # A file does not start mid-sentence: its first line of text stands alone (an untitled
+        # memo's heading), later lines that end mid-sentence were cut by a page break.
+        if self.content_started:
+            text, last, extra = self.take_continuations(i, line.text)
+        else:
+            text, last, extra = line.text, i, []
         bold = line.bold + extra
         marker = ""
         m = pt.DASH_LEAD_RE.match(text)

@@ -41,9 +41,15 @@ def console_for(stream: TextIO) -> Console:
     """A rich console writing to ``stream``: wide lines off a terminal, no syntax highlighting."""
     from rich.console import Console
 
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits with status 1 when the reader leaves (`| head`); let the command decide.
+            self.quiet = True
+            raise BrokenPipeError
+
     # A pipe or file gets wide lines instead of 80 columns of ellipses.
     tty = hasattr(stream, "isatty") and stream.isatty()
-    return Console(file=stream, highlight=False, soft_wrap=False, width=None if tty else 160)
+    return PipeAwareConsole(file=stream, highlight=False, soft_wrap=False, width=None if tty else 160)
 
 
 # ---- list -------------------------------------------------------------------------------

@@ -10,12 +10,16 @@ Example::
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from planctl.cjk import squeeze_spaces
 from planctl.errors import PlanctlError
+
+# NUL and other control characters: never in a document's text, and SQLite's FTS cannot take them
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -78,7 +82,7 @@ def parse_query(text: str, *, any_term: bool = False) -> Query:
             join_next = bool(groups)
             continue
         negated = word.startswith("-") and len(word) > 1
-        term = squeeze_spaces(word[1:] if negated else word).strip()
+        term = _CONTROL_RE.sub("", squeeze_spaces(word[1:] if negated else word)).strip()
         if not term:
             continue
         if join_next and not negated and groups and not groups[-1].negated:
