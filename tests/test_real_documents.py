@@ -143,12 +143,9 @@ EXPECTED: dict[str, list[Doc]] = {
             "甘肃省人民政府办公厅", "2023-07-25", "province", top=cn_range(5)),
     ],
 }
-# Formats whose readers land with the formats issue: expected to fail until then (strict: the
-# day they pass, the marker must go).
-NOT_YET: dict[str, tuple[str, set[str]]] = {
-    "hainan-2024-2026_farm-machinery-subsidy-scheme.pdf": ("office-suite PDFs: the formats issue",
-                                                           {"count", "reader", "ids"}),
-}
+# Files a reader does not read yet, by test: expected to fail (strict: the day they pass, the
+# marker must go).
+NOT_YET: dict[str, tuple[str, set[str]]] = {}
 
 
 def _path(name: str) -> Path:

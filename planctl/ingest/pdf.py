@@ -42,6 +42,7 @@ _RADICALS_RE = re.compile("[\u2e80-\u2fdf]")
 MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and page numbers live
 GARBAGE_PAGE = 0.3  # a page whose text is more than this share garbage is reported
 GARBAGE_FILE = 0.5  # a file with more than this share of garbage pages fails
+MAX_COLUMNS = 12  # a ruled grid with more columns than this and one row of text is a page border
 
 
 def is_page_number(text: str) -> bool:
@@ -90,16 +91,64 @@ class PdfReport:
 
 
 def _fill_merged(rows: list[list[str | None]]) -> list[list[str]]:
-    """Merged cells come back as None: fill them from the left neighbour, else from above."""
+    """Merged cells come back as None: a cell merged with its left neighbour (or, first in its
+    row, with the one above) repeats its text — once: a longer run stays empty, so a grid that
+    merely frames a line never copies it into thirty cells."""
     out: list[list[str]] = []
     for r, row in enumerate(rows):
         filled: list[str] = []
         for c, cell in enumerate(row):
             if cell is None:
-                cell = filled[c - 1] if c > 0 else (out[r - 1][c] if r > 0 and c < len(out[r - 1]) else "")
+                # a two-column span repeats its text; a longer run is a layout grid: left empty
+                alone = c > 0 and row[c - 1] is not None and (c + 1 >= len(row) or row[c + 1] is not None)
+                if c > 0:
+                    cell = filled[c - 1] if alone else ""
+                else:
+                    cell = out[r - 1][c] if r > 0 and c < len(out[r - 1]) else ""
             filled.append(re.sub(r"\s*\n\s*", "", cell).strip())
         out.append(filled)
     return out
+
+
+@dataclass
+class _Grid:
+    """The part of a ruled table that is a table: its rows, and where its cells are."""
+
+    rows: list[list[str]]
+    boxes: list[tuple[float, float, float, float]]
+    top: float
+
+
+def _contains(outer: tuple[float, ...], inner: tuple[float, ...]) -> bool:
+    return (outer != inner and outer[0] <= inner[0] + 0.5 and outer[1] <= inner[1] + 0.5
+            and outer[2] >= inner[2] - 0.5 and outer[3] >= inner[3] - 0.5)
+
+
+def _grid(table: Any) -> _Grid | None:
+    """What of a ruled table is a table. A cell that encloses other cells is a frame around them
+    (a 专栏 box, a page border drawn by Word), not a cell: it is read as text. What remains is a
+    table only where two or more rows hold two or more cells of distinct text; a grid whose rows
+    each hold one line (body text in a bordered page) is text."""
+    texts = table.extract()
+    cells = [(r, c, bbox) for r, row in enumerate(table.rows) for c, bbox in enumerate(row.cells) if bbox]
+    frames = {(r, c) for r, c, bbox in cells if any(_contains(bbox, other) for _, _, other in cells)}
+    raw: list[list[str | None]] = []
+    for r, row in enumerate(texts):
+        raw.append(["" if (r, c) in frames else cell for c, cell in enumerate(row)])
+    rows = _fill_merged(raw)
+    keep_rows = [r for r, row in enumerate(rows) if any(row)]
+    keep_cols = [c for c in range(max((len(row) for row in rows), default=0))
+                 if any(c < len(rows[r]) and rows[r][c] for r in keep_rows)]
+    grid = [[rows[r][c] if c < len(rows[r]) else "" for c in keep_cols] for r in keep_rows]
+    real = [row for row in grid if len({cell for cell in row if cell}) >= 2]
+    # Most rows of a table hold two or more cells (a table's last rows continued on a page: its
+    # header repeated and one row's rest, half); a bordered page of body text holds one line a row.
+    if len(keep_cols) < 2 or len(grid) < 2 or 2 * len(real) < len(grid):
+        return None
+    if len(real) < 2 and len(keep_cols) > MAX_COLUMNS:
+        return None
+    boxes = [bbox for r, c, bbox in cells if (r, c) not in frames and r in keep_rows]
+    return _Grid(grid, boxes, min(b[1] for b in boxes))
 
 
 _TEXT_TABLES = {"vertical_strategy": "text", "horizontal_strategy": "text"}
@@ -119,11 +168,11 @@ def _plausible_text_table(rows: list[list[str]]) -> bool:
 
 def _page_items(page: Any) -> tuple[list[_Item], str]:
     page = page.dedupe_chars()
-    tables = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) > 1]  # a 1-column "table" is a box
-    if not tables:  # no ruled table: try one aligned by text alone
-        tables = [t for t in page.find_tables(_TEXT_TABLES)
-                  if t.rows and _plausible_text_table(_fill_merged(t.extract()))]
-    boxes = [t.bbox for t in tables]
+    grids = [g for t in page.find_tables() if t.rows for g in [_grid(t)] if g is not None]
+    if not grids:  # no ruled table: try one aligned by text alone
+        grids = [_Grid(rows, [t.bbox], t.bbox[1]) for t in page.find_tables(_TEXT_TABLES) if t.rows
+                 for rows in [[r for r in _fill_merged(t.extract()) if any(r)]] if _plausible_text_table(rows)]
+    boxes = [b for g in grids for b in g.boxes]
 
     def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -137,8 +186,7 @@ def _page_items(page: Any) -> tuple[list[_Item], str]:
         for ln in text_page.extract_text_lines(strip=True)
         if ln["text"].strip()
     ]
-    items += [_Item(top=t.bbox[1], kind="table", rows=[r for r in _fill_merged(t.extract()) if any(r)])
-              for t in tables]
+    items += [_Item(top=g.top, kind="table", rows=g.rows) for g in grids]
     items.sort(key=lambda it: it.top)
     raw = "".join(ch["text"] for ch in page.chars)
     return items, raw
@@ -163,7 +211,7 @@ def _layout(lines: list[_Item]) -> tuple[float, float, float]:
     right = max(it.x1 for it in lines)
     widths = [(it.x1 - it.x0) / max(len(it.text), 1) for it in lines if len(it.text) > 4]
     char = statistics.median(widths) if widths else 12.0
-    return left, left + 2 * char, right - 1.5 * char
+    return left, left + 2 * char, right - 3 * char
 
 
 def pdf_to_source(path: str | Path, *, display: str | None = None,
@@ -231,11 +279,25 @@ def _check_readable(shown: str, report: PdfReport) -> None:
         )
 
 
+def _continues(previous: Line, row: list[str], page: int) -> bool:
+    """Whether ``row``, the first on ``page``, is the rest of ``previous`` (the last row of the
+    page before): Word breaks a tall row across pages, leaving its first cells empty."""
+    cells = previous.text.split("\t")
+    return previous.page is not None and previous.page < page and len(cells) == len(row) and not row[0] \
+        and any(row)
+
+
+def _joined(previous: Line, row: list[str]) -> Line:
+    cells = [a + b for a, b in zip(previous.text.split("\t"), row, strict=True)]
+    return Line(previous.number, "\t".join(cells), previous.page)
+
+
 def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report: PdfReport) -> Source:
     repeated = _repeated_margin_lines(pages)
     lines: list[Line] = []
     previous_header: list[str] | None = None
     runs_on = False  # the last line reached the right edge: the next may continue it
+    open_row: int | None = None  # index in `lines` of the last table row, while nothing follows it
 
     for number, (items, height) in enumerate(pages, 1):
         body: list[_Item] = []
@@ -254,12 +316,18 @@ def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report:
                 if previous_header is not None and rows and rows[0] == previous_header:
                     rows = rows[1:]  # the header repeated on a continuation page
                 previous_header = it.rows[0] if it.rows else None
+                if rows and open_row is not None and _continues(lines[open_row], rows[0], number):
+                    # a row broken across the page: its rest goes back into it
+                    lines[open_row] = _joined(lines[open_row], rows[0])
+                    rows = rows[1:]
                 lines.extend(Line(len(lines) + k + 1, "\t".join(row), number) for k, row in enumerate(rows))
+                open_row = len(lines) - 1 if lines and (rows or open_row is not None) else open_row
                 runs_on = False
                 continue
             text = normalise_radicals(squeeze_spaces(it.text.strip()))
             starts_paragraph = abs(it.x0 - indent) < (indent - left) / 3 if indent > left else False
             lines.append(Line(len(lines) + 1, text, number, wrapped=runs_on and not starts_paragraph))
+            open_row = None
             runs_on = it.x1 >= full
             previous_header = None if it.text.strip() else previous_header
         # a paragraph may go on over the page break: keep `runs_on`

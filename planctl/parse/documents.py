@@ -24,7 +24,7 @@ from planctl.cjk import five_year_period_years
 from planctl.model import FURNITURE, METADATA, PARAGRAPH, TITLE, Document, Node, SourceRef
 from planctl.parse import patterns as pt
 from planctl.parse.rules import Block
-from planctl.parse.titles import announced_names, name_key, title_core, title_kind, topic_slug
+from planctl.parse.titles import announced_names, name_key, spaced_organs, title_core, title_kind, topic_slug
 from planctl.parse.tree import blocks_to_tree
 from planctl.regions import Region, central_organ, central_organs, find_topic, region_table
 
@@ -165,7 +165,7 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
         issuer = pt.ISSUER_HEAD_RE.match(head.text).group(1)  # type: ignore[union-attr]
     elif signature:
         issuer = signature.text
-    issuer = issuer or _field(fields, _ISSUER_FIELDS) or (title_block.issuer if title_block else "")
+    issuer = spaced_organs(issuer or _field(fields, _ISSUER_FIELDS) or (title_block.issuer if title_block else ""))
     date_node = _first(group, METADATA, "date") or _first(group, METADATA, "printed")
     date = _iso(date_node.text) if date_node else _iso(_field(fields, _DATE_FIELDS))
     doc = Document(id="", title=title, kind=kind, source=source, doc_number=doc_number, issuer=issuer, date=date,

@@ -197,20 +197,43 @@ def split_departments(body: str) -> tuple[str, str, list[str]]:
 
 
 def join_wrapped(lines: Sequence[CleanLine]) -> list[CleanLine]:
-    """Fold lines a reader marked ``wrapped`` into the line before, unless they open a block
-    of their own (a wrapped ``一、…`` is still a heading). The folded line keeps the first
-    line's number; ``line_end`` spans are taken from the lines' own numbers later."""
+    """Fold lines a reader marked ``wrapped`` into the line before, unless they open a block of
+    their own (a wrapped ``一、…`` is still a heading). A line cut mid-sentence stays cut even
+    when what follows looks like a block: a numeral out of its sequence (``…按照`` / ``三、…`` where
+    二、 has not come) or a range's dash (``2016`` / ``—2020年``) continues the sentence. The
+    folded line keeps the first line's number."""
     out: list[CleanLine] = []
+    last: dict[int, int] = {}  # the last value seen at each heading rank
     for line in lines:
-        if line.wrapped and out and not out[-1].blank and not line.blank and not opens_block(line.text):
+        if line.wrapped and out and not out[-1].blank and not line.blank and _continues(out[-1], line, last):
             prev = out[-1]
             offset = len(prev.text)
             out[-1] = CleanLine(prev.number, prev.raw + line.raw, prev.text + line.text, md_heading=prev.md_heading,
                                 bold=prev.bold + [(s + offset, e + offset) for s, e in line.bold], page=prev.page,
-                                trailing_tab=line.trailing_tab, last_number=line.number)
+                                trailing_tab=line.trailing_tab, last_number=line.number,
+                                spaced=prev.spaced + line.spaced)
             continue
+        num = match_numbering(line.text)
+        if num is not None and num.value is not None:
+            last[num.rank] = num.value
+            for deeper in [r for r in last if r > num.rank]:
+                del last[deeper]
         out.append(line)
     return out
+
+
+_RANGE_DASH_RE = re.compile(r"^[—–-][0-9０-９]")
+
+
+def _continues(prev: CleanLine, line: CleanLine, last: dict[int, int]) -> bool:
+    if not opens_block(line.text):
+        return True
+    if is_complete(prev.text):
+        return False
+    if _RANGE_DASH_RE.match(line.text):
+        return True
+    num = match_numbering(line.text)
+    return num is not None and num.value is not None and num.value != last.get(num.rank, 0) + 1
 
 
 class BlockParser:
@@ -500,9 +523,15 @@ class BlockParser:
             return None
         last, title = i, ""
         j = self.next_nonblank(i + 1)
-        nxt = self.text_at(j)
-        if nxt and len(nxt) <= self.settings.title_max_chars and not self.starts_block(j) and "。" not in nxt:
-            last, title = j, nxt
+        # the attachment's title, which a PDF may break over lines: 2024—2026年海南省 / 农机…范围
+        while j < len(self.lines) and len(title) < self.settings.title_max_chars:
+            nxt = self.text_at(j)
+            if not nxt or len(nxt) > self.settings.title_max_chars or self.starts_block(j) or "。" in nxt:
+                break
+            if title and (j != last + 1 or is_complete(title)):
+                break
+            last, title = j, title + nxt
+            j = self.next_nonblank(j + 1)
         node = self._node(APPENDIX, i, last, marker=m.group(1), number=m.group(1).replace(" ", ""), title=title)
         return [Block(node, rank=RANK_APPENDIX)], last + 1
 

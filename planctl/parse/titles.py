@@ -153,3 +153,36 @@ def topic_slug(core: str, words: int = 3) -> str:
 
     syllables = lazy_pinyin(han[: 2 * words])
     return "-".join("".join(syllables[k : k + 2]) for k in range(0, len(syllables), 2))
+
+
+_ORGAN_END = "办公厅|办公室|人民政府|委员会|领导小组|政府|厅|局|委|部|院|署|中央|国务院"
+_ORGAN_END_RE = re.compile(_ORGAN_END)
+
+
+def spaced_organs(issuer: str) -> str:
+    """Joint issuers whose spacing a PDF squeezed away, spaced again where one organ's name ends
+    and a place or a central organ begins.
+
+        >>> spaced_organs("海南省农业农村厅海南省财政厅"), spaced_organs("中共中央国务院")
+        ('海南省农业农村厅 海南省财政厅', '中共中央 国务院')
+    """
+    if " " in issuer:
+        return issuer
+    from planctl.regions import central_organs, region_table
+
+    cuts = []
+    for m in _ORGAN_END_RE.finditer(issuer):
+        rest = issuer[m.end():]
+        if not rest:
+            continue
+        region = region_table().find_in(rest)
+        starts_region = region is not None and (rest.startswith(region.name) or rest.startswith(region.short))
+        organs = central_organs(rest)
+        if starts_region or (organs and rest.startswith(organs[0].name)):
+            cuts.append(m.end())
+    out, prev = [], 0
+    for cut in cuts:
+        out.append(issuer[prev:cut])
+        prev = cut
+    out.append(issuer[prev:])
+    return " ".join(part for part in out if part)

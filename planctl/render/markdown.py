@@ -53,7 +53,8 @@ def table_to_markdown(node: Node) -> list[str]:
     return out
 
 
-def _measure_line(node: Node) -> str:
+def measure_line(node: Node) -> str:
+    """A measure as printed: its numbering or marker, lead phrase, body and responsibility."""
     body = node.text + (f"（{node.responsibility}）" if node.responsibility else "")
     if node.number:
         # The parser cut a long numbered item's lead at its first comma: put the comma back.
@@ -119,7 +120,7 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False, state: dict[
         if node.kind == TABLE:
             lines = table_to_markdown(node)
         elif node.kind == MEASURE:
-            lines = [_measure_line(node)]
+            lines = [measure_line(node)]
         elif node.kind == TITLE:
             lines = [f"# {node.title}"]
         elif node.kind in (FURNITURE, METADATA):  # tables of contents stay recognisable as such
