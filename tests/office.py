@@ -167,7 +167,7 @@ class _Writer:
             text = formats[level][1].replace(f"%{level + 1}", _cn(self.counters[level] + 1))
             expected = text
         printed = numbered_label(node.number, node.title)
-        label = printed[: len(printed) - len(node.title)] if node.title and printed.endswith(node.title) else ""
+        label = printed[: len(printed) - len(node.title)].strip() if node.title and printed.endswith(node.title) else ""
         if expected and label == expected:
             _number(p, self.num_id, level)
             self.counters[level] += 1
@@ -234,3 +234,110 @@ def docx_to_pdf(docx: Path, outdir: Path) -> Path:
                     "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
                    check=True, capture_output=True, timeout=180)
     return outdir / f"{docx.stem}.pdf"
+
+
+# ---- saved web pages ------------------------------------------------------------------------
+def _body_html(source_lines: list[str], docs: list[PlanDocument]) -> str:
+    """The document's lines as a content system writes them: a <p> a line, each table a <table>
+    of the rows planctl read (a web page's table has whole rows, not the text file's broken ones)."""
+    from html import escape
+
+    from planctl.model import Line
+    from planctl.parse.clean import clean_line
+
+    tables = {n.line_start: n for d in docs for n in d.walk() if n.kind == TABLE}
+    out: list[str] = []
+    skip_to = 0
+    for k, raw in enumerate(source_lines, 1):
+        if k <= skip_to:
+            continue
+        table = tables.get(k)
+        if table is not None:
+            width = max(len(r) for r in table.rows)
+            body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r + [""] * (width - len(r))) + "</tr>"
+                           for r in table.rows)
+            out.append(f'<table border="1" cellspacing="0">{body}</table>')
+            if table.note:
+                out.append(f"<p>{escape(table.note)}</p>")
+            skip_to = table.line_end
+            continue
+        text = clean_line(Line(k, raw)).text
+        if text.strip():
+            out.append(f'<p style="text-indent:2em">{escape(text)}</p>')
+    return "\n".join(out)
+
+
+def gov_cn_page(docs: list[PlanDocument], source_lines: list[str]) -> bytes:
+    """A page in the structure of www.gov.cn's policy library: navigation, breadcrumbs, the
+    metadata table (索引号 … 发布日期), the title, the UCAP content div, share links, a footer."""
+    from html import escape
+
+    notice = docs[0]
+    meta = (f'<tr><td>索&nbsp;引&nbsp;号：</td><td>000014349/2022-00012</td><td>主题分类：</td><td>劳动、人事、监察</td></tr>'
+            f'<tr><td>发文机关：</td><td>{escape(notice.issuer)}</td><td>成文日期：</td><td>{notice.date}</td></tr>'
+            f'<tr><td>标&nbsp;&nbsp;&nbsp;&nbsp;题：</td><td colspan="3">{escape(notice.title)}</td></tr>'
+            f'<tr><td>发文字号：</td><td>{escape(notice.doc_number)}</td><td>发布日期：</td><td>2022-01-20</td></tr>')
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(notice.title)}_中国政府网</title>
+<script>var _hmt = _hmt || [];</script><style>.nav li{{float:left}}</style></head>
+<body>
+<div class="header"><ul class="nav"><li><a href="/">首页</a></li><li><a>新闻</a></li><li><a>专题</a></li>
+<li><a>政策</a></li><li><a>互动</a></li><li><a>服务</a></li><li><a>数据</a></li></ul></div>
+<div class="BreadcrumbNav"><a>首页</a> &gt; <a>政策</a> &gt; <a>政策文件库</a></div>
+<div class="policyLibraryOverview_header"><table class="bd1">{meta}</table></div>
+<div class="article oneColumn pub_border">
+<h1>{escape(notice.title)}</h1>
+<div class="pages-date">2022-01-20 16:30 <span class="font">来源：政府网站</span>
+<span class="font">【字体：<a>大</a> <a>中</a> <a>小</a>】</span></div>
+<div class="pages_content" id="UCAP-CONTENT">
+{_body_html(source_lines, docs)}
+</div>
+<div class="share">分享到：<a>微信</a> <a>微博</a></div>
+<div class="editor">【我要纠错】 责任编辑：张三</div>
+</div>
+<div class="footer"><p>主办单位：国务院办公厅 运行维护单位：中国政府网运行中心</p>
+<p>版权所有：中国政府网 中文域名：中国政府网.政务</p><p>网站标识码bm01000001 京ICP备05070218号 京公网安备11010202000001号</p></div>
+</body></html>"""
+    return page.encode("utf-8")
+
+
+def provincial_page(docs: list[PlanDocument], source_lines: list[str]) -> bytes:
+    """A provincial site's page, GBK-encoded: a navigation bar, the 信息公开 metadata as labelled
+    spans, the TRS editor's content div, an attachment link, a footer."""
+    from html import escape
+
+    notice = docs[0]
+    items = [("索引号", "620600000/2022-00003"), ("信息分类", "规划信息"), ("发布机构", notice.issuer),
+             ("成文日期", notice.date), ("文号", notice.doc_number), ("公开方式", "主动公开")]
+    meta = "".join(f"<li><span>{k}：</span>{escape(v)}</li>" for k, v in items)
+    page = f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>{escape(notice.title)}</title></head><body>
+<div id="nav">首页 | 走进{escape(notice.region[:2])} | 政务公开 | 政务服务 | 互动交流</div>
+<div class="position">您现在的位置：首页 &gt; 政务公开 &gt; 政府信息公开</div>
+<div class="xxgk_table"><ul>{meta}</ul></div>
+<div class="title"><h2>{escape(notice.title)}</h2></div>
+<div class="bt_link">【<a>打印</a>】【<a>关闭</a>】</div>
+<div class="TRS_Editor">
+{_body_html(source_lines, docs)}
+<p>附件下载：<a href="/P020220110.pdf">规划全文.pdf</a></p>
+</div>
+<div class="foot">主办：{escape(notice.issuer)} 承办：大数据中心 网站标识码：6206000001 陇ICP备05001234号</div>
+</body></html>"""
+    return page.encode("gb18030")
+
+
+def as_mhtml(page: bytes, charset: str) -> bytes:
+    """A single-file web archive (.mhtml) of ``page``, quoted-printable, as browsers save them."""
+    import quopri
+
+    body = quopri.encodestring(page).decode("ascii")
+    return (
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: http://www.gansu.gov.cn/x.html\r\n"
+        "Subject: page\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; type="text/html"; boundary="----MultipartBoundary--abc"\r\n\r\n'
+        "------MultipartBoundary--abc\r\n"
+        f"Content-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        f"Content-Location: http://www.gansu.gov.cn/x.html\r\n\r\n{body}\r\n"
+        "------MultipartBoundary--abc\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        "iVBORw0KGgo=\r\n------MultipartBoundary--abc--\r\n"
+    ).encode("ascii")

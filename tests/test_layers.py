@@ -2,7 +2,7 @@
 
 Layers, lowest first (a module may import its own layer or any below it, never one above):
 
-    base (model, cjk, env, errors, paths, settings, cache, regions, lexicon)
+    base (model, cjk, conventions, env, errors, paths, settings, cache, regions, lexicon)
     → ingest → parse → corpus, indicators → compare, search, export → render → cli
 """
 
@@ -15,7 +15,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "planctl"
 LAYERS = {
-    "planctl": 0, "planctl.model": 0, "planctl.cjk": 0, "planctl.env": 0, "planctl.errors": 0, "planctl.paths": 0,
+    "planctl": 0, "planctl.model": 0, "planctl.cjk": 0, "planctl.conventions": 0, "planctl.env": 0,
+    "planctl.errors": 0, "planctl.paths": 0,
     "planctl.settings": 0, "planctl.cache": 0, "planctl.regions": 0, "planctl.lexicon": 0,
     "planctl.ingest": 1, "planctl.parse": 2, "planctl.corpus": 3, "planctl.indicators": 3,
     "planctl.compare": 4, "planctl.search": 4, "planctl.export": 4, "planctl.render": 5, "planctl.cli": 6,

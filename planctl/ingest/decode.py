@@ -141,6 +141,12 @@ def _drop_controls(text: str, path: str, env: Environment) -> str:
     return _CONTROL_RE.sub("", text)
 
 
+def decode_text(data: bytes, path: str, encoding: str | None, env: Environment) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was read with (stray control characters dropped)."""
+    text, used = _decode(data, path, encoding, env)
+    return _drop_controls(text, path, env), used
+
+
 def decode_bytes(data: bytes, *, path: str = "<bytes>", encoding: str | None = None,
                  env: Environment | None = None) -> Source:
     """Decode ``data`` and split it into numbered lines; problems that do not stop the
@@ -152,8 +158,7 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>", encoding: str | None = N
     from planctl.ingest.formats import refuse_binary
 
     refuse_binary(data[:512], path)
-    text, used = _decode(data, path, encoding, env)
-    text = _drop_controls(text, path, env)
+    text, used = decode_text(data, path, encoding, env)
     if not text.strip():
         raise PlanctlError(f"{path}: file is empty")
     # splitlines() would also split on U+2028 and form feeds; keep line numbers grep-compatible.

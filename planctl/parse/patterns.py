@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from planctl.cjk import HAN
+from planctl.conventions import WEB_META_KEYS
 
 CN_NUM = "一二三四五六七八九十百千零〇两"
 _DIGITS = "0-9０-９"
@@ -41,7 +42,7 @@ PREFACE_RE = re.compile(r"^(前言|序言|引言|导言|结语|结束语)$")
 APPENDIX_RE = re.compile(rf"^((?:附件|附录)\s*[{_DIGITS}一二三四五六七八九十]*)\s*$")
 # "附件:重点任务分工方案", "附件：1.…", "附件：": a list of attachments (or, followed by the
 # attachment's content, the attachment's own heading)
-APPENDIX_REF_RE = re.compile(rf"^(?:附件|附录)\s*[{_DIGITS}]*\s*[:：]\s*(.*)$")
+APPENDIX_REF_RE = re.compile(rf"^(?:附件|附录|附件下载|相关附件|下载附件)\s*[{_DIGITS}]*\s*[:：]\s*(.*)$")
 # "（25分）", "（1.5分）", "(0.5分)": the weight printed after an assessment heading
 WEIGHT_RE = re.compile(r"\s*[（(]\s*(\d+(?:\.\d+)?\s*分)\s*[）)]\s*$")
 
@@ -112,9 +113,6 @@ CONTACT_RE = re.compile(r"^(?:联\s*系\s*人|联系电话|电话|电子邮箱|�
 # The metadata block government sites print above a document, as lines or as a two-column
 # table: "索 引 号 :015000185/2021-00163发文字号 :青政办〔2021〕83号", "成文日期 :2021-11-17",
 # "索引号\t000014349/2021-00123\t主题分类\t综合政务"; the key may stand alone on its line.
-WEB_META_KEYS = ("索引号", "主题分类", "主题词", "发文机关", "发布机构", "成文日期", "标题", "发文字号", "文号",
-                 "发布日期",
-                 "公文种类", "公文时效", "有效性", "生效日期", "失效日期", "体裁分类", "组配分类", "发布单位")
 _KEYS = "|".join(WEB_META_KEYS)
 WEB_META_RE = re.compile(rf"^(?:{_KEYS})\s*(?:[:：]|\t|$)")
 WEB_META_FIELD_RE = re.compile(rf"({_KEYS})\s*(?:[:：]|\t)\s*(.*?)(?=\t?(?:{_KEYS})\s*(?:[:：]|\t)|$)")
