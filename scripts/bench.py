@@ -129,6 +129,37 @@ def pdf_figures() -> dict[str, float]:
     return {"pages": report.pages, "seconds": round(seconds, 3), "pages_per_s": round(report.pages / seconds, 1)}
 
 
+def format_figures() -> dict[str, dict[str, Any]]:
+    """Reading and parsing 武威's plan in each format offices publish: units (lines, paragraphs,
+    pages) per second, read + parse, next to the text twin."""
+    sys.path.insert(0, str(ROOT))
+    from planctl.env import Environment
+    from planctl.ingest import read_source
+    from planctl.parse import parse
+    from tests.office import documents_to_docx, docx_to_pdf, gov_cn_page, soffice
+
+    text = ROOT / "corpora" / "wuwei-2022-employment-plan.txt"
+    docs = parse(read_source(text)).documents
+    out: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        docx = documents_to_docx(docs, tmpdir / "wuwei.docx", running_header=docs[-1].title)
+        page = tmpdir / "wuwei.html"
+        page.write_bytes(gov_cn_page(docs, text.read_text(encoding="utf-8").splitlines()))
+        files = {"text (.txt)": (text, "lines"), "Word (.docx)": (docx, "paragraphs"),
+                 "web page (.html)": (page, "paragraphs"),
+                 "PDF (reportlab)": (ROOT / "tests" / "fixtures" / "pdf" / "wuwei-plan.pdf", "pages")}
+        if soffice():
+            files["PDF (LibreOffice)"] = (docx_to_pdf(docx, tmpdir), "pages")
+        for name, (path, unit) in files.items():
+            source = read_source(path, env=Environment.recording())
+            units = len(source.lines) if unit != "pages" else max(ln.page or 0 for ln in source.lines)
+            seconds = _median(lambda path=path: parse(read_source(path, env=Environment.recording())), runs=3)
+            out[name] = {"unit": unit, "units": units, "seconds": round(seconds, 3),
+                         "per_s": round(units / seconds, 1)}
+    return out
+
+
 def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time and peak RSS (KB) of one process."""
     t0 = time.perf_counter()
@@ -246,6 +277,7 @@ def main() -> None:
         "startup": startup_figures(),
         "parse": parse_figures(),
         "pdf": pdf_figures(),
+        "formats": format_figures(),
         "commands": command_figures(),
         "alignment": quality_figures(),
         "scale": scale_figures(),
@@ -260,6 +292,9 @@ def main() -> None:
     print(f"parse {p['parse_mb_s']} MB/s (reading {p['read_mb_s']} MB/s) on {p['corpus_bytes']} bytes")
     f = result["pdf"]
     print(f"pdf ingestion {f['pages_per_s']} pages/s ({f['pages']} pages in {f['seconds']} s)")
+    print(f"{'format (read + parse)':<24}{'units':>16}{'s':>8}{'per s':>10}")
+    for name, t in result["formats"].items():
+        print(f"{name:<24}{t['units']:>6} {t['unit']:<9}{t['seconds']:>8}{t['per_s']:>10}")
     print(f"{'command':<22}{'cold s':>8}{'warm s':>8}")
     for name, t in result["commands"].items():
         print(f"{name:<22}{t['cold_s']:>8}{t['warm_s']:>8}")
