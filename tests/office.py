@@ -131,10 +131,14 @@ def _table(container, node: Node, tall: bool) -> None:
 
 
 def _box(document, node: Node) -> None:
-    frame = document.add_table(rows=1, cols=1)
+    """A 专栏 as offices draw it: a one-column framed table, its title in a header row Word
+    repeats on every page the box runs over, its items in the row below."""
+    frame = document.add_table(rows=2, cols=1)
     frame.style = "Table Grid"
-    cell = frame.rows[0].cells[0]
-    cell.paragraphs[0].add_run(f"专栏{node.number}　{node.title}").bold = True
+    frame.rows[0].cells[0].paragraphs[0].add_run(f"专栏{node.number}　{node.title}").bold = True
+    frame.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    cell = frame.rows[1].cells[0]
+    cell.paragraphs[0].text = ""
     for child in node.children:
         if child.kind == MEASURE:
             _measure(cell, child)

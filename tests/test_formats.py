@@ -231,3 +231,16 @@ def test_format_is_told_by_content_not_name(tmp_path, docx_twins) -> None:
     page.write_text("<!DOCTYPE html><html><body><div class='TRS_Editor'><p>一、总体要求</p>"
                     "<p>坚持稳中求进工作总基调，推动经济高质量发展。</p></div></body></html>", encoding="utf-8")
     assert read_source(page).encoding.startswith("html")
+
+
+def test_a_box_title_repeated_on_each_page_is_kept_once(pdf_twins) -> None:
+    """Word repeats a framed 专栏's title row, and a table's header row, at the top of every page
+    the box runs over: each is set aside as furniture, not read as a new box or a new row."""
+    from planctl.ingest.pdf import pdf_to_source
+
+    source, report = pdf_to_source(pdf_twins["wuwei-2022-employment-plan.txt"])
+    assert any(f.text.startswith("专栏") for f in report.furniture)
+    docs = parse(source).documents
+    numbers = [n.number for d in docs for n in d.walk() if n.kind == COLUMN]
+    assert numbers == sorted(set(numbers), key=int)
+    assert all(ln.number == k for k, ln in enumerate(source.lines, 1))  # lines numbered without gaps

@@ -132,6 +132,12 @@ def _grid(table: Any) -> _Grid | None:
     texts = table.extract()
     cells = [(r, c, bbox) for r, row in enumerate(table.rows) for c, bbox in enumerate(row.cells) if bbox]
     frames = {(r, c) for r, c, bbox in cells if any(_contains(bbox, other) for _, _, other in cells)}
+    # A row that is one cell across the whole width (a box's title row) is text, not a table row.
+    width = table.bbox[2] - table.bbox[0]
+    for r, row in enumerate(table.rows):
+        spans = [(c, b) for c, b in enumerate(row.cells) if b]
+        if len(row.cells) > 1 and len(spans) == 1 and spans[0][1][2] - spans[0][1][0] >= 0.9 * width:
+            frames.add((r, spans[0][0]))
     raw: list[list[str | None]] = []
     for r, row in enumerate(texts):
         raw.append(["" if (r, c) in frames else cell for c, cell in enumerate(row)])
@@ -295,9 +301,10 @@ def _joined(previous: Line, row: list[str]) -> Line:
 def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report: PdfReport) -> Source:
     repeated = _repeated_margin_lines(pages)
     lines: list[Line] = []
-    previous_header: list[str] | None = None
+    head_rows: list[list[str]] = []  # the first rows of the table being read (Word repeats them on each page)
     runs_on = False  # the last line reached the right edge: the next may continue it
     open_row: int | None = None  # index in `lines` of the last table row, while nothing follows it
+    box_title = ""  # the line above the last table (a box's title row, which Word repeats on each page)
 
     for number, (items, height) in enumerate(pages, 1):
         body: list[_Item] = []
@@ -310,17 +317,31 @@ def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report:
                 continue
             body.append(it)
         left, indent, full = _layout([it for it in body if it.kind == "line"])
-        for it in body:
+        # Word repeats a box's title row (and a table's header row) at the top of each page it runs
+        # over: a first line that is a line of the page before is that repeat.
+        repeats = {ln.text for ln in lines[-80:] if ln.page == number - 1 and len(ln.text) >= 6} | {box_title}
+        for k, it in enumerate(body):
+            if k == 0 and it.kind == "line" and normalise_radicals(squeeze_spaces(it.text.strip())) in repeats:
+                report.furniture.append(Line(0, it.text.strip(), number))
+                continue
             if it.kind == "table":
                 rows = it.rows
-                if previous_header is not None and rows and rows[0] == previous_header:
-                    rows = rows[1:]  # the header repeated on a continuation page
-                previous_header = it.rows[0] if it.rows else None
+                continued = bool(head_rows) and bool(rows) and rows[0] == head_rows[0]
+                if continued:  # the header (and any heading rows) repeated on a continuation page
+                    k = 0
+                    while k < len(rows) and k < len(head_rows) and rows[k] == head_rows[k]:
+                        k += 1
+                    rows = rows[k:]
+                else:
+                    head_rows = it.rows[:3]
                 if rows and open_row is not None and _continues(lines[open_row], rows[0], number):
                     # a row broken across the page: its rest goes back into it
                     lines[open_row] = _joined(lines[open_row], rows[0])
                     rows = rows[1:]
-                lines.extend(Line(len(lines) + k + 1, "\t".join(row), number) for k, row in enumerate(rows))
+                if open_row is None and lines and "\t" not in lines[-1].text:
+                    box_title = lines[-1].text
+                base = len(lines)
+                lines.extend(Line(base + j + 1, "\t".join(row), number) for j, row in enumerate(rows))
                 open_row = len(lines) - 1 if lines and (rows or open_row is not None) else open_row
                 runs_on = False
                 continue
@@ -329,7 +350,7 @@ def _pages_to_source(shown: str, pages: list[tuple[list[_Item], float]], report:
             lines.append(Line(len(lines) + 1, text, number, wrapped=runs_on and not starts_paragraph))
             open_row = None
             runs_on = it.x1 >= full
-            previous_header = None if it.text.strip() else previous_header
+            head_rows = [] if it.text.strip() else head_rows
         # a paragraph may go on over the page break: keep `runs_on`
     if not lines:
         raise PlanctlError(f"{shown}: no text found in the PDF")
