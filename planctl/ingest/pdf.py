@@ -134,10 +134,12 @@ def _grid(table: Any) -> _Grid | None:
     frames = {(r, c) for r, c, bbox in cells if any(_contains(bbox, other) for _, _, other in cells)}
     # A row that is one cell across the whole width (a box's title row) is text, not a table row.
     width = table.bbox[2] - table.bbox[0]
+    spanning = 0
     for r, row in enumerate(table.rows):
         spans = [(c, b) for c, b in enumerate(row.cells) if b]
         if len(row.cells) > 1 and len(spans) == 1 and spans[0][1][2] - spans[0][1][0] >= 0.9 * width:
             frames.add((r, spans[0][0]))
+            spanning += bool(texts[r][spans[0][0]])
     raw: list[list[str | None]] = []
     for r, row in enumerate(texts):
         raw.append(["" if (r, c) in frames else cell for c, cell in enumerate(row)])
@@ -149,7 +151,7 @@ def _grid(table: Any) -> _Grid | None:
     real = [row for row in grid if len({cell for cell in row if cell}) >= 2]
     # Most rows of a table hold two or more cells (a table's last rows continued on a page: its
     # header repeated and one row's rest, half); a bordered page of body text holds one line a row.
-    if len(keep_cols) < 2 or len(grid) < 2 or 2 * len(real) < len(grid):
+    if len(keep_cols) < 2 or len(grid) < 2 or 2 * len(real) < len(grid) + spanning:
         return None
     if len(real) < 2 and len(keep_cols) > MAX_COLUMNS:
         return None
