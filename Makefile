@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint bench eval clean
+.PHONY: help install demo test lint bench eval eval-match calibrate clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -46,6 +46,12 @@ bench: $(STAMP) ## Speed benchmark: start-up, parsing, commands, scaled corpora 
 
 eval: $(STAMP) ## How planctl reads the real documents in ../shared/real and the shipped corpus
 	$(BIN)/python scripts/eval_documents.py
+
+eval-match: $(STAMP) ## The matcher on the gold pairs: dev and test figures, label precision, what each signal adds
+	$(BIN)/python scripts/eval_matcher.py
+
+calibrate: $(STAMP) ## Refit the matcher's confidence on the dev part of the gold (writes calibration.json)
+	$(BIN)/python scripts/calibrate.py > /dev/null
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

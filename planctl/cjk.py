@@ -31,6 +31,12 @@ def squeeze_spaces(text: str) -> str:
     return _CJK_SPACE_RE.sub("", text)
 
 
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` is one Han character (the ranges of :data:`HAN`)."""
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+
+
 def han_digits(text: str) -> str:
     """Only the Han characters and digits of ``text`` (the 'nothing lost' alphabet)."""
     return "".join(HAN_OR_DIGIT_RE.findall(text))

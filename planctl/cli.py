@@ -247,6 +247,38 @@ def diff_command(
     return ExitStatus.NO_MATCH if differs else ExitStatus.OK
 
 
+class GoldSplit(str, Enum):
+    dev = "dev"
+    test = "test"
+    all = "all"
+
+
+@app.command("eval")
+@handles_errors
+def eval_command(
+    gold: Annotated[list[Path], typer.Argument(help="Gold files (tab-separated pairs, see README).")],
+    split: Annotated[
+        GoldSplit, typer.Option("--split", help="Score the dev pairs, the test pairs or all.")
+    ] = GoldSplit.all,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="rich, json or markdown.")] = "rich",
+    encoding: EncodingOpt = None,
+) -> int:
+    """Score planctl's matcher against pairs you labelled: precision, recall and F1 per kind,
+    and the pairs it missed or got wrong.
+
+    Example: planctl eval tests/gold/qinghai-gansu.tsv --split test
+
+    Exit status 0 when every gold pair was found and no pair contradicts the gold, 1 otherwise.
+    """
+    from planctl.compare.evaluate import evaluate_gold
+
+    _check_format("eval", fmt)
+    corpus = _corpus()
+    results = [evaluate_gold(corpus, path, split.value, encoding=encoding) for path in gold]
+    _render("eval", fmt, results)
+    return ExitStatus.NO_MATCH if any(r.misses for r in results) else ExitStatus.OK
+
+
 @app.command("index")
 @handles_errors
 def index_command() -> int:

@@ -49,6 +49,9 @@ class Lexicon:
     """Single words that carry no signal."""
     boilerplate: list[str]
     """Stock phrases removed before segmentation (longest first)."""
+    related: dict[str, list[str]] = field(default_factory=dict)
+    """Term → the related-term groups it belongs to (dictionaries/related.tsv): words plans use
+    for one subject without being synonyms (农民工 / 农牧区劳动力). Matching only, not search."""
     fingerprint: str = ""
     """Hash of the dictionaries and planctl's version: keys the on-disk token cache."""
     _tokenizer: Any = field(default=None, repr=False)
@@ -198,6 +201,15 @@ def _load_synonyms(path: Path) -> dict[str, str]:
     return mapping
 
 
+def _load_related(path: Path) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for line in _read_lines(path):
+        terms = [t.strip() for t in line.split("\t") if t.strip()]
+        for term in terms:
+            groups.setdefault(term, []).append("≈" + terms[0])
+    return groups
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The shipped lexicon (loaded once; jieba itself only when first used)."""
@@ -205,7 +217,7 @@ def lexicon() -> Lexicon:
 
     base = dictionaries_dir()
     digest = hashlib.blake2b(__version__.encode(), digest_size=8)
-    for name in ("userdict.txt", "synonyms.tsv", "stopwords.txt"):
+    for name in ("userdict.txt", "synonyms.tsv", "stopwords.txt", "related.tsv"):
         path = base / name
         digest.update(path.read_bytes() if path.exists() else b"")
     stop_lines = _read_lines(base / "stopwords.txt")
@@ -215,5 +227,6 @@ def lexicon() -> Lexicon:
         synonyms=_load_synonyms(base / "synonyms.tsv"),
         stopwords=frozenset(s for s in stop_lines if len(s) <= 4),
         boilerplate=phrases,
+        related=_load_related(base / "related.tsv"),
         fingerprint=digest.hexdigest(),
     )

@@ -1,11 +1,12 @@
-"""Aligning two plans: which headings, measures, 专栏 and indicators correspond.
+"""Aligning two plans: which headings, measures, 专栏 and indicators correspond, how sure
+planctl is of each pair, and what text the two share.
 
-Structure first: chapters and sections of both plans are aligned in one optimal assignment
-(a chapter of one plan may match a section of the other). Then measures and 专栏, scored on
-content (TF-IDF cosine over canonical jieba tokens, IDF from the corpus), lead phrase
-(rapidfuzz) and context (the enclosing headings), with a bonus inside aligned sections. Then
-indicators by meaning (synonyms, fuzzy name, unit and period). Every score is symmetric and
-the two plans are always aligned in a canonical order, so ``align(b, a)`` mirrors ``align(a, b)``.
+The matching itself is :mod:`planctl.compare.matcher` (structure, then measures in mapped
+regions, then across; task lists linked to what they restate; groups). Here its result becomes
+pairs in reading order, each with a score, a calibrated confidence and label, the passages both
+texts hold and a relation (``same``, ``adapted``, ``related``). Indicators are aligned by meaning
+(synonyms, fuzzy name, unit and period). Every score is symmetric and the two plans are always
+aligned in a canonical order, so ``align(b, a)`` mirrors ``align(a, b)``.
 
 Example::
 
@@ -19,13 +20,17 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from planctl.compare.items import Item, items_of
+from planctl.compare import matcher
+from planctl.compare.items import items_of
 from planctl.compare.matching import max_weight_matching
-from planctl.compare.similarity import cosine, documents_idf, ratio, vectorize
+from planctl.compare.passages import Passage, relation_of, shared_passages, shared_share
+from planctl.compare.scoring import label_of, prepare
+from planctl.compare.semantics import LatentModel
+from planctl.compare.similarity import documents_idf, documents_model, ratio
 from planctl.indicators import Indicator, indicator_tables
 from planctl.lexicon import lexicon
 from planctl.model import Document, Node
@@ -43,9 +48,61 @@ class Pair:
     """Similarity in [0, 1]; 0 for unmatched nodes."""
     left: Node | None
     right: Node | None
+    confidence: float = 0.0
+    """Estimated probability that the pair is right (0 for unmatched nodes)."""
+    label: str = ""
+    """``strong``, ``likely`` or ``weak`` (empty for unmatched nodes)."""
+    relation: str = ""
+    """``same`` (mostly shared text), ``adapted`` (partly) or ``related`` (other words)."""
+    passages: list[Passage] = field(default_factory=list)
+    """Runs of text both hold (offsets into ``title + "。" + text`` of each side)."""
+    shared: float = 0.0
+    """Share of the shorter text the passages cover."""
+    group: list[Node] = field(default_factory=list)
+    """For a heading with no single partner: the other plan's headings it corresponds to as a
+    group (甘肃 三、主要任务 ↔ 青海 三、–八、)."""
+    stage: str = ""
+    """Where the matcher made the pair: ``structure``, ``region`` (measures under paired
+    headings) or ``across``."""
 
     def mirrored(self) -> Pair:
-        return Pair(self.right.kind if self.right else self.kind, self.score, self.right, self.left)
+        text = compared_text(self.right) if self.right is not None else ""
+        passages = [Passage(text[p.right_start:p.right_end], p.length, p.right_start, p.right_end, p.left_start,
+                            p.left_end) for p in self.passages]
+        return replace(self, kind=self.right.kind if self.right else self.kind, left=self.right, right=self.left,
+                       passages=passages)
+
+
+def compared_text(node: Node) -> str:
+    """The text passages are found in: title, then body (offsets of :class:`Passage` refer to it)."""
+    return f"{node.title}。{node.text}" if node.title and node.text else (node.title or node.text)
+
+
+@dataclass
+class Restatement:
+    """A 附件 task-list item and the body measure of the same plan it restates."""
+
+    side: str
+    """``left`` or ``right``."""
+    item: Node
+    body: Node
+    score: float
+
+    def mirrored(self) -> Restatement:
+        return replace(self, side="right" if self.side == "left" else "left")
+
+
+@dataclass
+class Group:
+    """A heading of one plan that corresponds to several headings of the other."""
+
+    side: str
+    node: Node
+    members: list[Node]
+    share: float
+
+    def mirrored(self) -> Group:
+        return replace(self, side="right" if self.side == "left" else "left")
 
 
 @dataclass
@@ -69,94 +126,56 @@ class Alignment:
     right: Document
     pairs: list[Pair]
     indicators: list[IndicatorPair]
+    restatements: list[Restatement] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
     def mirrored(self) -> Alignment:
         pairs = _ordered([p.mirrored() for p in self.pairs], self.right, self.left)
         inds = _ordered_rows([p.mirrored() for p in self.indicators])
-        return Alignment(self.right, self.left, pairs, inds)
+        return Alignment(self.right, self.left, pairs, inds, [r.mirrored() for r in self.restatements],
+                         [g.mirrored() for g in self.groups])
 
 
-def _prepare(items: list[Item], idf: dict[str, float]) -> None:
-    lex = lexicon()
-    for item in items:
-        item.own_vec = vectorize(item.own, idf)
-        item.context_vec = vectorize(item.context, idf)
-        item.title_vec = vectorize(item.node.title, idf)
-        item.lead = lex.canonical_phrase(item.node.title) or item.node.title
 
+def _spans(doc: Document) -> tuple[dict[int, int], dict[int, list[tuple[int, int]]]]:
+    """Each node's position in document order, and the [start, end) position spans of its
+    enclosing nodes, nearest first."""
+    pos: dict[int, int] = {}
+    end: dict[int, int] = {}
+    chains: dict[int, list[Node]] = {}
 
-def _combine(parts: Sequence[tuple[float, float]], a: Item, b: Item, context_weight: float, s: AlignSettings,
-             aligned: set[tuple[int, int]]) -> float:
-    """Weighted sum; a top-level node has no context, so its context weight is spread over
-    the other parts instead of counting as a mismatch (a chapter may match a section)."""
-    total = sum(w * v for w, v in parts)
-    if a.context_vec and b.context_vec:
-        total += context_weight * cosine(a.context_vec, b.context_vec)
-    else:
-        total /= 1 - context_weight
-    if a.parent is not None and b.parent is not None and (id(a.parent), id(b.parent)) in aligned:
-        total += s.aligned_section_bonus
-    return min(total, 1.0)
+    def visit(nodes: list[Node], chain: list[Node]) -> None:
+        for node in nodes:
+            pos[id(node)] = len(pos)
+            chains[id(node)] = chain
+            visit(node.children, [node, *chain])
+            end[id(node)] = len(pos)
 
-
-def _heading_score(a: Item, b: Item, s: AlignSettings, aligned: set[tuple[int, int]]) -> float:
-    title = max(ratio(a.lead, b.lead), cosine(a.title_vec, b.title_vec))
-    parts = ((s.heading_title, title), (s.heading_body, cosine(a.own_vec, b.own_vec)))
-    score = _combine(parts, a, b, s.heading_context, s, aligned)
-    # A chapter may match a section, but headings at the same depth, and of the same shape
-    # (a section over running text vs one over measures), are the likelier pair.
-    if a.depth != b.depth:
-        score *= s.level_mismatch_factor
-    if (a.group == "leaf") != (b.group == "leaf"):
-        score *= s.level_mismatch_factor
-    return score
-
-
-def _measure_score(a: Item, b: Item, s: AlignSettings, aligned: set[tuple[int, int]]) -> float:
-    parts = ((s.measure_content, cosine(a.own_vec, b.own_vec)), (s.measure_lead, ratio(a.lead, b.lead)))
-    return _combine(parts, a, b, s.measure_context, s, aligned)
-
-
-def _match(left: list[Item], right: list[Item], score_fn: Any, threshold: float,
-           floor: float) -> dict[tuple[int, int], float]:
-    """Optimal assignment over pairs scoring ≥ ``threshold``, plus pairs between ``floor`` and
-    ``threshold`` that are each other's best candidate (mutual nearest neighbours)."""
-    weights: dict[tuple[int, int], float] = {}
-    best_l: dict[int, tuple[float, int]] = {}
-    best_r: dict[int, tuple[float, int]] = {}
-    for i, a in enumerate(left):
-        for j, b in enumerate(right):
-            w = score_fn(a, b)
-            if w < floor:
-                continue
-            weights[(i, j)] = w
-            if w > best_l.get(i, (0.0, -1))[0]:
-                best_l[i] = (w, j)
-            if w > best_r.get(j, (0.0, -1))[0]:
-                best_r[j] = (w, i)
-    kept = {
-        (i, j): w for (i, j), w in weights.items()
-        if w >= threshold or (best_l[i][1] == j and best_r[j][1] == i)
-    }
-    chosen = max_weight_matching(kept, 0.0)
-    return {e: kept[e] for e in chosen}
+    visit(doc.children, [])
+    return pos, {k: [(pos[id(a)], end[id(a)]) for a in chain] for k, chain in chains.items()}
 
 
 def _ordered(pairs: list[Pair], left: Document, right: Document) -> list[Pair]:
-    """Left document order; a right-only node goes after the pair holding its right predecessor."""
+    """Left document order; a node only the right plan has goes after the pair holding its
+    nearest preceding relative (a sibling's or its parent's partner), so it stays beside them."""
     lpos = {id(n): k for k, n in enumerate(left.walk())}
-    rpos = {id(n): k for k, n in enumerate(right.walk())}
+    rpos, rspans = _spans(right)
     placed = sorted((p for p in pairs if p.left), key=lambda p: lpos[id(p.left)])
-    anchors: list[tuple[int, float]] = []  # (right position, sort key)
     keyed = [(float(k), p) for k, p in enumerate(placed)]
-    for key, p in keyed:
-        if p.right is not None:
-            anchors.append((rpos[id(p.right)], key))
-    anchors.sort()
+    anchors = sorted((rpos[id(p.right)], key) for key, p in keyed if p.right is not None)
     for p in sorted((p for p in pairs if not p.left), key=lambda p: rpos[id(p.right)]):
         r = rpos[id(p.right)]
-        before = [key for pos, key in anchors if pos < r]
-        base = max(before) if before else -1.0
+        base = None
+        for start, _end in rspans[id(p.right)]:
+            # matched nodes of the same parent (its whole subtree) before this one, else the parent
+            inside = [key for pos, key in anchors if start <= pos < r]
+            if inside:
+                base = max(inside)
+                break
+
+        if base is None:
+            before = [key for pos, key in anchors if pos < r]
+            base = max(before) if before else -1.0
         keyed.append((base + 0.5 + r / 1e6, p))
     return [p for _, p in sorted(keyed, key=lambda kp: kp[0])]
 
@@ -213,53 +232,105 @@ def _canonical_order(a: Document, b: Document) -> bool:
     return (a.id, a.source.path, a.source.index) <= (b.id, b.source.path, b.source.index)
 
 
+def _pair(c: matcher.Candidate, left: Node, right: Node) -> Pair:
+    ltext, rtext = compared_text(left), compared_text(right)
+    passages = shared_passages(ltext, rtext)
+    share = shared_share(passages, ltext, rtext)
+    return Pair(left.kind, round(c.score, 3), left, right, confidence=round(c.confidence, 3),
+                label=label_of(c.confidence), relation=relation_of(share), passages=passages, shared=round(share, 3),
+                stage=c.stage)
+
+
 def align(
     left: Document,
     right: Document,
     *,
     corpus: Iterable[Document] = (),
     settings: AlignSettings | None = None,
-    idf: dict[str, float] | None = None,
+    idf: Mapping[str, float] | None = None,
+    model: LatentModel | None = None,
+    trace: list[matcher.Candidate] | None = None,
 ) -> Alignment:
-    """Align two documents. ``corpus`` supplies IDF statistics (the two documents are added),
-    unless a ready ``idf`` table is given (a corpus caches its own: :meth:`Corpus.idf`)."""
+    """Align two documents. ``corpus`` supplies IDF statistics and the latent model (the two
+    documents are added), unless ready ones are given (a corpus caches its own:
+    :func:`planctl.compare.similarity.corpus_idf`, :func:`~planctl.compare.similarity.corpus_model`).
+    ``trace``, when given, receives every candidate pair the matcher scored."""
     if not _canonical_order(left, right):
-        return align(right, left, corpus=corpus, settings=settings, idf=idf).mirrored()
+        return align(right, left, corpus=corpus, settings=settings, idf=idf, model=model, trace=trace).mirrored()
     s = settings or AlignSettings()
     if idf is None:
-        idf = documents_idf([*corpus, left, right])
-    litems, ritems = items_of(left), items_of(right)
-    _prepare(litems, idf)
-    _prepare(ritems, idf)
+        docs = [*corpus, left, right]
+        idf = documents_idf(docs)
+        model = model or documents_model(docs)
+    lp, rp = prepare(items_of(left), idf, model), prepare(items_of(right), idf, model)
+    found = matcher.run(lp, rp, trace=trace is not None)
+    if trace is not None:
+        trace.extend(found.trace)
+    pairs = [_pair(c, lp[c.i].item.node, rp[c.j].item.node) for c in found.pairs]
+    used = {id(p.left) for p in pairs} | {id(p.right) for p in pairs}
+    used |= {id(link.item) for link in found.links}
+    restated = [Restatement(link.side, link.item, link.body, link.score) for link in found.links]
+    groups = [Group(g.side, g.node, g.members, g.share) for g in found.groups]
+    for g in groups:
+        if id(g.node) not in used:
+            one, other = (g.node, None) if g.side == "left" else (None, g.node)
+            pairs.append(Pair(g.node.kind, 0.0, one, other, relation="group", group=g.members))
+            used.add(id(g.node))
+    pairs += [Pair(p.item.node.kind, 0.0, p.item.node, None) for p in lp if id(p.item.node) not in used]
+    pairs += [Pair(p.item.node.kind, 0.0, None, p.item.node) for p in rp if id(p.item.node) not in used]
+    return Alignment(left, right, _ordered(pairs, left, right), align_indicators(left, right, s), restated, groups)
 
-    def group(items: list[Item], *names: str) -> list[Item]:
-        return [it for it in items if it.group in names and id(it.node) not in used]
 
-    pairs: list[Pair] = []
-    used: set[int] = set()
-    aligned_headings: set[tuple[int, int]] = set()
-    lh, rh = group(litems, "heading", "leaf"), group(ritems, "heading", "leaf")
-    # Twice: the second pass rewards sections whose parents the first pass aligned.
-    for _ in range(2):
-        previous = aligned_headings
-        matched = _match(lh, rh, lambda a, b, prev=previous: _heading_score(a, b, s, prev), s.heading_threshold,
-                         s.mutual_floor)
-        aligned_headings = {(id(lh[i].node), id(rh[j].node)) for i, j in matched}
-    for (i, j), w in matched.items():
-        if lh[i].group == "leaf" and rh[j].group == "leaf":
-            continue  # two leaf sections are compared as measures, on their content
-        pairs.append(Pair(lh[i].node.kind, round(w, 3), lh[i].node, rh[j].node))
-        used.update((id(lh[i].node), id(rh[j].node)))
-    # Body measures first; an attachment's task list restates the body and takes what is left.
-    for names, appendix in ((("measure", "leaf"), False), (("measure", "leaf"), True), (("column",), False)):
-        lm, rm = group(litems, *names), group(ritems, *names)
-        if not appendix:
-            lm, rm = [it for it in lm if not it.in_appendix], [it for it in rm if not it.in_appendix]
-        matched = _match(lm, rm, lambda a, b: _measure_score(a, b, s, aligned_headings), s.measure_threshold,
-                         s.mutual_floor)
-        for (i, j), w in matched.items():
-            pairs.append(Pair(lm[i].node.kind, round(w, 3), lm[i].node, rm[j].node))
-            used.update((id(lm[i].node), id(rm[j].node)))
-    pairs += [Pair(it.node.kind, 0.0, it.node, None) for it in litems if id(it.node) not in used]
-    pairs += [Pair(it.node.kind, 0.0, None, it.node) for it in ritems if id(it.node) not in used]
-    return Alignment(left, right, _ordered(pairs, left, right), align_indicators(left, right, s))
+
+# ---- a compact form of an alignment, for the cache ---------------------------------------
+def encode_alignment(al: Alignment) -> dict[str, Any]:
+    """The alignment as plain data: nodes by their position in document order, indicators by
+    their position in :func:`indicators_of`."""
+    lpos = {id(n): k for k, n in enumerate(al.left.walk())}
+    rpos = {id(n): k for k, n in enumerate(al.right.walk())}
+    lind = {_ind_key(x): k for k, x in enumerate(indicators_of(al.left))}
+    rind = {_ind_key(x): k for k, x in enumerate(indicators_of(al.right))}
+
+    def pos(node: Node | None, table: dict[int, int]) -> int:
+        return -1 if node is None else table[id(node)]
+
+    pairs = [(p.kind, p.score, pos(p.left, lpos), pos(p.right, rpos), p.confidence, p.label, p.relation,
+              [(x.text, x.length, x.left_start, x.left_end, x.right_start, x.right_end) for x in p.passages],
+              p.shared, [(rpos if p.left is not None else lpos)[id(n)] for n in p.group], p.stage)
+             for p in al.pairs]
+    inds = [(i.score, -1 if i.left is None else lind[_ind_key(i.left)],
+             -1 if i.right is None else rind[_ind_key(i.right)]) for i in al.indicators]
+    rest = [(r.side, (lpos if r.side == "left" else rpos)[id(r.item)], (lpos if r.side == "left" else rpos)[id(r.body)],
+             r.score) for r in al.restatements]
+    groups = [(g.side, (lpos if g.side == "left" else rpos)[id(g.node)],
+               [(rpos if g.side == "left" else lpos)[id(n)] for n in g.members], g.share) for g in al.groups]
+    return {"pairs": pairs, "indicators": inds, "restatements": rest, "groups": groups}
+
+
+def _ind_key(ind: Indicator) -> tuple[int, int | None, str]:
+    """An indicator's identity across reads of its table: line, sequence number, name."""
+    return (ind.line, ind.seq, ind.name_raw)
+
+
+def decode_alignment(data: dict[str, Any], left: Document, right: Document) -> Alignment:
+    """The inverse of :func:`encode_alignment` on the same two trees."""
+    lnodes, rnodes = list(left.walk()), list(right.walk())
+    linds, rinds = indicators_of(left), indicators_of(right)
+
+    def node(nodes: list[Node], k: int) -> Node | None:
+        return None if k < 0 else nodes[k]
+
+    pairs = []
+    for kind, score, lk, rk, conf, label, relation, passages, shared, group, stage in data["pairs"]:
+        members = [(rnodes if lk >= 0 else lnodes)[k] for k in group]
+        pairs.append(Pair(kind, score, node(lnodes, lk), node(rnodes, rk), confidence=conf, label=label,
+                          relation=relation, passages=[Passage(*x) for x in passages], shared=shared,
+                          group=members, stage=stage))
+    inds = [IndicatorPair(score, None if lk < 0 else linds[lk], None if rk < 0 else rinds[rk])
+            for score, lk, rk in data["indicators"]]
+    rest = [Restatement(side, (lnodes if side == "left" else rnodes)[a], (lnodes if side == "left" else rnodes)[b], s)
+            for side, a, b, s in data["restatements"]]
+    groups = [Group(side, (lnodes if side == "left" else rnodes)[k],
+                    [(rnodes if side == "left" else lnodes)[m] for m in members], share)
+              for side, k, members, share in data["groups"]]
+    return Alignment(left, right, pairs, inds, rest, groups)

@@ -18,13 +18,24 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from planctl.cjk import words_only
-from planctl.compare.align import Alignment, IndicatorPair, Pair, align
-from planctl.compare.items import items_of
-from planctl.compare.similarity import corpus_idf
+from planctl.cjk import is_han, words_only
+from planctl.compare.align import (
+    Alignment,
+    IndicatorPair,
+    Pair,
+    Restatement,
+    align,
+    compared_text,
+    decode_alignment,
+    encode_alignment,
+)
+from planctl.compare.items import HEADING_KINDS, items_of
+from planctl.compare.semantics import LatentModel
+from planctl.compare.similarity import corpus_idf, corpus_model
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
 from planctl.model import MEASURE, Document, Node
@@ -54,7 +65,8 @@ class DiffPair:
 
     pair: Pair
     status: str
-    """``matched`` (same content), ``changed``, ``left_only`` or ``right_only``."""
+    """``matched`` (same content), ``changed``, ``left_only``, ``right_only``, or ``grouped`` (a
+    heading that corresponds to several of the other plan's, ``pair.group``)."""
     changes: list[Change] = field(default_factory=list)
     word_diff: str = ""
     """``[-removed-]{+added+}`` rendering of the changes (versions mode)."""
@@ -80,21 +92,94 @@ class Diff:
     mode: str
     pairs: list[DiffPair]
     indicators: list[IndicatorDiff]
+    restatements: list[Restatement] = field(default_factory=list)
+    """附件 task-list items linked to the body measure of their own plan they restate."""
 
     @property
     def summary(self) -> dict[str, int]:
         statuses = [p.status for p in self.pairs] + [i.status for i in self.indicators]
+        labels = [p.pair.label for p in self.pairs if p.status in ("matched", "changed")]
+        relations = [p.pair.relation for p in self.pairs if p.status in ("matched", "changed")]
         return {
             "matched": sum(s in ("matched", "changed") for s in statuses),
             "left_only": statuses.count("left_only"),
             "right_only": statuses.count("right_only"),
             "changed": statuses.count("changed"),
+            "grouped": statuses.count("grouped"),
+            "restated": len(self.restatements),
+            "strong": labels.count("strong"),
+            "likely": labels.count("likely"),
+            "weak": labels.count("weak"),
+            "same": relations.count("same"),
+            "adapted": relations.count("adapted"),
+            "related": relations.count("related"),
         }
 
     @property
     def has_differences(self) -> bool:
         s = self.summary
         return bool(s["left_only"] or s["right_only"] or s["changed"])
+
+    def shared(self) -> dict[str, float]:
+        """Per side, the share of the plan's text (Han characters of its headings, measures and
+        专栏) found word for word in the other plan."""
+        out = {}
+        for side in ("left", "right"):
+            doc = self.left if side == "left" else self.right
+            total = sum(_han(compared_text(it.node)) for it in items_of(doc) if it.group != "heading")
+            total += sum(_han(it.node.title) for it in items_of(doc) if it.group == "heading")
+            shared = sum(p.length for d in self.pairs if d.pair.kind not in HEADING_KINDS for p in d.pair.passages)
+            out[side] = round(min(1.0, shared / total), 4) if total else 0.0
+        return out
+
+    def adoption(self) -> dict[str, object] | None:
+        """For a city (or county) plan against its province's (either order): measures adopted
+        word for word, adapted, taken up in other words, added by the city, not taken up."""
+        lower, upper = _lower_upper(self.left, self.right)
+        if lower is None or upper is None:
+            return None
+        lower_side = "left" if lower is self.left else "right"
+        measures = [p for p in self.pairs if p.pair.kind == MEASURE
+                    or (p.pair.left is not None and p.pair.left.kind == MEASURE)
+                    or (p.pair.right is not None and p.pair.right.kind == MEASURE)]
+        matched = [p for p in measures if p.status in ("matched", "changed")]
+        return {
+            "city": lower.id, "province": upper.id,
+            "adopted": sum(p.pair.relation == "same" for p in matched),
+            "adapted": sum(p.pair.relation == "adapted" for p in matched),
+            "reworded": sum(p.pair.relation == "related" for p in matched),
+            "added": sum(p.status == f"{lower_side}_only" for p in measures),
+            "not_taken_up": sum(p.status == ("right_only" if lower_side == "left" else "left_only") for p in measures),
+        }
+
+
+def _han(text: str) -> int:
+    return sum(map(is_han, text))
+
+
+def _lower_upper(a: Document, b: Document) -> tuple[Document | None, Document | None]:
+    """(city plan, its province's plan) when one of the two is the other's parent region."""
+    from planctl.regions import region_table
+
+    table = region_table()
+    ra, rb = table.by_name.get(a.region), table.by_name.get(b.region)
+    if ra is None or rb is None:
+        return None, None
+    if _within(ra, rb.name, table):
+        return a, b
+    if _within(rb, ra.name, table):
+        return b, a
+    return None, None
+
+
+def _within(region: Any, ancestor: str, table: Any) -> bool:
+    parent = region.parent
+    while parent:
+        if parent == ancestor:
+            return True
+        up = table.by_name.get(parent)
+        parent = up.parent if up else ""
+    return False
 
 
 def word_segments(left: str, right: str) -> list[tuple[str, str]]:
@@ -157,6 +242,8 @@ def _indicator_diff(pair: IndicatorPair) -> IndicatorDiff:
 
 
 def _pair_diff(pair: Pair, mode: str) -> DiffPair:
+    if pair.group:
+        return DiffPair(pair, "grouped")
     if pair.left is None:
         return DiffPair(pair, "right_only")
     if pair.right is None:
@@ -175,7 +262,7 @@ def _pair_diff(pair: Pair, mode: str) -> DiffPair:
 def diff_from_alignment(al: Alignment, mode: str) -> Diff:
     """Statuses and word changes for an alignment."""
     pairs = [_pair_diff(p, mode) for p in al.pairs]
-    return Diff(al.left, al.right, mode, pairs, [_indicator_diff(p) for p in al.indicators])
+    return Diff(al.left, al.right, mode, pairs, [_indicator_diff(p) for p in al.indicators], al.restatements)
 
 
 def diff_documents(
@@ -185,13 +272,14 @@ def diff_documents(
     corpus: Iterable[Document] = (),
     mode: str | None = None,
     settings: AlignSettings | None = None,
-    idf: dict[str, float] | None = None,
+    idf: Mapping[str, float] | None = None,
+    model: LatentModel | None = None,
 ) -> Diff:
     """Align and compare two documents; ``mode`` None detects editions (versions mode)."""
     chosen = mode or (VERSIONS if are_editions(left, right, settings) else COMPARE)
     if settings is None and chosen == VERSIONS:
         settings = AlignSettings.for_versions()
-    return diff_from_alignment(align(left, right, corpus=corpus, settings=settings, idf=idf), chosen)
+    return diff_from_alignment(align(left, right, corpus=corpus, settings=settings, idf=idf, model=model), chosen)
 
 
 def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
@@ -217,9 +305,34 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
     elif only == "changed":
         keep = ("changed",)
     else:
-        keep = ("matched", "changed", "left_only", "right_only")
+        keep = ("matched", "changed", "left_only", "right_only", "grouped")
     return Diff(d.left, d.right, d.mode, [p for p in pairs if p.status in keep],
-                [i for i in indicators if i.status in keep])
+                [i for i in indicators if i.status in keep], d.restatements)
+
+
+def _cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | None) -> Diff:
+    """The diff of two corpus documents, its alignment cached with the corpus (keyed by the
+    corpus, the dictionaries, planctl's code and calibration); other files are aligned afresh."""
+    from planctl import cache
+    from planctl.compare.scoring import CALIBRATION
+
+    chosen = mode or (VERSIONS if are_editions(left, right) else COMPARE)
+    if not (corpus.is_member(left) and corpus.is_member(right)):
+        return diff_documents(left, right, mode=chosen, idf=corpus_idf(corpus), model=corpus_model(corpus))
+    calibration = CALIBRATION.read_bytes() if CALIBRATION.exists() else b""
+    key = cache.content_key(calibration, corpus.fingerprint(), lexicon().fingerprint, cache.code_fingerprint(),
+                            left.id, left.source.path, str(left.source.index), right.id, right.source.path,
+                            str(right.source.index), chosen)
+    held = cache.load_pickle("alignment", key, dict, corpus.env)
+    if held is not None:
+        try:
+            return diff_from_alignment(decode_alignment(held, left, right), chosen)
+        except (IndexError, KeyError, TypeError, ValueError):
+            pass  # a damaged entry: align afresh
+    settings = AlignSettings.for_versions() if chosen == VERSIONS else None
+    al = align(left, right, settings=settings, idf=corpus_idf(corpus), model=corpus_model(corpus))
+    cache.store_pickle("alignment", key, encode_alignment(al), corpus.env)
+    return diff_from_alignment(al, chosen)
 
 
 def compare(
@@ -237,6 +350,6 @@ def compare(
 
     IDF statistics come from the whole corpus (cached with it)."""
     corpus.ensure_trees([left, right])
-    result = diff_documents(left, right, mode=mode, idf=corpus_idf(corpus))
+    result = _cached_diff(corpus, left, right, mode)
     compared = filter_diff(result, kinds, None, threshold)
     return filter_diff(compared, (), only), compared.has_differences

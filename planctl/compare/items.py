@@ -13,12 +13,11 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
 
 HEADING_KINDS = (CHAPTER, SECTION, APPENDIX)
-Vector = dict[str, float]
 
 
 def node_text(node: Node) -> str:
@@ -57,11 +56,8 @@ class Item:
     """Inside a 附件 (task lists restate the body)."""
     depth: int = 0
     """Number of enclosing headings."""
-    lead: str = ""
-    """Canonical lead phrase / title."""
-    own_vec: Vector = field(default_factory=dict)
-    context_vec: Vector = field(default_factory=dict)
-    title_vec: Vector = field(default_factory=dict)
+    ancestors: tuple[Node, ...] = ()
+    """The enclosing headings, outermost first."""
 
 
 def collect_items(doc: Document) -> list[Item]:
@@ -74,7 +70,7 @@ def collect_items(doc: Document) -> list[Item]:
             node, len(items), group, ancestors[-1] if ancestors else None, text,
             " ".join(a.title for a in context),
             in_appendix=node.kind == APPENDIX or any(a.kind == APPENDIX for a in ancestors),
-            depth=len(context),
+            depth=len(context), ancestors=tuple(ancestors),
         ))
 
     def visit(nodes: Sequence[Node], ancestors: list[Node]) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from planctl import cache
 from planctl.compare.items import idf_texts
+from planctl.compare.semantics import LatentModel, build_latent, latent_model, with_concepts
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
 from planctl.model import Document
@@ -39,7 +40,7 @@ def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
     n = 0
     for texts in texts_per_document:
         for text in texts:
-            df.update(set(canonical_tokens(text)))
+            df.update(set(with_concepts(canonical_tokens(text))))
             n += 1
     return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()} | {"": math.log(n + 1) + 1}
 
@@ -55,15 +56,37 @@ def corpus_idf(corpus: Corpus) -> dict[str, float]:
     return table
 
 
+def corpus_model(corpus: Corpus) -> LatentModel | None:
+    """The corpus's latent (LSA) model over all its alignable items (cached on disk)."""
+    key = f"{corpus.fingerprint()}-{lexicon().fingerprint}"
+
+    def texts() -> list[list[str]]:
+        corpus.ensure_trees()
+        return [with_concepts(canonical_tokens(t)) for doc in corpus.documents for t in idf_texts(doc)]
+
+    return latent_model(key, texts, corpus.env)
+
+
+def documents_model(docs: Iterable[Document]) -> LatentModel | None:
+    """A latent model over ``docs`` alone (no corpus at hand)."""
+    unique = {id(d): d for d in docs}
+    return build_latent([with_concepts(canonical_tokens(t)) for doc in unique.values() for t in idf_texts(doc)])
+
+
 def documents_idf(docs: Iterable[Document]) -> dict[str, float]:
     """IDF over the alignable items of ``docs`` (each document counted once)."""
     unique = {id(d): d for d in docs}
     return idf_table(idf_texts(doc) for doc in unique.values())
 
 
-def vectorize(text: str, idf: dict[str, float]) -> Vector:
+def vectorize(text: str, idf: Mapping[str, float]) -> Vector:
     """L2-normalised TF-IDF vector (sublinear tf)."""
-    counts = Counter(canonical_tokens(text))
+    return weighted(canonical_tokens(text), idf)
+
+
+def weighted(tokens: Iterable[str], idf: Mapping[str, float]) -> Vector:
+    """L2-normalised TF-IDF vector of ``tokens`` (sublinear tf)."""
+    counts = Counter(tokens)
     default = idf.get("", 1.0)
     vec = {t: (1 + math.log(c)) * idf.get(t, default) for t, c in counts.items()}
     norm = math.sqrt(sum(w * w for w in vec.values()))

@@ -22,7 +22,7 @@ Renderer = Callable[[Any, TextIO], None]
 _REGISTRY: dict[tuple[str, str], Renderer] = {}
 # The module holding each view's renderers: only that one is imported to draw the view.
 _VIEW_MODULES = {"list": "show", "show": "show", "indicators": "indicators", "rows": "rows", "diff": "diff",
-                 "search": "search", "index": "search"}
+                 "search": "search", "index": "search", "eval": "evaluation"}
 
 
 def register(view: str, fmt: str) -> Callable[[Renderer], Renderer]:

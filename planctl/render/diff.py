@@ -63,8 +63,49 @@ def _segments_text(segments: list[tuple[str, str]]) -> Text:
     return text
 
 
-def _score_style(score: float) -> str:
-    return "green" if score >= 0.7 else ("yellow" if score >= 0.45 else "dim")
+_LABEL_STYLE = {"strong": "green", "likely": "yellow", "weak": "dim"}
+_RELATION_MARK = {"same": "≡", "adapted": "≈", "related": ""}
+
+
+def _members(nodes: list[Node]) -> str:
+    return "、".join(n.path or n.title for n in nodes)
+
+
+def _passage_text(p: DiffPair) -> Text | None:
+    """The longest passage both hold, in bold, and how much more they share."""
+    from rich.text import Text
+
+    passages = p.pair.passages
+    if not passages:
+        return None
+    text = Text("  ")
+    text.append(f"“{passages[0].text}”", style="bold")
+    more = sum(x.length for x in passages[1:])
+    if more:
+        text.append(f"  +{len(passages) - 1} more ({more} characters)", style="dim")
+    return text
+
+
+def _summary_lines(d: Diff) -> list[str]:
+    s = d.summary
+    lines = []
+    if s["matched"]:
+        lines.append(f"[dim]pairs[/] [green]strong {s['strong']}[/] · [yellow]likely {s['likely']}[/] · "
+                     f"[dim]weak {s['weak']}[/] · [dim]same text[/] {s['same']} · [dim]adapted[/] {s['adapted']} · "
+                     f"[dim]related[/] {s['related']}")
+    shared = d.shared()
+    lines.append(f"[dim]text shared word for word[/] {d.left.id} {shared['left']:.0%} · "
+                 f"{d.right.id} {shared['right']:.0%}")
+    if s["grouped"] or s["restated"]:
+        lines.append(f"[dim]headings matched as groups[/] {s['grouped']} · "
+                     f"[dim]附件 items restating their own plan's measures (not counted)[/] {s['restated']}")
+    adoption = d.adoption()
+    if adoption:
+        lines.append(f"[bold]adoption[/] {adoption['city']} from {adoption['province']}: "
+                     "measures adopted word for word "
+                     f"{adoption['adopted']} · adapted {adoption['adapted']} · reworded {adoption['reworded']} · "
+                     f"added by the city {adoption['added']} · not taken up {adoption['not_taken_up']}")
+    return lines
 
 
 @register("diff", "rich")
@@ -79,10 +120,13 @@ def diff_rich(d: Diff, stream: TextIO) -> None:
     mode = "versions: two editions of one plan" if d.mode == "versions" else "compare"
     console.print(f"[dim]mode[/] {mode} · [dim]matched[/] {s['matched']} ([dim]changed[/] {s['changed']}) · "
                   f"[red]only left {s['left_only']}[/] · [green]only right {s['right_only']}[/]")
+    for line in _summary_lines(d):
+        console.print(line)
     if d.pairs:
-        table = Table(show_lines=False, expand=True)
+        table = Table(show_lines=False, expand=True, caption="confidence: [green]strong[/] [yellow]likely[/] "
+                      "[dim]weak[/] · ≡ same text · ≈ adapted · ⊃ a group of headings", caption_justify="left")
         table.add_column(d.left.id, ratio=1)
-        table.add_column("score", justify="center", width=6)
+        table.add_column("sure", justify="center", width=6)
         table.add_column(d.right.id, ratio=1)
         for p in d.pairs:
             _add_pair_rows(table, p, escape)
@@ -100,14 +144,23 @@ def _add_pair_rows(table: Any, p: DiffPair, escape: Any) -> None:
     if p.status == "right_only":
         table.add_row("[dim]—[/]", "[green]>[/]", f"[green]{right}[/]")
         return
-    score = f"[{_score_style(p.pair.score)}]{p.pair.score:.2f}[/]"
+    if p.status == "grouped":
+        members = escape(_members(p.pair.group)) + " [dim](group)[/]"
+        table.add_row(*((f"[cyan]{left}[/]", "⊃", members) if p.pair.left else (members, "⊂", f"[cyan]{right}[/]")))
+        return
+    mark = _RELATION_MARK.get(p.pair.relation, "")
+    score = f"[{_LABEL_STYLE.get(p.pair.label, 'dim')}]{p.pair.confidence:.2f}{mark}[/]"
     if heading:
         left, right = f"[bold cyan]{left}[/]", f"[bold cyan]{right}[/]"
     # Between editions a changed pair is news; between two plans nearly every pair is worded differently.
-    mark = "[yellow]~[/]" if p.status == "changed" and p.segments else ""
-    table.add_row(left, score + mark, right)
+    changed = "[yellow]~[/]" if p.status == "changed" and p.segments else ""
+    table.add_row(left, score + changed, right)
     if p.segments:
         table.add_row(_segments_text(p.segments), "", "")
+    elif not heading and p.pair.relation != "same":
+        passage = _passage_text(p)
+        if passage is not None:
+            table.add_row(passage, "", "")
 
 
 def _indicator_table(d: Diff) -> Any:
@@ -145,9 +198,18 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
         "",
     ]
     if d.pairs:
-        out += [f"| {d.left.id} | score | {d.right.id} |", "|---|:---:|---|"]
+        for line in _summary_lines(d):
+            out += [_plain(line), ""]
+        out += [f"| {d.left.id} | confidence | {d.right.id} |", "|---|:---:|---|"]
         for p in d.pairs:
-            score = {"left_only": "<", "right_only": ">"}.get(p.status, f"{p.pair.score:.2f}")
+            if p.status == "grouped":
+                members = _md(_members(p.pair.group)) + " (group)"
+                one = _md(_label(p.pair.left or p.pair.right))
+                left, right = (one, members) if p.pair.left else (members, one)
+                out.append(f"| {left} | {'⊃' if p.pair.left else '⊂'} | {right} |")
+                continue
+            score = {"left_only": "<", "right_only": ">"}.get(
+                p.status, f"{p.pair.confidence:.2f} {p.pair.label}{_RELATION_MARK.get(p.pair.relation, '')}")
             left, right = _md(_label(p.pair.left)), _md(_label(p.pair.right))
             if p.pair.kind in _HEADINGS and p.pair.left and p.pair.right:
                 left, right = f"**{left}**", f"**{right}**"
@@ -167,6 +229,12 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
     stream.write("\n".join(out) + "\n")
 
 
+def _plain(markup: str) -> str:
+    import re
+
+    return re.sub(r"\[/?[a-z ]*\]", "", markup)
+
+
 def _item(node: Node | None) -> dict[str, Any] | None:
     if node is None:
         return None
@@ -181,11 +249,20 @@ def diff_to_dict(d: Diff) -> dict[str, Any]:
         "right": {"id": d.right.id, "title": d.right.title},
         "mode": d.mode,
         "summary": d.summary,
+        "shared": d.shared(),
+        "adoption": d.adoption(),
         "pairs": [
             {"kind": p.pair.kind, "score": p.pair.score, "status": p.status, "left": _item(p.pair.left),
              "right": _item(p.pair.right), "changes": [c.to_dict() for c in p.changes],
-             "word_diff": p.word_diff}
+             "word_diff": p.word_diff, "confidence": p.pair.confidence, "label": p.pair.label,
+             "relation": p.pair.relation, "shared": p.pair.shared, "stage": p.pair.stage,
+             "passages": [x.to_dict() for x in p.pair.passages],
+             "group": [_item(n) for n in p.pair.group]}
             for p in d.pairs
+        ],
+        "restatements": [
+            {"side": r.side, "item": _item(r.item), "restates": _item(r.body), "score": r.score}
+            for r in d.restatements
         ],
         "indicators": [
             {"score": i.pair.score, "status": i.status, "left": _row(i.pair.left), "right": _row(i.pair.right),
@@ -205,7 +282,7 @@ def diff_json(d: Diff, stream: TextIO) -> None:
 
 
 DIFF_CSV_COLUMNS = ("kind", "status", "score", "left_path", "left_title", "left_line", "right_path", "right_title",
-                    "right_line", "word_diff")
+                    "right_line", "word_diff", "confidence", "label", "relation", "shared")
 
 
 def _csv_rows(d: Diff) -> list[dict[str, Any]]:
@@ -218,6 +295,8 @@ def _csv_rows(d: Diff) -> list[dict[str, Any]]:
             "left_line": left.line_start if left else None,
             "right_path": right.path if right else "", "right_title": right.title if right else "",
             "right_line": right.line_start if right else None, "word_diff": p.word_diff,
+            "confidence": p.pair.confidence if left and right else None, "label": p.pair.label,
+            "relation": p.pair.relation, "shared": p.pair.shared if left and right else None,
         })
     for i in d.indicators:
         rows.append(_indicator_csv(i))
@@ -232,6 +311,7 @@ def _indicator_csv(i: IndicatorDiff) -> dict[str, Any]:
         "left_line": left.line if left else None,
         "right_path": _table_title(right), "right_title": right.name if right else "",
         "right_line": right.line if right else None, "word_diff": ", ".join(i.changed_fields),
+        "confidence": None, "label": "", "relation": "", "shared": None,
     }
 
 
@@ -241,4 +321,4 @@ def _table_title(ind: Indicator | None) -> str:
 
 @register("diff", "csv")
 def diff_csv(d: Diff, stream: TextIO) -> None:
-    write_csv(stream, DIFF_CSV_COLUMNS, _csv_rows(d), raw=("score", "left_line", "right_line"))
+    write_csv(stream, DIFF_CSV_COLUMNS, _csv_rows(d), raw=("score", "left_line", "right_line", "confidence", "shared"))

@@ -1,0 +1,225 @@
+"""``planctl eval``: score the matcher against pairs a reader labelled (a *gold* file).
+
+A gold file is tab-separated UTF-8 text::
+
+    # LEFT<TAB>RIGHT
+    LEFT_PATH|LEFT_TITLE<TAB>RIGHT_PATH|RIGHT_TITLE[<TAB>SPLIT]
+    ...
+
+The first line names the two plans, as ``planctl diff`` would take them (an id, an alias or
+a file; a relative file path is read from the gold file's folder first). Each further line is
+one pair a reader is sure of: a node is named by its path in the tree (as ``planctl show``
+prints it, ``一/（二）``) and its title, joined by ``|``. ``SPLIT`` is ``dev`` (pairs weights
+were chosen on) or ``test`` (held out); without it a pair is ``test``. Blank lines and further
+lines starting with ``#`` are ignored.
+
+Precision counts the pairs planctl makes that touch a node of the gold (either side): a pair
+of two gold nodes not in the gold is wrong. Recall counts the gold pairs planctl makes.
+
+Example::
+
+    >>> g = parse_gold("# a\\tb\\n一|总体要求\\t二|总体要求\\tdev\\n", "x.tsv")
+    >>> g.refs, [(p.left, p.right, p.split) for p in g.pairs]
+    (('a', 'b'), [(('一', '总体要求'), ('二', '总体要求'), 'dev')])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planctl.corpus import Corpus
+from planctl.errors import PlanctlError
+from planctl.model import Document, Node
+
+Key = tuple[str, str]
+SPLITS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class GoldPair:
+    left: Key
+    right: Key
+    split: str = "test"
+    line: int = 0
+
+
+@dataclass
+class Gold:
+    path: str
+    refs: tuple[str, str]
+    pairs: list[GoldPair]
+
+
+def _key(text: str, path: str, line: int) -> Key:
+    node_path, sep, title = text.partition("|")
+    if not sep:
+        raise PlanctlError(f"{path}:{line}: a node is written PATH|TITLE, got {text!r}")
+    return (node_path.strip(), title.strip())
+
+
+def parse_gold(text: str, path: str) -> Gold:
+    """Read a gold file's text (``path`` is for messages)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or not lines[0].startswith("#") or len(lines[0].lstrip("# ").split("\t")) != 2:
+        raise PlanctlError(f"{path}:1: a gold file starts with '# LEFT<TAB>RIGHT' naming the two plans")
+    left_ref, right_ref = (r.strip() for r in lines[0].lstrip("# ").split("\t"))
+    pairs: list[GoldPair] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) not in (2, 3):
+            raise PlanctlError(f"{path}:{number}: expected LEFT<TAB>RIGHT[<TAB>dev|test], got {len(cells)} fields")
+        split = cells[2].strip() if len(cells) == 3 else "test"
+        if split not in SPLITS:
+            raise PlanctlError(f"{path}:{number}: the split is dev or test, got {split!r}")
+        pairs.append(GoldPair(_key(cells[0], path, number), _key(cells[1], path, number), split, number))
+    return Gold(path, (left_ref, right_ref), pairs)
+
+
+def read_gold(path: Path) -> Gold:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanctlError(f"cannot read gold file {path}: {exc}") from exc
+    return parse_gold(text, str(path))
+
+
+def gold_ref(gold: Gold, ref: str) -> str:
+    """A plan reference of the header: a relative file path is taken from the gold's folder."""
+    beside = Path(gold.path).parent / ref
+    return str(beside) if ("/" in ref or "\\" in ref) and beside.exists() else ref
+
+
+@dataclass
+class Score:
+    """Precision and recall over one kind of node (or all)."""
+
+    kind: str
+    found: int = 0
+    gold: int = 0
+    predicted: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.found / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4), "found": self.found, "gold": self.gold, "predicted": self.predicted}
+
+
+@dataclass
+class Miss:
+    """A gold pair planctl did not make, or a pair it made that the gold contradicts."""
+
+    what: str
+    """``missed`` or ``wrong``."""
+    left: Key | None
+    right: Key | None
+    instead: str = ""
+    """What planctl did instead."""
+    split: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"what": self.what, "left": "|".join(self.left) if self.left else None,
+                "right": "|".join(self.right) if self.right else None, "instead": self.instead,
+                "split": self.split}
+
+
+@dataclass
+class Evaluation:
+    """The result of scoring one gold file."""
+
+    gold: Gold
+    left: Document
+    right: Document
+    split: str
+    scores: list[Score]
+    misses: list[Miss] = field(default_factory=list)
+    unknown: list[tuple[int, Key]] = field(default_factory=list)
+    """Gold nodes not found in the trees (line, key): the plan changed or the gold has a typo."""
+
+    @property
+    def total(self) -> Score:
+        return self.scores[-1]
+
+
+def _kind_of(index: dict[Key, Node], key: Key) -> str:
+    node = index.get(key)
+    return node.kind if node is not None else "unknown"
+
+
+def node_index(doc: Document) -> dict[Key, Node]:
+    """Nodes by (path, title); the first in document order wins a clash."""
+    index: dict[Key, Node] = {}
+    for node in doc.walk():
+        index.setdefault((node.path, node.title), node)
+    return index
+
+
+def score_pairs(
+    gold: Gold, left: Document, right: Document, predicted: Iterable[tuple[Key, Key]], split: str = "all"
+) -> Evaluation:
+    """Score ``predicted`` pairs (left key, right key) against the gold pairs of ``split``."""
+    chosen = [p for p in gold.pairs if split == "all" or p.split == split]
+    lindex, rindex = node_index(left), node_index(right)
+    unknown = [(p.line, k) for p in chosen for k, ix in ((p.left, lindex), (p.right, rindex)) if k not in ix]
+    made = set(predicted)
+    by_left = dict(made)
+    by_right = {b: a for a, b in made}
+    gold_set = {(p.left, p.right) for p in chosen}
+    gold_left, gold_right = {p.left for p in chosen}, {p.right for p in chosen}
+    relevant = {(a, b) for a, b in made if a in gold_left or b in gold_right}
+    kinds: dict[str, Score] = {}
+    total = Score("all")
+
+    def bucket(kind: str) -> Score:
+        return kinds.setdefault(kind, Score(kind))
+
+    for p in chosen:
+        hit = (p.left, p.right) in made
+        for s in (bucket(_kind_of(lindex, p.left)), total):
+            s.gold += 1
+            s.found += hit
+    for a, _b in relevant:
+        for s in (bucket(_kind_of(lindex, a)), total):
+            s.predicted += 1
+    misses: list[Miss] = []
+    for p in chosen:
+        if (p.left, p.right) in made:
+            continue
+        instead = []
+        if p.left in by_left:
+            instead.append(f"left paired with {'|'.join(by_left[p.left])}")
+        if p.right in by_right:
+            instead.append(f"right paired with {'|'.join(by_right[p.right])}")
+        misses.append(Miss("missed", p.left, p.right, "; ".join(instead) or "both unmatched", p.split))
+    for a, b in sorted(relevant - gold_set):
+        misses.append(Miss("wrong", a, b, "not in the gold"))
+    order = ("chapter", "section", "appendix", "measure", "column", "unknown")
+    scores = sorted(kinds.values(), key=lambda s: order.index(s.kind) if s.kind in order else len(order))
+    return Evaluation(gold, left, right, split, [*scores, total], misses, unknown)
+
+
+def evaluate_gold(corpus: Corpus, path: Path, split: str = "all", *, encoding: str | None = None) -> Evaluation:
+    """Run the matcher as ``planctl diff`` does on the gold's two plans and score it."""
+    from planctl.compare.diff import compare
+
+    gold = read_gold(path)
+    left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs), encoding=encoding)
+    shown, _ = compare(corpus, left, right)
+    made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
+            for p in shown.pairs if p.pair.left is not None and p.pair.right is not None]
+    return score_pairs(gold, left, right, made, split)

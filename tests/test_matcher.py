@@ -1,0 +1,197 @@
+"""The matcher's behaviour on the cases reported against it, confidence and relations, task
+lists, groups, shared passages, and `planctl eval`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from planctl.cli import app
+from planctl.compare.align import compared_text
+from planctl.compare.diff import compare
+from planctl.compare.evaluate import parse_gold, score_pairs
+from planctl.compare.passages import shared_passages
+from planctl.corpus import load_corpus
+from planctl.errors import PlanctlError
+from tests.alignment_eval import GOLD
+
+corpus = load_corpus()
+runner = CliRunner()
+
+
+def diff(a: str, b: str, **kw):
+    left, right = corpus.resolve_pair(a, b)
+    return compare(corpus, left, right, **kw)[0]
+
+
+def partner(d, title: str, path: str | None = None):
+    for p in d.pairs:
+        node = p.pair.left
+        if node is not None and node.title == title and (path is None or node.path == path):
+            return p
+    raise AssertionError(f"{title} not on the left")
+
+
+def test_structure_of_a_city_and_a_province_plan_of_different_shape() -> None:
+    d = diff("wuwei", "qinghai", kinds=["chapter", "section"])
+    env = partner(d, "发展环境", "一")
+    assert env.pair.right is not None and env.pair.right.title == "发展基础与发展环境"
+    trend = partner(d, "“十四五”就业形势")
+    assert trend.pair.right is not None and (trend.pair.right.path, trend.pair.right.title) == ("一/（二）", "发展环境")
+    tasks = partner(d, "主要任务", "三")
+    # 三、主要任务 is not paired with the task list (附件): its sections went to 青海 三、–八、.
+    assert tasks.status == "grouped" and tasks.pair.right is None
+    assert {n.path for n in tasks.pair.group} >= {"三", "四", "五", "六", "七"}
+    assert not any(p.pair.right is not None and p.pair.right.kind == "appendix" and p.pair.left is not None
+                   for p in d.pairs)
+
+
+def test_measures_worded_differently() -> None:
+    d = diff("gansu", "qinghai")
+    migrant = partner(d, "千方百计扩大农民工就业")
+    assert migrant.pair.right is not None and migrant.pair.right.title == "促进农牧区劳动力转移就业"
+    principle = partner(d, "坚持就业政策与经济政策协调")
+    assert principle.pair.right is not None and principle.pair.right.title == "坚持经济发展就业导向"
+
+
+def test_confidence_labels_and_scores_in_json() -> None:
+    data = json.loads(runner.invoke(app, ["diff", "gansu", "qinghai", "-f", "json"]).stdout)
+    made = [p for p in data["pairs"] if p["left"] and p["right"]]
+    assert made and all(0 <= p["confidence"] <= 1 and p["label"] in ("strong", "likely", "weak") for p in made)
+    assert all("score" in p for p in data["pairs"])
+    assert all(p["relation"] in ("same", "adapted", "related") for p in made)
+    unmatched = [p for p in data["pairs"] if not (p["left"] and p["right"])]
+    assert all(p["confidence"] == 0 and p["label"] == "" for p in unmatched)
+    # the strongest pairs are the likeliest: label order follows confidence
+    strong = min(p["confidence"] for p in made if p["label"] == "strong")
+    assert all(p["confidence"] < strong for p in made if p["label"] != "strong")
+
+
+def test_task_list_items_restate_their_own_plan() -> None:
+    d = diff("wuwei", "qinghai")
+    assert len(d.restatements) >= 30 and all(r.side == "right" for r in d.restatements)
+    restating = {id(r.item) for r in d.restatements}
+    # neither matched with 武威 nor counted as missing there
+    assert not any(id(p.pair.right) in restating for p in d.pairs if p.pair.right is not None)
+    first = next(r for r in d.restatements if r.item.title == "优化职业教育布局和专业结构")
+    assert first.body.title == "深化职业教育产教融合"
+
+
+def test_city_against_province_reads_as_adoption() -> None:
+    d = diff("wuwei", "gansu")
+    adoption = d.adoption()
+    assert adoption is not None and adoption["city"] == "wuwei-employment-2022"
+    assert adoption["adopted"] >= 3 and adoption["added"] > 0 and adoption["not_taken_up"] > 0
+    same = partner(d, "坚持稳定规模与提高质量相并重")
+    assert same.pair.relation == "same" and same.pair.passages
+    assert diff("gansu", "qinghai").adoption() is None  # two provinces
+    shared = d.shared()
+    assert 0 < shared["left"] < 1 and 0 < shared["right"] < 1
+
+
+def test_passage_offsets_point_into_both_texts() -> None:
+    d = diff("wuwei", "gansu")
+    checked = 0
+    for p in d.pairs:
+        for x in p.pair.passages:
+            left, right = compared_text(p.pair.left), compared_text(p.pair.right)
+            assert x.text == left[x.left_start:x.left_end]
+            assert len(x.text) >= 8 and right[x.right_start:x.right_end]
+            checked += 1
+    assert checked > 10
+
+
+def test_shared_passages_ignore_punctuation_and_need_eight_characters() -> None:
+    assert shared_passages("稳定就业。", "稳定就业") == []
+    runs = shared_passages("支持企业按职工总数2%接纳学生实习。", "支持企业按职工总数2％接纳学生实习")
+    assert runs and runs[0].length >= 8
+
+
+def test_diff_a_a_and_mirror_keep_labels() -> None:
+    d = diff("qinghai-employment-2021", "qinghai-employment-2021")
+    assert not d.has_differences and all(p.pair.label == "strong" for p in d.pairs if p.status == "matched")
+    ab, ba = diff("wuwei", "gansu"), diff("gansu", "wuwei")
+    fwd = sorted((p.pair.left.title, p.pair.right.title, p.pair.confidence, p.pair.relation)
+                 for p in ab.pairs if p.pair.left and p.pair.right)
+    bwd = sorted((p.pair.right.title, p.pair.left.title, p.pair.confidence, p.pair.relation)
+                 for p in ba.pairs if p.pair.left and p.pair.right)
+    assert fwd == bwd
+
+
+def test_nodes_one_plan_lacks_stay_beside_their_siblings() -> None:
+    d = diff("qinghai", "gansu")
+    rows = {id(p.pair.right): k for k, p in enumerate(d.pairs) if p.pair.right is not None}
+    checked = 0
+    for parent in d.right.walk():
+        kids = parent.children
+        for before, node in itertools.pairwise(kids):
+            row = rows.get(id(node))
+            if row is None or d.pairs[row].status != "right_only" or id(before) not in rows:
+                continue
+            assert rows[id(before)] < row, (before.title, node.title)
+            # what lies between is the sibling's own subtree or other nodes only this plan has
+            inside = {id(n) for n in parent.walk()}
+            between = d.pairs[rows[id(before)] + 1:row]
+            assert all(p.pair.left is None or p.pair.right is None or id(p.pair.right) in inside for p in between)
+            checked += 1
+    assert checked >= 5
+
+
+# ---- planctl eval --------------------------------------------------------------------------
+def test_gold_format_errors_are_one_line() -> None:
+    with pytest.raises(PlanctlError, match="starts with"):
+        parse_gold("一|总体要求\t二|总体要求\n", "g.tsv")
+    with pytest.raises(PlanctlError, match=r"g\.tsv:2"):
+        parse_gold("# a\tb\n一 总体要求\t二|总体要求\n", "g.tsv")
+    with pytest.raises(PlanctlError, match="split"):
+        parse_gold("# a\tb\n一|x\t二|y\tlater\n", "g.tsv")
+
+
+def test_scores_count_wrong_pairs_touching_gold_nodes() -> None:
+    gold = parse_gold("# a\tb\n一|甲\t一|甲\n二|乙\t二|乙\n", "g.tsv")
+    doc = corpus.by_id("wuwei-employment-2022")
+    e = score_pairs(gold, doc, doc, [(("一", "甲"), ("一", "甲")), (("二", "乙"), ("三", "丙")),
+                                     (("九", "x"), ("九", "y"))])
+    assert (e.total.found, e.total.gold, e.total.predicted) == (1, 2, 2)
+    assert [m.what for m in e.misses] == ["missed", "wrong"]
+
+
+def test_eval_command() -> None:
+    path = str(GOLD / "wuwei-gansu.tsv")
+    rich = runner.invoke(app, ["eval", path, "--split", "dev"])
+    assert rich.exit_code in (0, 1) and "precision" in rich.stdout
+    data = json.loads(runner.invoke(app, ["eval", path, "-f", "json"]).stdout)
+    total = data[0]["scores"][-1]
+    assert total["kind"] == "all" and total["gold"] == 49 and 0 <= total["precision"] <= 1
+    assert {"kind", "precision", "recall", "f1", "found", "gold", "predicted"} <= set(total)
+    md = runner.invoke(app, ["eval", path, "-f", "markdown"]).stdout
+    assert "| kind | precision | recall | F1 |" in md
+    missing = runner.invoke(app, ["eval", "no-such-gold.tsv"])
+    assert missing.exit_code == 2 and "cannot read gold file" in missing.stderr
+
+
+def test_eval_on_a_gold_file_a_user_wrote(tmp_path) -> None:
+    gold = tmp_path / "mine.tsv"
+    gold.write_text("# wuwei\tgansu-employment-2021\n二|总体要求\t二|总体要求\n"
+                    "二/（二）|坚持政府引导与市场主导相结合\t二/（二）|坚持政府引导与市场主导结合\n"
+                    "九|没有这一章\t二|总体要求\n", encoding="utf-8")
+    data = json.loads(runner.invoke(app, ["eval", str(gold), "-f", "json"]).stdout)[0]
+    assert data["scores"][-1]["found"] == 2 and data["unknown"] == [{"line": 4, "node": "九|没有这一章"}]
+
+
+def test_a_cached_alignment_reads_like_a_fresh_one(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    planctl = str(Path(sys.executable).with_name("planctl"))
+    env = {**os.environ, "PLANCTL_CACHE": str(tmp_path / "cache")}
+    runs = [subprocess.run([planctl, "diff", "wuwei", "qinghai", "-f", "json"], env=env, capture_output=True,
+                           text=True, check=False, timeout=120) for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 1] and runs[0].stderr == runs[1].stderr == ""
+    assert runs[0].stdout == runs[1].stdout
+    assert list((tmp_path / "cache" / "alignment").iterdir())
