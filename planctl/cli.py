@@ -216,7 +216,9 @@ class DiffKind(str, Enum):
 def diff_command(
     left: Annotated[str, typer.Argument(help="Plan id, alias (gansu, 甘肃), path or PATH#N.")],
     right: Annotated[str, typer.Argument(help="The plan to compare it with.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="rich (side by side), markdown, json or csv.")] = "rich",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="rich (side by side), markdown, json, csv or html.")
+    ] = "rich",
     kind: Annotated[
         list[DiffKind] | None, typer.Option("--kind", "-k", help="Only these kinds (repeatable).")
     ] = None,
@@ -227,12 +229,14 @@ def diff_command(
     mode: Annotated[
         DiffMode | None, typer.Option("--mode", help="compare or versions (default: detect editions).")
     ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     encoding: EncodingOpt = None,
 ) -> int:
     """Compare two plans: which chapters, measures, 专栏 and indicators correspond, which differ,
     and what one plan has that the other lacks. Editions of one plan get a word-level diff.
+    --format html writes a self-contained report to share.
 
-    Example: planctl diff gansu qinghai
+    Example: planctl diff gansu qinghai --format html -o report.html
 
     Exit status 0 when there are no differences, 1 when there are, 2 on error.
     """
@@ -243,8 +247,42 @@ def diff_command(
     a, b = corpus.resolve_pair(left, right, encoding=encoding)
     shown, differs = compare(corpus, a, b, mode=mode.value if mode else None, kinds=[k.value for k in kind or []],
                              only=only.value if only else None, threshold=threshold)
-    _render("diff", fmt, shown)
+    with _output(output) as stream:
+        _render("diff", fmt, shown, stream)
     return ExitStatus.NO_MATCH if differs else ExitStatus.OK
+
+
+class CompareTable(str, Enum):
+    similarity = "similarity"
+    indicators = "indicators"
+    clusters = "clusters"
+
+
+@app.command("compare")
+@handles_errors
+def compare_command(
+    plans: Annotated[list[str] | None, typer.Argument(help="Plans (ids, aliases, files); default: a --topic.")] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="Every plan of this topic (see `planctl list`).")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="Only province, city, county or national.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="Only this region and those under it.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="rich, markdown, json, csv or html.")] = "rich",
+    table: Annotated[CompareTable, typer.Option("--table", help="The table a CSV holds.")] = CompareTable.similarity,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> int:
+    """Compare many plans: how alike each two are, their indicator targets side by side, and the
+    measures they share (clusters, most shared first).
+
+    Example: planctl compare --topic employment --format html -o compare.html
+    """
+    from planctl.compare.many import compare_plans, plans_for
+    from planctl.render.compare import CompareView
+
+    _check_format("compare", fmt)
+    corpus = _corpus()
+    chosen = plans_for(corpus, plans or [], topic=topic, level=level, region=region)
+    with _output(output) as stream:
+        _render("compare", fmt, CompareView(compare_plans(corpus, chosen), table.value), stream)
+    return ExitStatus.OK
 
 
 class GoldSplit(str, Enum):

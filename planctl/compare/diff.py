@@ -310,7 +310,7 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
                 [i for i in indicators if i.status in keep], d.restatements)
 
 
-def _cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | None) -> Diff:
+def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | None) -> Diff:
     """The diff of two corpus documents, its alignment cached with the corpus (keyed by the
     corpus, the dictionaries, planctl's code and calibration); other files are aligned afresh."""
     from planctl import cache
@@ -350,6 +350,6 @@ def compare(
 
     IDF statistics come from the whole corpus (cached with it)."""
     corpus.ensure_trees([left, right])
-    result = _cached_diff(corpus, left, right, mode)
+    result = cached_diff(corpus, left, right, mode)
     compared = filter_diff(result, kinds, None, threshold)
     return filter_diff(compared, (), only), compared.has_differences

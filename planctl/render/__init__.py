@@ -21,8 +21,9 @@ from planctl.model import Document
 Renderer = Callable[[Any, TextIO], None]
 _REGISTRY: dict[tuple[str, str], Renderer] = {}
 # The module holding each view's renderers: only that one is imported to draw the view.
-_VIEW_MODULES = {"list": "show", "show": "show", "indicators": "indicators", "rows": "rows", "diff": "diff",
-                 "search": "search", "index": "search", "eval": "evaluation"}
+_VIEW_MODULES = {"list": "show", "show": "show", "indicators": "indicators", "rows": "rows",
+                 "diff": "diff report", "search": "search", "index": "search", "eval": "evaluation",
+                 "compare": "compare"}
 
 
 def register(view: str, fmt: str) -> Callable[[Renderer], Renderer]:
@@ -62,7 +63,8 @@ def _load(view: str) -> None:
     # Import the view's module for its @register side effects; rich only when a rich view runs.
     import importlib
 
-    importlib.import_module(f"planctl.render.{_VIEW_MODULES.get(view, 'show')}")
+    for module in _VIEW_MODULES.get(view, "show").split():
+        importlib.import_module(f"planctl.render.{module}")
 
 
 def document_summary(doc: Document) -> dict[str, Any]:
