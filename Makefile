@@ -33,6 +33,7 @@ demo: $(STAMP) ## Run planctl on the shipped corpus: list, show, indicators, dif
 	@# diff exits 1 when the plans differ, which is the point of the demo
 	$(BIN)/planctl diff gansu qinghai; test $$? -le 1
 	$(BIN)/planctl diff gansu-employment-2021 gansu-employment-2021-2 --only changed; test $$? -le 1
+	$(BIN)/planctl compare --topic employment
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest

@@ -255,6 +255,33 @@ def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[st
     return out
 
 
+def compare_figures(sizes: tuple[int, ...] = (30, 100)) -> dict[str, dict[str, Any]]:
+    """``planctl compare --topic employment`` on scaled corpora of 30 and 100 documents: cold
+    (empty cache: parsing, the corpus model and every alignment) and warm, peak memory of the
+    main process (workers are separate processes), and how many alignments it rested on."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from scale_corpus import generate
+
+    out: dict[str, dict[str, Any]] = {}
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
+            generate(n, corpus)
+            env = {**os.environ, "PLANCTL_CACHE": str(cache)}
+            cmd = [PLANCTL, "--corpus", str(corpus), "compare", "--topic", "employment", "--format", "json"]
+
+            def fresh(cache: Path = cache) -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+
+            cold, warm, rss = _cold_warm(cmd, env, fresh)
+            result = json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True, check=False).stdout)
+            plans = len(result["plans"])
+            out[str(n)] = {"documents": n, "plans_compared": plans, "alignments": result["aligned_pairs"],
+                           "all_pairs": plans * (plans - 1) // 2, "cold_s": round(cold, 1),
+                           "warm_s": round(warm, 2), "peak_mb": round(rss / 1024, 1)}
+    return out
+
+
 def quality_figures() -> dict[str, dict[str, Any]]:
     """The matcher on the gold, dev and test parts apart, beside the naive baseline."""
     sys.path.insert(0, str(ROOT))
@@ -289,6 +316,7 @@ def main() -> None:
         "formats": format_figures(),
         "commands": command_figures(),
         "alignment": quality_figures(),
+        "compare": compare_figures(),
         "scale": scale_figures(),
     }
     print(f"{result['date']} · {result['machine']}")
@@ -314,6 +342,11 @@ def main() -> None:
     print(f"{'gold set':<26}{'P':>6}{'R':>6}{'base P':>8}{'base R':>8}")
     for name, q in result["alignment"].items():
         print(f"{name:<26}{q['precision']:>6}{q['recall']:>6}{q['baseline_precision']:>8}{q['baseline_recall']:>8}")
+    print(f"{'compare --topic employment':<28}{'plans':>6}{'aligned':>8}{'of pairs':>9}{'cold s':>8}{'warm s':>8}"
+          f"{'peak MB':>9}")
+    for n, t in result["compare"].items():
+        print(f"{n + ' documents':<28}{t['plans_compared']:>6}{t['alignments']:>8}{t['all_pairs']:>9}{t['cold_s']:>8}"
+              f"{t['warm_s']:>8}{t['peak_mb']:>9}")
     scale = {k: v for k, v in result["scale"].items() if k != "growth"}
     cols = ["documents", "mb", "parse_mb_s", "read_mb_s", "jieba_mb_s", "list_cold_s", "list_warm_s", "show_cold_s",
             "show_warm_s", "diff_cold_s", "diff_warm_s", "export_cold_s", "export_warm_s", "search_cold_s",

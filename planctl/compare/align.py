@@ -33,7 +33,7 @@ from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import documents_idf, documents_model, ratio
 from planctl.indicators import Indicator, indicator_tables
 from planctl.lexicon import lexicon
-from planctl.model import Document, Node
+from planctl.model import MEASURE, PARAGRAPH, Document, Node
 from planctl.settings import AlignSettings
 
 
@@ -74,8 +74,13 @@ class Pair:
 
 
 def compared_text(node: Node) -> str:
-    """The text passages are found in: title, then body (offsets of :class:`Passage` refer to it)."""
-    return f"{node.title}。{node.text}" if node.title and node.text else (node.title or node.text)
+    """The text passages are found in (offsets of :class:`Passage` refer to it): the title, then
+    the body — a section over plain paragraphs (武威's ``1. 就业规模总体平稳``) has its paragraphs
+    as its body."""
+    body = node.text
+    if not body and node.kind != MEASURE and node.children and all(c.kind == PARAGRAPH for c in node.children):
+        body = "".join(c.text for c in node.children)
+    return f"{node.title}。{body}" if node.title and body else (node.title or body)
 
 
 @dataclass

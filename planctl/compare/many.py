@@ -155,14 +155,21 @@ def _pairs_to_align(sims: list[list[float]], neighbours: int) -> list[tuple[int,
     return sorted(chosen)
 
 
-def _align_in_worker(args: tuple[str, str, str, str]) -> None:
-    """Worker process: align two corpus documents, leaving the result in the cache."""
-    root, cache_root, left_id, right_id = args
+_WORKER: dict[str, Corpus] = {}
+
+
+def _start_worker(root: str, cache_root: str) -> None:
+    """Worker process: load the corpus once (trees come from the cache as needed)."""
     os.environ["PLANCTL_CACHE"] = cache_root
     from planctl.corpus import load_corpus
 
-    corpus = load_corpus(root, lazy=True)
-    left, right = corpus.by_id(left_id), corpus.by_id(right_id)
+    _WORKER["corpus"] = load_corpus(root, lazy=True)
+
+
+def _align_in_worker(ids: tuple[str, str]) -> None:
+    """Worker process: align two corpus documents, leaving the result in the cache."""
+    corpus = _WORKER["corpus"]
+    left, right = corpus.by_id(ids[0]), corpus.by_id(ids[1])
     if left is not None and right is not None:
         corpus.ensure_trees([left, right])
         cached_diff(corpus, left, right, COMPARE)
@@ -176,9 +183,10 @@ def _diffs(corpus: Corpus, plans: list[Document], pairs: list[tuple[int, int]]) 
     if members and len(pairs) >= PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        jobs = [(str(corpus.root), str(cache_dir()), plans[i].id, plans[j].id) for i, j in pairs]
+        jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
         tick = corpus.env.progress("aligning plans", total=len(jobs), minimum=PARALLEL_FROM)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(str(corpus.root), str(cache_dir()))) as pool:
             for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
                 tick(done)
     out = {}

@@ -34,8 +34,8 @@ def _filter_css() -> str:
 
 
 # Progressive enhancement only: the page works without it. It counts what the filters show and
-# takes a starting filter from the address (#hide=measure,related&min=strong), so a link can
-# point a colleague at one view.
+# takes a starting view from the address (#hide=measure,related&min=strong&open=t12: filters, and
+# one pair opened and scrolled to), so a link can point a colleague at what was found.
 SCRIPT = """
 (function () {
   var form = document.getElementById("filters");
@@ -49,6 +49,11 @@ SCRIPT = """
     });
     var min = params.get("min");
     if (min && document.getElementById("f-conf-" + min)) document.getElementById("f-conf-" + min).checked = true;
+    var open = params.get("open") && document.getElementById(params.get("open"));
+    if (open) {
+      open.checked = true;
+      if (params.get("scroll") !== "no") open.closest("tr").scrollIntoView();
+    }
   }
   function count() {
     var rows = document.querySelectorAll("tr.row"), shown = 0;
@@ -111,6 +116,7 @@ def _middle(p: DiffPair) -> str:
 def _texts(p: DiffPair, classes: str) -> str:
     """The row under a pair with both full texts (shared passages marked, or word changes)."""
     left, right = p.pair.left, p.pair.right
+    classes = " ".join(c for c in classes.split() if c not in ("heading", "chapter"))
     if p.segments:
         body = "".join(esc(t) if op == "=" else (f"<del>{esc(t)}</del>" if op == "-" else f"<ins>{esc(t)}</ins>")
                        for op, t in p.segments)
@@ -128,7 +134,7 @@ def _pair_rows(d: Diff) -> list[str]:
     for k, p in enumerate(d.pairs):
         classes = _classes(p)
         left, right = p.pair.left, p.pair.right
-        has_text = any(n is not None and (n.text or n.kind == MEASURE) for n in (left, right))
+        has_text = any(n is not None and compared_text(n) != n.title for n in (left, right))
         toggle = f"t{k}" if has_text and p.status != "grouped" else ""
         if p.status == "grouped":
             members = "、".join(esc(n.path or n.title) for n in p.pair.group)
@@ -184,7 +190,7 @@ def _summary(d: Diff) -> list[str]:
              (f"of {d.left.id}'s text shared", f"{shared['left']:.0%}"),
              (f"of {d.right.id}'s text shared", f"{shared['right']:.0%}")]
     out = ['<div class="cards">'] + [f"<div class=\"card\"><b>{esc(v)}</b><span>{esc(k)}</span></div>"
-                                     for k, v in cards] + ["</div>"]
+                                     for k, v in cards if v != 0] + ["</div>"]
     adoption = d.adoption()
     if adoption:
         out.append(
