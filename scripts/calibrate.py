@@ -33,17 +33,22 @@ L2 = 1.0
 HEADINGS = ("chapter", "section", "appendix")
 
 
+def dev_plans(corpus, files):
+    """(dev pairs, left plan, right plan) of every gold file with a dev part."""
+    for path in files:
+        gold = read_gold(path)
+        dev = {(p.left, p.right) for p in gold.pairs if p.split == "dev"}
+        if dev:
+            left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
+            corpus.ensure_trees([left, right])
+            yield dev, left, right
+
+
 def samples(corpus, files):
     """(group, features, label) of every dev candidate touching a dev gold node."""
     out = []
     idf, model = corpus_idf(corpus), corpus_model(corpus)
-    for path in files:
-        gold = read_gold(path)
-        dev = {(p.left, p.right) for p in gold.pairs if p.split == "dev"}
-        if not dev:
-            continue
-        left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
-        corpus.ensure_trees([left, right])
+    for dev, left, right in dev_plans(corpus, files):
         settings = AlignSettings.for_versions() if are_editions(left, right) else None
         trace = []
         align(left, right, idf=idf, model=model, settings=settings, trace=trace)
@@ -83,13 +88,8 @@ def made_pairs(corpus, files):
     touches a dev gold node."""
     out = []
     idf, model = corpus_idf(corpus), corpus_model(corpus)
-    for path in files:
-        gold = read_gold(path)
-        dev = {(p.left, p.right) for p in gold.pairs if p.split == "dev"}
-        if not dev:
-            continue
+    for dev, left, right in dev_plans(corpus, files):
         gl, gr = {a for a, _ in dev}, {b for _, b in dev}
-        left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
         d = diff_documents(left, right, idf=idf, model=model)
         for p in d.pairs:
             a, b = p.pair.left, p.pair.right

@@ -57,6 +57,8 @@ def test_matcher_meets_the_quality_bar_on_held_out_pairs(path) -> None:
 
 @pytest.mark.xfail(strict=True, reason="strong pairs were 0.92 precise on the held-out pairs (23 of 25)")
 def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
+    if not SHARED.exists():
+        pytest.skip(f"the held-out figure includes the gold of documents in {SHARED}, which is not here")
     made = right = 0
     for path in TESTED:
         if needs_shared(path) and not SHARED.exists():

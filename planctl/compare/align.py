@@ -26,6 +26,7 @@ from typing import Any
 
 from planctl.compare import matcher
 from planctl.compare.items import items_of
+from planctl.compare.matcher import Group, Restatement
 from planctl.compare.matching import max_weight_matching
 from planctl.compare.passages import Passage, relation_of, shared_passages, shared_share
 from planctl.compare.scoring import label_of, prepare
@@ -81,33 +82,6 @@ def compared_text(node: Node) -> str:
     if not body and node.kind != MEASURE and node.children and all(c.kind == PARAGRAPH for c in node.children):
         body = "".join(c.text for c in node.children)
     return f"{node.title}。{body}" if node.title and body else (node.title or body)
-
-
-@dataclass
-class Restatement:
-    """A 附件 task-list item and the body measure of the same plan it restates."""
-
-    side: str
-    """``left`` or ``right``."""
-    item: Node
-    body: Node
-    score: float
-
-    def mirrored(self) -> Restatement:
-        return replace(self, side="right" if self.side == "left" else "left")
-
-
-@dataclass
-class Group:
-    """A heading of one plan that corresponds to several headings of the other."""
-
-    side: str
-    node: Node
-    members: list[Node]
-    share: float
-
-    def mirrored(self) -> Group:
-        return replace(self, side="right" if self.side == "left" else "left")
 
 
 @dataclass
@@ -274,8 +248,7 @@ def align(
     pairs = [_pair(c, lp[c.i].item.node, rp[c.j].item.node) for c in found.pairs]
     used = {id(p.left) for p in pairs} | {id(p.right) for p in pairs}
     used |= {id(link.item) for link in found.links}
-    restated = [Restatement(link.side, link.item, link.body, link.score) for link in found.links]
-    groups = [Group(g.side, g.node, g.members, g.share) for g in found.groups]
+    restated, groups = found.links, found.groups
     for g in groups:
         if id(g.node) not in used:
             one, other = (g.node, None) if g.side == "left" else (None, g.node)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planctl.compare.matching import max_weight_matching
@@ -53,14 +53,17 @@ class Candidate:
 
 
 @dataclass
-class Link:
-    """A task-list item and the body measure of the same plan it restates."""
+class Restatement:
+    """A 附件 task-list item and the body measure of the same plan it restates."""
 
     side: str
     """``left`` or ``right``."""
     item: Node
     body: Node
     score: float
+
+    def mirrored(self) -> Restatement:
+        return replace(self, side="right" if self.side == "left" else "left")
 
 
 @dataclass
@@ -74,6 +77,9 @@ class Group:
     share: float
     """Share of the node's matched measures that went to the members."""
 
+    def mirrored(self) -> Group:
+        return replace(self, side="right" if self.side == "left" else "left")
+
 
 @dataclass
 class Matches:
@@ -81,7 +87,7 @@ class Matches:
     candidate considered."""
 
     pairs: list[Candidate] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
+    links: list[Restatement] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     trace: list[Candidate] = field(default_factory=list)
 
@@ -321,7 +327,7 @@ class Matcher:
                 if s > best_score:
                     best, best_score = m, s
             if best is not None and best_score >= 0.35:
-                self.result.links.append(Link(side, a.item.node, items[best].item.node, round(best_score, 3)))
+                self.result.links.append(Restatement(side, a.item.node, items[best].item.node, round(best_score, 3)))
                 linked.add(k)
         return linked
 
