@@ -137,8 +137,11 @@ def compare_markdown(view: CompareView, stream: TextIO) -> None:
         cells = ["—" if i == j else f"{_pct(c.matrix[i][j].measures)} · {_pct(c.matrix[i][j].text)}"
                  for j in range(len(ids))]
         out.append(f"| {a} | " + " | ".join(cells) + " |")
-    out += ["", "## Indicator targets (◆ binding, ◇ expected)", "", "| indicator | unit | " + " | ".join(ids) + " |",
-            "|---|---|" + "---|" * len(ids)]
+    out += ["", "## Indicator targets (◆ binding, ◇ expected)", ""]
+    if not c.indicators:
+        out.append("None of these plans has an indicator table.")
+    else:
+        out += ["| indicator | unit | " + " | ".join(ids) + " |", "|---|---|" + "---|" * len(ids)]
     for r in c.indicators:
         out.append(f"| {_md(r.name)} | {_md(r.unit)} | " + " | ".join(_md(_cell(r.cells.get(k)))
                                                               for k in range(len(ids))) + " |")
@@ -171,7 +174,7 @@ def compare_rich(view: CompareView, stream: TextIO) -> None:
         inds.add_column(col)
     for r in c.indicators:
         inds.add_row(escape(r.name), escape(r.unit), *(escape(_cell(r.cells.get(k))) for k in range(len(c.plans))))
-    console.print(inds)
+    console.print(inds if c.indicators else "[dim]None of these plans has an indicator table.[/]")
     clusters = Table(title="measures across plans, most shared first", title_justify="left")
     clusters.add_column("plans", justify="right")
     for p in c.plans:
