@@ -39,39 +39,15 @@ class ParseSettings:
 
 @dataclass(frozen=True)
 class AlignSettings:
-    """Weights and thresholds of the matcher (planctl/align.py). Weights of one score sum to 1.
+    """Thresholds of the indicator pairing and of edition detection. (The matcher's weights are
+    features fitted on the gold: planctl/compare/scoring.py and calibration.json.)
 
     Example::
 
-        >>> AlignSettings().measure_threshold
-        0.3
+        >>> AlignSettings().indicator_threshold
+        0.6
     """
 
-    # measures and 专栏: content + lead phrase + context (titles of enclosing sections)
-    measure_content: float = 0.55
-    """TF-IDF cosine of lead + body."""
-    measure_lead: float = 0.25
-    """String similarity of the canonical lead phrases."""
-    measure_context: float = 0.20
-    """TF-IDF cosine of the enclosing headings' titles."""
-    aligned_section_bonus: float = 0.10
-    """Added when the two measures sit in sections that were aligned with each other."""
-    measure_threshold: float = 0.3
-    """Pairs scoring below stay unmatched (unless mutual best above ``mutual_floor``)."""
-    mutual_floor: float = 0.2
-    """Pairs that are each other's best candidate are kept down to this score."""
-    # chapters and sections (any level may match any level)
-    heading_title: float = 0.35
-    """Similarity of the heading titles (string and tokens)."""
-    heading_body: float = 0.45
-    """TF-IDF cosine of everything under the heading."""
-    heading_context: float = 0.20
-    """TF-IDF cosine of the enclosing headings' titles."""
-    heading_threshold: float = 0.3
-    """Heading pairs scoring below stay unmatched."""
-    level_mismatch_factor: float = 0.85
-    """Multiplier for a heading pair at different depths (chapter ↔ section)."""
-    # indicators
     indicator_threshold: float = 0.6
     """Indicator pairs (name similarity, unit and period checked) below stay unmatched."""
     unit_mismatch_factor: float = 0.5
@@ -81,18 +57,8 @@ class AlignSettings:
     editions_lead_overlap: float = 0.6
     """Share of identical measure leads above which two plans count as editions of one plan."""
 
-    @classmethod
-    def for_versions(cls) -> AlignSettings:
-        """Editions of one plan keep their lead phrases: weigh the lead more."""
-        return cls(measure_content=0.4, measure_lead=0.45, measure_context=0.15)
-
     def __post_init__(self) -> None:
-        for name in ("measure_threshold", "mutual_floor", "heading_threshold", "level_mismatch_factor",
-                     "indicator_threshold", "unit_mismatch_factor", "period_mismatch_factor", "editions_lead_overlap"):
+        for name in ("indicator_threshold", "unit_mismatch_factor", "period_mismatch_factor", "editions_lead_overlap"):
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 raise ValueError(f"AlignSettings.{name} must be within [0, 1], got {value!r}")
-        if abs(self.measure_content + self.measure_lead + self.measure_context - 1) > 1e-9:
-            raise ValueError("measure_content + measure_lead + measure_context must sum to 1")
-        if abs(self.heading_title + self.heading_body + self.heading_context - 1) > 1e-9:
-            raise ValueError("heading_title + heading_body + heading_context must sum to 1")

@@ -21,11 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from planctl.compare import scoring  # noqa: E402
 from planctl.compare.align import align  # noqa: E402
-from planctl.compare.diff import are_editions, diff_documents  # noqa: E402
+from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import evaluate_gold, gold_ref, read_gold  # noqa: E402
 from planctl.compare.similarity import corpus_idf, corpus_model  # noqa: E402
 from planctl.corpus import load_corpus  # noqa: E402
-from planctl.settings import AlignSettings  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 TARGET_PRECISION = 0.93
@@ -49,9 +48,8 @@ def samples(corpus, files):
     out = []
     idf, model = corpus_idf(corpus), corpus_model(corpus)
     for dev, left, right in dev_plans(corpus, files):
-        settings = AlignSettings.for_versions() if are_editions(left, right) else None
         trace = []
-        align(left, right, idf=idf, model=model, settings=settings, trace=trace)
+        align(left, right, idf=idf, model=model, trace=trace)
         left_ids = {id(n) for n in left.walk()}
         gl, gr = {a for a, _ in dev}, {b for _, b in dev}
         for c in trace:

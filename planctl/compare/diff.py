@@ -123,12 +123,11 @@ class Diff:
     def shared(self) -> dict[str, float]:
         """Per side, the share of the plan's text (Han characters of its headings, measures and
         专栏) found word for word in the other plan."""
+        shared = sum(p.length for d in self.pairs if d.pair.kind not in HEADING_KINDS for p in d.pair.passages)
         out = {}
-        for side in ("left", "right"):
-            doc = self.left if side == "left" else self.right
-            total = sum(_han(compared_text(it.node)) for it in items_of(doc) if it.group != "heading")
-            total += sum(_han(it.node.title) for it in items_of(doc) if it.group == "heading")
-            shared = sum(p.length for d in self.pairs if d.pair.kind not in HEADING_KINDS for p in d.pair.passages)
+        for side, doc in (("left", self.left), ("right", self.right)):
+            total = sum(_han(it.node.title if it.group == "heading" else compared_text(it.node))
+                        for it in items_of(doc))
             out[side] = round(min(1.0, shared / total), 4) if total else 0.0
         return out
 
@@ -277,8 +276,6 @@ def diff_documents(
 ) -> Diff:
     """Align and compare two documents; ``mode`` None detects editions (versions mode)."""
     chosen = mode or (VERSIONS if are_editions(left, right, settings) else COMPARE)
-    if settings is None and chosen == VERSIONS:
-        settings = AlignSettings.for_versions()
     return diff_from_alignment(align(left, right, corpus=corpus, settings=settings, idf=idf, model=model), chosen)
 
 
@@ -320,17 +317,15 @@ def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | Non
     if not (corpus.is_member(left) and corpus.is_member(right)):
         return diff_documents(left, right, mode=chosen, idf=corpus_idf(corpus), model=corpus_model(corpus))
     calibration = CALIBRATION.read_bytes() if CALIBRATION.exists() else b""
-    key = cache.content_key(calibration, corpus.fingerprint(), lexicon().fingerprint, cache.code_fingerprint(),
-                            left.id, left.source.path, str(left.source.index), right.id, right.source.path,
-                            str(right.source.index), chosen)
+    key = cache.content_key(calibration, corpus.fingerprint(), lexicon().fingerprint, left.id, left.source.path,
+                            str(left.source.index), right.id, right.source.path, str(right.source.index), chosen)
     held = cache.load_pickle("alignment", key, dict, corpus.env)
     if held is not None:
         try:
             return diff_from_alignment(decode_alignment(held, left, right), chosen)
         except (IndexError, KeyError, TypeError, ValueError):
             pass  # a damaged entry: align afresh
-    settings = AlignSettings.for_versions() if chosen == VERSIONS else None
-    al = align(left, right, settings=settings, idf=corpus_idf(corpus), model=corpus_model(corpus))
+    al = align(left, right, idf=corpus_idf(corpus), model=corpus_model(corpus))
     cache.store_pickle("alignment", key, encode_alignment(al), corpus.env)
     return diff_from_alignment(al, chosen)
 

@@ -136,9 +136,9 @@ class Matcher:
 
     # ---- helpers --------------------------------------------------------------------------
     def _measure_matrix(self) -> None:
-        """Content similarity (TF-IDF cosine) of every left item with every right item (numpy);
-        for measures, the better of that and the latent similarity, and each measure's best
-        partner on the other side."""
+        """Content similarity (TF-IDF cosine) of every left item with every right item (numpy),
+        and each measure's best partner on the other side by the better of that and the latent
+        similarity."""
         import numpy as np
 
         vocab: dict[str, int] = {}
@@ -156,20 +156,13 @@ class Matcher:
         self.content = dense(self.left) @ dense(self.right).T
         li = [k for k, p in enumerate(self.left) if p.item.group in ("measure", "leaf")]
         rj = [k for k, p in enumerate(self.right) if p.item.group in ("measure", "leaf")]
-        self._row = {i: k for k, i in enumerate(li)}
-        self._col = {j: k for k, j in enumerate(rj)}
         sim = self.content[np.ix_(li, rj)].copy() if li and rj else np.zeros((len(li), len(rj)), dtype=np.float32)
         if li and rj and all(self.left[i].latent is not None for i in li) and all(
                 self.right[j].latent is not None for j in rj):
             latent = np.stack([self.left[i].latent for i in li]) @ np.stack([self.right[j].latent for j in rj]).T
             sim = np.maximum(sim, 0.8 * np.clip(latent, 0, None))
-        self._matrix = sim
-        self.best_right = {i: rj[int(sim[self._row[i]].argmax())] for i in li} if rj else {}
-        self.best_left = {j: li[int(sim[:, self._col[j]].argmax())] for j in rj} if li else {}
-
-    def measure_sim(self, i: int, j: int) -> float:
-        r, c = self._row.get(i), self._col.get(j)
-        return float(self._matrix[r, c]) if r is not None and c is not None else 0.0
+        self.best_right = {i: rj[int(sim[k].argmax())] for k, i in enumerate(li)} if rj else {}
+        self.best_left = {j: li[int(sim[:, k].argmax())] for k, j in enumerate(rj)} if li else {}
 
     def kids_share(self, a: Prepared, b: Prepared) -> float:
         """Share of the measures under two headings whose best partner is under the other."""
@@ -221,12 +214,12 @@ class Matcher:
         chosen: list[Candidate] = []
         cands: list[Candidate] = []
         for rnd in range(2):
-            previous = dict(paired)
+            previous, taken = dict(paired), set(paired.values())
 
             def extra(a: Prepared, b: Prepared, f: dict[str, float], prev: dict[int, int] = previous,
-                      rnd: int = rnd) -> None:
+                      taken: set[int] = taken, rnd: int = rnd) -> None:
                 f["kids"] = self.kids_share(a, b)
-                f["parents"] = self._parent_agreement(a, b, prev, lpos, rpos) if rnd else 0.0
+                f["parents"] = self._parent_agreement(a, b, prev, taken, lpos, rpos) if rnd else 0.0
 
             cands = self._candidates(lefts, rights, True, extra)
             cands = [c for c in cands
@@ -237,21 +230,21 @@ class Matcher:
         self._keep(chosen, "structure", cands)
         return paired
 
-    def _parent_agreement(self, a: Prepared, b: Prepared, paired: dict[int, int], lpos: dict[int, int],
-                          rpos: dict[int, int]) -> float:
+    @staticmethod
+    def _parent_agreement(a: Prepared, b: Prepared, paired: dict[int, int], taken: set[int],
+                          lpos: dict[int, int], rpos: dict[int, int]) -> float:
+        """1 when the two headings' parents were paired with each other (or both are top-level),
+        -1 when each parent went elsewhere (or is the top level while the other's went elsewhere)."""
         pa, pb = a.item.parent, b.item.parent
-        ia = lpos.get(id(pa)) if pa is not None else None
-        jb = rpos.get(id(pb)) if pb is not None else None
         if pa is None and pb is None:
             return 1.0
+        ia = lpos.get(id(pa)) if pa is not None else None
+        jb = rpos.get(id(pb)) if pb is not None else None
         if ia is not None and jb is not None and paired.get(ia) == jb:
             return 1.0
-        left_elsewhere = ia is not None and ia in paired and paired[ia] != jb
-        right_elsewhere = (jb is not None and jb in set(paired.values())
-                           and paired.get(ia if ia is not None else -1) != jb)
-        if (pa is None or left_elsewhere) and (pb is None or right_elsewhere):
-            return -1.0
-        return 0.0
+        left_elsewhere = ia is not None and ia in paired
+        right_elsewhere = jb is not None and jb in taken
+        return -1.0 if (pa is None or left_elsewhere) and (pb is None or right_elsewhere) else 0.0
 
     def _without_worse_parents(self, cands: list[Candidate], lpos: dict[int, int],
                                rpos: dict[int, int]) -> list[Candidate]:

@@ -4,7 +4,8 @@ cosine and string ratio.
 Example::
 
     >>> idf = {"": 2.0}
-    >>> round(cosine(vectorize("稳定就业岗位", idf), vectorize("稳定就业岗位", idf)), 6)
+    >>> v = weighted(canonical_tokens("稳定就业岗位"), idf)
+    >>> round(cosine(v, v), 6)
     1.0
 """
 
@@ -77,11 +78,6 @@ def documents_idf(docs: Iterable[Document]) -> dict[str, float]:
     """IDF over the alignable items of ``docs`` (each document counted once)."""
     unique = {id(d): d for d in docs}
     return idf_table(idf_texts(doc) for doc in unique.values())
-
-
-def vectorize(text: str, idf: Mapping[str, float]) -> Vector:
-    """L2-normalised TF-IDF vector (sublinear tf)."""
-    return weighted(canonical_tokens(text), idf)
 
 
 def weighted(tokens: Iterable[str], idf: Mapping[str, float]) -> Vector:

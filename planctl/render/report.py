@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from planctl.compare.align import compared_text
-from planctl.compare.diff import Diff, DiffPair, IndicatorDiff
+from planctl.compare.diff import Diff, DiffPair
 from planctl.indicators import Indicator
 from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, Document, Node
 from planctl.render import register
@@ -246,5 +246,3 @@ def diff_html_page(d: Diff) -> str:
 def diff_html(d: Diff, stream: TextIO) -> None:
     stream.write(diff_html_page(d))
 
-
-__all__ = ["IndicatorDiff", "diff_html", "diff_html_page"]
