@@ -91,12 +91,15 @@ def without(signal: str) -> Iterator[None]:
             semantics._groups = lambda: {}  # type: ignore[assignment]
         elif signal == "calibration":
             scoring.calibration = lambda: {"threshold": 0.3}  # type: ignore[assignment]
-        from planctl.compare import similarity
+        from planctl.compare.similarity import forget_tokens
 
-        similarity._token_cache.clear()
+        forget_tokens()
         yield
     finally:
         lex.related, semantics._groups, scoring.calibration = saved_related, saved_groups, saved_cal
+        from planctl.compare.similarity import forget_tokens
+
+        forget_tokens()
 
 
 def main() -> None:

@@ -131,7 +131,7 @@ def plans_for(corpus: Corpus, refs: Sequence[str] = (), *, topic: str | None = N
 
 
 def _document_vectors(plans: list[Document], idf: dict[str, float]) -> list[dict[str, float]]:
-    from planctl.compare.scoring import tokens_of
+    from planctl.compare.similarity import tokens_of
 
     vectors = []
     for doc in plans:

@@ -25,8 +25,8 @@ from typing import Any
 
 from planctl.cjk import is_han, words_only
 from planctl.compare.items import Item, node_text
-from planctl.compare.semantics import LatentModel, with_concepts
-from planctl.compare.similarity import Vector, canonical_tokens, cosine, ratio, weighted
+from planctl.compare.semantics import LatentModel
+from planctl.compare.similarity import Vector, cosine, ratio, tokens_of, weighted
 from planctl.lexicon import lexicon
 
 SHINGLE = 8
@@ -55,17 +55,6 @@ class Prepared:
     """The node's own text without punctuation: two items with the same are the same item."""
     kids: list[int] = field(default_factory=list)
     """Indices (in the prepared list) of the measures and leaf sections under a heading."""
-
-
-_tokens_of: dict[str, list[str]] = {}
-
-
-def tokens_of(text: str) -> list[str]:
-    """Canonical tokens and the concepts they belong to (memoised: plans repeat their titles)."""
-    held = _tokens_of.get(text)
-    if held is None:
-        held = _tokens_of[text] = with_concepts(canonical_tokens(text))
-    return held
 
 
 def _shingles(text: str) -> tuple[frozenset[str], int]:

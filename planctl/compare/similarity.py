@@ -34,6 +34,24 @@ def canonical_tokens(text: str) -> list[str]:
     return cached
 
 
+_concept_cache: dict[str, list[str]] = {}
+
+
+def tokens_of(text: str) -> list[str]:
+    """Canonical tokens and the concepts they belong to (词林 groups, related terms): what the
+    matcher, its IDF table and the corpus model count (memoised: plans repeat their titles)."""
+    held = _concept_cache.get(text)
+    if held is None:
+        held = _concept_cache[text] = with_concepts(canonical_tokens(text))
+    return held
+
+
+def forget_tokens() -> None:
+    """Drop the memoised tokens (after the dictionaries or concept tables change in-process)."""
+    _token_cache.clear()
+    _concept_cache.clear()
+
+
 def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
     """Inverse document frequency of canonical tokens, each text a 'document'; the empty key
     holds the IDF of a token seen nowhere."""
@@ -41,7 +59,7 @@ def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
     n = 0
     for texts in texts_per_document:
         for text in texts:
-            df.update(set(with_concepts(canonical_tokens(text))))
+            df.update(set(tokens_of(text)))
             n += 1
     return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()} | {"": math.log(n + 1) + 1}
 
@@ -63,7 +81,7 @@ def corpus_model(corpus: Corpus) -> LatentModel | None:
 
     def texts() -> list[list[str]]:
         corpus.ensure_trees()
-        return [with_concepts(canonical_tokens(t)) for doc in corpus.documents for t in idf_texts(doc)]
+        return [tokens_of(t) for doc in corpus.documents for t in idf_texts(doc)]
 
     return latent_model(key, texts, corpus.env)
 
@@ -71,7 +89,7 @@ def corpus_model(corpus: Corpus) -> LatentModel | None:
 def documents_model(docs: Iterable[Document]) -> LatentModel | None:
     """A latent model over ``docs`` alone (no corpus at hand)."""
     unique = {id(d): d for d in docs}
-    return build_latent([with_concepts(canonical_tokens(t)) for doc in unique.values() for t in idf_texts(doc)])
+    return build_latent([tokens_of(t) for doc in unique.values() for t in idf_texts(doc)])
 
 
 def documents_idf(docs: Iterable[Document]) -> dict[str, float]:
