@@ -51,3 +51,13 @@ def test_plans_name_their_cover_notice() -> None:
     plan = corpus.resolve("wuwei")
     notice = corpus.by_id(plan.issued_by)
     assert notice is not None and notice.kind == "notice" and notice.doc_number == plan.doc_number
+
+
+def test_a_group_settles_like_a_pair() -> None:
+    ids = [d.id for d in corpus.resolve_group(["gansu", "qinghai", "wuwei"])]
+    assert ids == ["gansu-employment-2021", "qinghai-employment-2021", "wuwei-employment-2022"]
+    pair = corpus.resolve_pair("gansu", "wuwei")
+    assert [d.id for d in corpus.resolve_group(["gansu", "wuwei"])] == [d.id for d in pair]
+    assert corpus.resolve_group(["gansu", "qinghai"], topic="market-system")[0].id == "gansu-market-system-2021"
+    with pytest.raises(PlanctlError, match="ambiguous"):
+        corpus.resolve_group(["gansu"])

@@ -167,7 +167,8 @@ def _ordered_rows(pairs: list[IndicatorPair]) -> list[IndicatorPair]:
     return sorted(pairs, key=key)
 
 
-def _indicator_name(ind: Indicator) -> str:
+def indicator_concept(ind: Indicator) -> str:
+    """An indicator's name as a concept: synonyms mapped to their class (城镇新增就业 → 城镇新增就业人数)."""
     lex = lexicon()
     name = ind.name
     return lex.canonical(name) if name in lex.synonyms else lex.canonical_text(name) or name
@@ -178,7 +179,7 @@ def _period(ind: Indicator) -> str:
 
 
 def _indicator_score(a: Indicator, b: Indicator, s: AlignSettings) -> float:
-    na, nb = _indicator_name(a), _indicator_name(b)
+    na, nb = indicator_concept(a), indicator_concept(b)
     score = 1.0 if na == nb else ratio(na, nb)
     ua, ub = a.unit, b.unit
     if ua and ub and not (ua.startswith(ub) or ub.startswith(ua)):  # 万人 ~ 万人次, not % ~ 年
@@ -266,8 +267,8 @@ def encode_alignment(al: Alignment) -> dict[str, Any]:
     their position in :func:`indicators_of`."""
     lpos = {id(n): k for k, n in enumerate(al.left.walk())}
     rpos = {id(n): k for k, n in enumerate(al.right.walk())}
-    lind = {_ind_key(x): k for k, x in enumerate(indicators_of(al.left))}
-    rind = {_ind_key(x): k for k, x in enumerate(indicators_of(al.right))}
+    lind = {indicator_key(x): k for k, x in enumerate(indicators_of(al.left))}
+    rind = {indicator_key(x): k for k, x in enumerate(indicators_of(al.right))}
 
     def pos(node: Node | None, table: dict[int, int]) -> int:
         return -1 if node is None else table[id(node)]
@@ -276,8 +277,8 @@ def encode_alignment(al: Alignment) -> dict[str, Any]:
               [(x.text, x.length, x.left_start, x.left_end, x.right_start, x.right_end) for x in p.passages],
               p.shared, [(rpos if p.left is not None else lpos)[id(n)] for n in p.group], p.stage)
              for p in al.pairs]
-    inds = [(i.score, -1 if i.left is None else lind[_ind_key(i.left)],
-             -1 if i.right is None else rind[_ind_key(i.right)]) for i in al.indicators]
+    inds = [(i.score, -1 if i.left is None else lind[indicator_key(i.left)],
+             -1 if i.right is None else rind[indicator_key(i.right)]) for i in al.indicators]
     rest = [(r.side, (lpos if r.side == "left" else rpos)[id(r.item)], (lpos if r.side == "left" else rpos)[id(r.body)],
              r.score) for r in al.restatements]
     groups = [(g.side, (lpos if g.side == "left" else rpos)[id(g.node)],
@@ -285,7 +286,7 @@ def encode_alignment(al: Alignment) -> dict[str, Any]:
     return {"pairs": pairs, "indicators": inds, "restatements": rest, "groups": groups}
 
 
-def _ind_key(ind: Indicator) -> tuple[int, int | None, str]:
+def indicator_key(ind: Indicator) -> tuple[int, int | None, str]:
     """An indicator's identity across reads of its table: line, sequence number, name."""
     return (ind.line, ind.seq, ind.name_raw)
 

@@ -26,12 +26,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from planctl.compare.align import indicator_concept, indicator_key, indicators_of
 from planctl.compare.diff import COMPARE, Diff, are_editions, cached_diff
 from planctl.compare.items import items_of, node_text
 from planctl.corpus import Corpus
 from planctl.errors import PlanctlError
 from planctl.indicators import Indicator
-from planctl.lexicon import lexicon
 from planctl.model import MEASURE, Document, Node
 
 ALL_PAIRS_UP_TO = 12
@@ -97,14 +97,7 @@ def plans_for(corpus: Corpus, refs: Sequence[str] = (), *, topic: str | None = N
     (one edition of each plan), narrowed by ``level`` and ``region`` (a region and the regions
     under it)."""
     if refs:
-        docs = []
-        for ref in refs:
-            try:
-                docs.append(corpus.resolve(ref, prefer_topic=topic))
-            except PlanctlError:
-                if topic is not None:
-                    raise
-                docs.append(corpus.resolve(ref, prefer_topic="employment" if not docs else docs[0].topic))
+        docs = corpus.resolve_group(refs, topic=topic)
     else:
         if topic is None:
             raise PlanctlError("name the plans to compare, or a --topic (see `planctl list`)")
@@ -254,11 +247,6 @@ def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list
     return sorted(groups.values(), key=lambda c: (-c.size, min(c.members), order[id(c.members[min(c.members)])]))
 
 
-def _indicator_key(ind: Indicator) -> str:
-    lex = lexicon()
-    return lex.canonical(ind.name) if ind.name in lex.synonyms else lex.canonical_text(ind.name) or ind.name
-
-
 def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list[IndicatorRow]:
     """Rows of indicator concepts: the pairwise indicator alignments joined (one per plan per
     row), then any indicator left alone in a row of its own; 十三五 results are left out."""
@@ -266,7 +254,7 @@ def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> li
     keyed: dict[tuple[int, int], Indicator] = {}
 
     def key(k: int, ind: Indicator) -> tuple[int, int]:
-        return (k, hash((ind.line, ind.seq, ind.name_raw)))
+        return (k, hash(indicator_key(ind)))
 
     for (i, j), d in diffs.items():
         for ip in d.indicators:
@@ -274,7 +262,6 @@ def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> li
                 a, b = key(i, ip.pair.left), key(j, ip.pair.right)
                 keyed[a], keyed[b] = ip.pair.left, ip.pair.right
                 uf.union(a, b)
-    from planctl.compare.align import indicators_of
 
     rows: dict[tuple[int, int], IndicatorRow] = {}
     for k, doc in enumerate(plans):
@@ -284,7 +271,7 @@ def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> li
             kk = key(k, ind)
             row = rows.setdefault(uf.find(kk), IndicatorRow(ind.name, ind.unit))
             row.cells.setdefault(k, ind)
-    return sorted(rows.values(), key=lambda r: (-len(r.cells), min(r.cells), _indicator_key(r.cells[min(r.cells)])))
+    return sorted(rows.values(), key=lambda r: (-len(r.cells), min(r.cells), indicator_concept(r.cells[min(r.cells)])))
 
 
 def _latest(plans: list[Document]) -> str:

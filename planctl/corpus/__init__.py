@@ -11,7 +11,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from planctl.corpus.load import (
     load_files,
     load_parsed,
 )
-from planctl.corpus.resolve import match_reference, path_reference, pick_one, pick_pair, select_index
+from planctl.corpus.resolve import match_reference, path_reference, pick_group, pick_one, pick_pair, select_index
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.model import Document, ParsedFile, Source
@@ -136,6 +136,13 @@ class Corpus:
             if len(found) > 1 and not self.is_member(doc):
                 self.env.note(f"{ref}: comparing {self.label(doc)} ({doc.title}), one of its {len(found)} documents")
         return pair
+
+    def resolve_group(self, refs: Sequence[str], *, topic: str | None = None,
+                      encoding: str | None = None) -> list[Document]:
+        """One document per reference, the references settling each other's topic (as
+        :meth:`resolve_pair` does for two); ``topic`` settles any first."""
+        cands = [self.candidates(ref, encoding=encoding) for ref in refs]
+        return pick_group(refs, cands, self.documents, self.label, topic)
 
     def resolve_many(self, refs: Iterable[str], *, encoding: str | None = None) -> list[Document]:
         """Documents for ``refs`` (metadata only): a file given by path stands for all its documents."""

@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -108,32 +109,36 @@ def pick_one(ref: str, cands: list[Document], documents: Sequence[Document],
     raise ambiguous_reference(ref, narrowed, label)
 
 
+def pick_group(refs: Sequence[str], cands: Sequence[list[Document]], documents: Sequence[Document],
+               label: Label = _by_id, topic: str | None = None) -> list[Document]:
+    """One document per reference, letting the references settle each other: an ambiguous one
+    takes the topic the settled ones share most (``topic`` first when given), or, when none is
+    settled, the one topic under which every ambiguous reference settles."""
+    narrowed = [prefer(c, topic) for c in cands]
+    for ref, found in zip(refs, narrowed, strict=True):
+        if not found:
+            raise unknown_reference(ref, documents)
+    settled = Counter(c[0].topic for c in narrowed if len(c) == 1)
+    if settled and any(len(c) > 1 for c in narrowed):
+        common = settled.most_common(1)[0][0]
+        narrowed = [prefer(c, common) if len(c) > 1 else c for c in narrowed]
+    elif not settled and len(narrowed) > 1:
+        shared = set.intersection(*({d.topic for d in c} for c in narrowed))
+        options = [[prefer(c, t) for c in narrowed] for t in sorted(shared)]
+        options = [o for o in options if all(len(c) == 1 for c in o)]
+        if len(options) == 1:
+            narrowed = options[0]
+    for ref, found in zip(refs, narrowed, strict=True):
+        if len(found) > 1:
+            raise ambiguous_reference(ref, found, label)
+    return [c[0] for c in narrowed]
+
+
 def pick_pair(refs: tuple[str, str], cands: tuple[list[Document], list[Document]],
               documents: Sequence[Document], label: Label = _by_id) -> tuple[Document, Document]:
     """Both sides of a comparison, letting each side's topic settle the other."""
-    ca, cb = prefer(cands[0]), prefer(cands[1])
-    for ref, found in zip(refs, (ca, cb), strict=True):
-        if not found:
-            raise unknown_reference(ref, documents)
-    if len(ca) == 1 and len(cb) > 1:
-        cb = prefer(cb, ca[0].topic)
-    elif len(cb) == 1 and len(ca) > 1:
-        ca = prefer(ca, cb[0].topic)
-    elif len(ca) > 1 and len(cb) > 1:
-        shared = {d.topic for d in ca} & {d.topic for d in cb}
-        settled = [
-            (ta, tb)
-            for t in shared
-            for ta, tb in [(prefer(ca, t), prefer(cb, t))]
-            if len(ta) == 1 and len(tb) == 1
-        ]
-        if len(settled) == 1:
-            ca, cb = settled[0]
-    if len(ca) > 1:
-        raise ambiguous_reference(refs[0], ca, label)
-    if len(cb) > 1:
-        raise ambiguous_reference(refs[1], cb, label)
-    return ca[0], cb[0]
+    left, right = pick_group(refs, cands, documents, label)
+    return left, right
 
 
 def ambiguous_reference(ref: str, cands: Iterable[Document], label: Label = _by_id) -> PlanctlError:
