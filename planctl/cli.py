@@ -144,6 +144,7 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Decode plan files with this codec instead of auto-detecting.")
 ]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
 
 
 @app.command("list")
@@ -229,7 +230,7 @@ def diff_command(
     mode: Annotated[
         DiffMode | None, typer.Option("--mode", help="compare or versions (default: detect editions).")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: OutputOpt = None,
     encoding: EncodingOpt = None,
 ) -> int:
     """Compare two plans: which chapters, measures, 专栏 and indicators correspond, which differ,
@@ -267,7 +268,7 @@ def compare_command(
     region: Annotated[str | None, typer.Option("--region", help="Only this region and those under it.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="rich, markdown, json, csv or html.")] = "rich",
     table: Annotated[CompareTable, typer.Option("--table", help="The table a CSV holds.")] = CompareTable.similarity,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: OutputOpt = None,
 ) -> int:
     """Compare many plans: how alike each two are, their indicator targets side by side, and the
     measures they share (clusters, most shared first).
@@ -402,7 +403,7 @@ def export_command(
         list[str] | None, typer.Argument(help="Plans (id, alias, path, PATH#N); none means the whole corpus.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, jsonl or markdown.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: OutputOpt = None,
     excel: Annotated[bool, typer.Option("--excel", help="CSV with a UTF-8 BOM, for Excel on Chinese Windows.")] = False,
     encoding: EncodingOpt = None,
 ) -> int:

@@ -8,6 +8,7 @@ Prints a table and writes ``bench.json``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -179,27 +181,36 @@ def _cold_warm(cmd: list[str], env: dict[str, str], fresh_cache) -> tuple[float,
     return cold, statistics.median(t for t, _ in runs), max(peak, *(m for _, m in runs))
 
 
-def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[str, Any]]:
-    """Scaled corpora generated from the seeds: each command cold and warm, index build, search
-    vs grep, parse throughput next to raw reading and raw jieba speed, peak memory."""
+@contextlib.contextmanager
+def _scaled_corpus(n: int) -> Iterator[tuple[Path, dict[str, str], Callable[[], None]]]:
+    """A corpus of ``n`` documents generated from the seeds in a temporary folder, the environment
+    pointing planctl at its own cache, and a function emptying that cache."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from scale_corpus import generate
 
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
+        generate(n, corpus)
+
+        def fresh() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        yield corpus, {**os.environ, "PLANCTL_CACHE": str(cache)}, fresh
+
+
+def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[str, Any]]:
+    """Scaled corpora generated from the seeds: each command cold and warm, index build, search
+    vs grep, parse throughput next to raw reading and raw jieba speed, peak memory."""
     from planctl.corpus import load_corpus
     from planctl.lexicon import lexicon
 
     out: dict[str, dict[str, Any]] = {}
     for n in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
-            generate(n, corpus)
+        with _scaled_corpus(n) as (corpus, env, fresh):
+            cache = Path(env["PLANCTL_CACHE"])
             files = sorted(corpus.iterdir())
             size = sum(p.stat().st_size for p in files)
-            env = {**os.environ, "PLANCTL_CACHE": str(cache)}
             base = [PLANCTL, "--corpus", str(corpus)]
-
-            def fresh(cache: Path = cache) -> None:
-                shutil.rmtree(cache, ignore_errors=True)
 
             t0 = time.perf_counter()
             texts = [p.read_bytes().decode("utf-8") for p in files]
@@ -259,20 +270,10 @@ def compare_figures(sizes: tuple[int, ...] = (30, 100)) -> dict[str, dict[str, A
     """``planctl compare --topic employment`` on scaled corpora of 30 and 100 documents: cold
     (empty cache: parsing, the corpus model and every alignment) and warm, peak memory of the
     main process (workers are separate processes), and how many alignments it rested on."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from scale_corpus import generate
-
     out: dict[str, dict[str, Any]] = {}
     for n in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
-            generate(n, corpus)
-            env = {**os.environ, "PLANCTL_CACHE": str(cache)}
+        with _scaled_corpus(n) as (corpus, env, fresh):
             cmd = [PLANCTL, "--corpus", str(corpus), "compare", "--topic", "employment", "--format", "json"]
-
-            def fresh(cache: Path = cache) -> None:
-                shutil.rmtree(cache, ignore_errors=True)
-
             cold, warm, rss = _cold_warm(cmd, env, fresh)
             result = json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True, check=False).stdout)
             plans = len(result["plans"])
