@@ -201,3 +201,10 @@ def test_compare_page_in_a_browser(tmp_path) -> None:
     shot = tmp_path / "compare.png"
     _chromium(url, f"--screenshot={shot}", "--window-size=1400,1800", tmp=tmp_path)
     assert shot.exists() and shot.stat().st_size > 50_000
+
+
+def test_source_links_point_at_the_files_from_any_folder(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # corpus paths are shown relative to the corpus's parent, not the cwd
+    for args in (("diff", "gansu", "qinghai", "-f", "html"), ("compare", "--topic", "employment", "-f", "html")):
+        hrefs = set(re.findall(r'href="(file://[^"]+)"', run(*args).stdout))
+        assert hrefs and all(Path(h.removeprefix("file://")).is_file() for h in hrefs), args

@@ -94,6 +94,8 @@ class Diff:
     indicators: list[IndicatorDiff]
     restatements: list[Restatement] = field(default_factory=list)
     """附件 task-list items linked to the body measure of their own plan they restate."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Each plan's file (absolute) by its source path as shown, for links in reports."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -304,7 +306,7 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
     else:
         keep = ("matched", "changed", "left_only", "right_only", "grouped")
     return Diff(d.left, d.right, d.mode, [p for p in pairs if p.status in keep],
-                [i for i in indicators if i.status in keep], d.restatements)
+                [i for i in indicators if i.status in keep], d.restatements, d.files)
 
 
 def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | None) -> Diff:
@@ -346,5 +348,6 @@ def compare(
     IDF statistics come from the whole corpus (cached with it)."""
     corpus.ensure_trees([left, right])
     result = cached_diff(corpus, left, right, mode)
+    result.files = {d.source.path: str(corpus.file_of(d)) for d in (left, right)}
     compared = filter_diff(result, kinds, None, threshold)
     return filter_diff(compared, (), only), compared.has_differences

@@ -89,6 +89,8 @@ class Comparison:
     clusters: list[Cluster]
     aligned_pairs: int = 0
     """How many pairwise alignments the comparison rests on."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Each plan's file (absolute) by its source path as shown, for links in reports."""
 
 
 def plans_for(corpus: Corpus, refs: Sequence[str] = (), *, topic: str | None = None, level: str | None = None,
@@ -296,4 +298,5 @@ def compare_plans(corpus: Corpus, plans: list[Document], *, neighbours: int = NE
         matrix[i][i] = Similarity(1.0, 1.0, 1.0)
     for (i, j), d in diffs.items():
         matrix[i][j] = matrix[j][i] = _similarity(d, sims[i][j])
-    return Comparison(plans, matrix, _indicators(plans, diffs), _clusters(plans, diffs), len(diffs))
+    files = {p.source.path: str(corpus.file_of(p)) for p in plans}
+    return Comparison(plans, matrix, _indicators(plans, diffs), _clusters(plans, diffs), len(diffs), files)

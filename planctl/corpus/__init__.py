@@ -85,6 +85,12 @@ class Corpus:
         """The document's file as the parser read it, one string per source line."""
         return self.parsed_of(doc).lines
 
+    def file_of(self, doc: Document) -> Path:
+        """The file ``doc`` was read from, as an absolute path (its ``source.path`` is as shown:
+        corpus files relative to the corpus's parent folder)."""
+        entry = self._by_path.get(doc.source.path)
+        return (entry.path if entry is not None else Path(doc.source.path)).resolve()
+
     def fingerprint(self) -> str:
         """Changes whenever a file of the corpus (or planctl's code) changes."""
         keys = {entry.display: entry.key for entry in self.files}

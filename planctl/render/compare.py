@@ -199,8 +199,8 @@ def _cluster_row(c: Comparison, cl: Cluster) -> str:
     cells = []
     for k, plan in enumerate(c.plans):
         node = cl.members.get(k)
-        cells.append("<td class=\"dim\">—</td>" if node is None else
-                     f"<td>{esc(_wording(node))}{source_link(plan.source.path, node.line_start, compact=True)}</td>")
+        link = "" if node is None else source_link(plan.source.path, node.line_start, c.files, compact=True)
+        cells.append("<td class=\"dim\">—</td>" if node is None else f"<td>{esc(_wording(node))}{link}</td>")
     return f'<tr class="cl-{cl.size}"><td>{cl.size}</td>{"".join(cells)}</tr>'
 
 
@@ -216,7 +216,7 @@ def _indicator_row(c: Comparison, r: IndicatorRow) -> str:
             continue
         value = ind.target.value if ind.target and ind.unit == r.unit else None
         cells.append(f"<td class=\"num\">{esc(_cell(ind))} {bar(value, top)}"
-                     f"{source_link(plan.source.path, ind.line, compact=True)}</td>")
+                     f"{source_link(plan.source.path, ind.line, c.files, compact=True)}</td>")
     return f"<tr><td class=\"name\">{esc(r.name)}</td><td>{esc(r.unit)}</td>{''.join(cells)}</tr>"
 
 
@@ -227,7 +227,8 @@ def compare_html(view: CompareView, stream: TextIO) -> None:
     c = view.comparison
     ids = [p.id for p in c.plans]
     head = "".join(f"<th>{esc(i)}</th>" for i in ids)
-    body = [f"<h1>Comparing {len(c.plans)} plans</h1>", '<section id="plans">', document_meta(c.plans), "</section>",
+    body = [f"<h1>Comparing {len(c.plans)} plans</h1>", '<section id="plans">', document_meta(c.plans, c.files),
+            "</section>",
             '<section id="similarity"><h2>How alike the plans are</h2>',
             '<p class="dim">Each cell: share of the two plans\' measures matched to each other, and (smaller) the '
             "share of their text held word for word by the other. Darker is more alike; grey cells were not "

@@ -10,7 +10,7 @@ Example::
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from planctl.model import Document
@@ -73,9 +73,11 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def source_link(path: str, line: int | None, *, compact: bool = False) -> str:
-    """``file:line`` linked to the file (a local link: the page opens from disk); ``compact``
-    shows the line only (the file in the link's title)."""
+def source_link(path: str, line: int | None, files: Mapping[str, str] | None = None, *,
+                compact: bool = False) -> str:
+    """``file:line`` linked to the file (a local link: the page opens from disk). ``files`` maps a
+    source path as shown (``corpora/…``) to the file itself; without it the path is taken from
+    the working directory. ``compact`` shows the line only (the file in the link's title)."""
     if not path:
         return ""
     target = Path(path)
@@ -83,9 +85,9 @@ def source_link(path: str, line: int | None, *, compact: bool = False) -> str:
     if compact:
         where = f"L{line}" if line else target.name
     try:
-        href = target.resolve().as_uri()
+        href = Path((files or {}).get(path, path)).resolve().as_uri()
     except (OSError, ValueError):
-        href = esc(path)
+        href = path
     return f'<a class="src" href="{esc(href)}" title="{esc(path)}, line {esc(line)}">{esc(where)}</a>'
 
 
@@ -100,7 +102,7 @@ def page(title: str, body: Iterable[str], script: str = "") -> str:
     return "\n".join(parts) + "\n"
 
 
-def document_meta(docs: list[Document]) -> str:
+def document_meta(docs: list[Document], files: Mapping[str, str] | None = None) -> str:
     """A table of the documents' metadata, one column per document."""
     fields = [("id", lambda d: d.id), ("title", lambda d: d.title), ("kind", lambda d: d.kind),
               ("region", lambda d: d.region or "—"), ("level", lambda d: d.level or "—"),
@@ -110,7 +112,7 @@ def document_meta(docs: list[Document]) -> str:
     for name, get in fields:
         rows.append(f"<tr><th>{esc(name)}</th>" + "".join(f"<td>{esc(get(d))}</td>" for d in docs) + "</tr>")
     rows.append("<tr><th>source</th>" + "".join(
-        f"<td>{source_link(d.source.path, d.source.line_start)}</td>" for d in docs) + "</tr>")
+        f"<td>{source_link(d.source.path, d.source.line_start, files)}</td>" for d in docs) + "</tr>")
     rows.append("</table>")
     return "\n".join(rows)
 

@@ -77,13 +77,13 @@ def _label(node: Node) -> str:
     return f"{path}{esc(title)}"
 
 
-def _side(node: Node | None, doc: Document, expandable: str = "") -> str:
+def _side(node: Node | None, doc: Document, files: dict[str, str], expandable: str = "") -> str:
     if node is None:
         return '<td class="side dim">—</td>'
     label = _label(node)
     if expandable:
         label = f'<label class="expand" for="{expandable}">{label}</label>'
-    return f'<td class="side">{label}{source_link(doc.source.path, node.line_start)}</td>'
+    return f'<td class="side">{label}{source_link(doc.source.path, node.line_start, files)}</td>'
 
 
 def _classes(p: DiffPair) -> str:
@@ -139,13 +139,16 @@ def _pair_rows(d: Diff) -> list[str]:
         if p.status == "grouped":
             members = "、".join(esc(n.path or n.title) for n in p.pair.group)
             group = f'<td class="side">{members} <span class="dim">(a group)</span></td>'
-            cells = (_side(left, d.left), group) if left is not None else (group, _side(right, d.right))
+            if left is not None:
+                cells = (_side(left, d.left, d.files), group)
+            else:
+                cells = (group, _side(right, d.right, d.files))
             rows.append(f'<tr class="{classes}">{cells[0]}<td class="mid">{_middle(p)}</td>{cells[1]}</tr>')
             continue
         checkbox = (f'<input type="checkbox" class="toggle" id="{toggle}" aria-label="show both texts">'
                     if toggle else "")
-        rows.append(f'<tr class="{classes}">{_side(left, d.left, toggle)}<td class="mid">{checkbox}{_middle(p)}</td>'
-                    f"{_side(right, d.right, toggle)}</tr>")
+        rows.append(f'<tr class="{classes}">{_side(left, d.left, d.files, toggle)}'
+                    f'<td class="mid">{checkbox}{_middle(p)}</td>{_side(right, d.right, d.files, toggle)}</tr>')
         if toggle:
             rows.append(_texts(p, classes))
     return rows
@@ -174,7 +177,7 @@ def _indicator_rows(d: Diff) -> list[str]:
             value = ind.target.value if ind.target is not None else None
             attr = {"binding": "约束性", "expected": "预期性"}.get(ind.attribute, ind.attribute_raw)
             return (f"<td>{esc(ind.name)} <span class=\"dim\">{esc(attr)}</span>"
-                    f"{source_link(ind.table.doc.source.path if ind.table else '', ind.line)}</td>"
+                    f"{source_link(ind.table.doc.source.path if ind.table else '', ind.line, d.files)}</td>"
                     f"<td>{esc(ind.unit)}</td><td class=\"num\">{_target(ind)} {bar(value, top or 0, cls)}</td>")
 
         rows.append(f'<tr class="ind-{i.status}">{cells(left, "l")}<td class="mid">{esc(mark)}</td>'
@@ -220,7 +223,8 @@ def diff_html_page(d: Diff) -> str:
     from planctl import __version__
 
     body = [f"<h1>{esc(d.left.title)} ⟷ {esc(d.right.title)}</h1>", '<section id="plans">',
-            document_meta([d.left, d.right]), "</section>", '<section id="summary">', *_summary(d), "</section>",
+            document_meta([d.left, d.right], d.files), "</section>", '<section id="summary">', *_summary(d),
+            "</section>",
             _filter_css(), '<section id="structure"><h2>Structure and measures, side by side</h2>', _filters(),
             '<table class="pairs"><thead><tr>'
             f'<th>{esc(d.left.id)}</th><th class="mid">sure</th><th>{esc(d.right.id)}</th></tr></thead><tbody>',
@@ -234,9 +238,9 @@ def diff_html_page(d: Diff) -> str:
         body += ['<section id="restatements"><h2>附件 items and the measures they restate</h2><table><tbody>']
         for r in d.restatements:
             doc = d.left if r.side == "left" else d.right
-            body.append(f"<tr><td>{_label(r.item)}{source_link(doc.source.path, r.item.line_start)}</td>"
+            body.append(f"<tr><td>{_label(r.item)}{source_link(doc.source.path, r.item.line_start, d.files)}</td>"
                         f"<td class=\"mid\">restates</td><td>{_label(r.body)}"
-                        f"{source_link(doc.source.path, r.body.line_start)}</td></tr>")
+                        f"{source_link(doc.source.path, r.body.line_start, d.files)}</td></tr>")
         body.append("</tbody></table></section>")
     body.append(f"<footer>planctl {esc(__version__)} · planctl diff {esc(d.left.id)} {esc(d.right.id)}</footer>")
     return page(f"{d.left.title} ⟷ {d.right.title}", body, SCRIPT)
