@@ -133,6 +133,11 @@ class Diff:
             out[side] = round(min(1.0, shared / total), 4) if total else 0.0
         return out
 
+    def measure_pairs(self) -> list[DiffPair]:
+        """The pairs with a measure on either side (a measure may pair with a leaf section)."""
+        return [p for p in self.pairs
+                if p.pair.kind == MEASURE or (p.pair.right is not None and p.pair.right.kind == MEASURE)]
+
     def adoption(self) -> dict[str, object] | None:
         """For a city (or county) plan against its province's (either order): measures adopted
         word for word, adapted, taken up in other words, added by the city, not taken up."""
@@ -140,9 +145,7 @@ class Diff:
         if lower is None or upper is None:
             return None
         lower_side = "left" if lower is self.left else "right"
-        measures = [p for p in self.pairs if p.pair.kind == MEASURE
-                    or (p.pair.left is not None and p.pair.left.kind == MEASURE)
-                    or (p.pair.right is not None and p.pair.right.kind == MEASURE)]
+        measures = self.measure_pairs()
         matched = [p for p in measures if p.status in ("matched", "changed")]
         return {
             "city": lower.id, "province": upper.id,

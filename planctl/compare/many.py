@@ -185,14 +185,13 @@ def _diffs(corpus: Corpus, plans: list[Document], pairs: list[tuple[int, int]]) 
             for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
                 tick(done)
     out = {}
-    corpus.ensure_trees(plans)
     for i, j in pairs:
         out[(i, j)] = cached_diff(corpus, plans[i], plans[j], COMPARE)
     return out
 
 
 def _similarity(d: Diff, document: float) -> Similarity:
-    measures = [p for p in d.pairs if MEASURE in (p.pair.kind, getattr(p.pair.right, "kind", ""))]
+    measures = d.measure_pairs()
     matched = sum(p.status in ("matched", "changed") for p in measures)
     total = sum((p.pair.left is not None) + (p.pair.right is not None) for p in measures)
     shared = d.shared()
