@@ -11,6 +11,7 @@ The real files are read from ``../shared/real/`` beside the checkout; without it
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -215,3 +216,17 @@ def test_ids_are_meaningful_and_unique(name: str) -> None:
     for doc in parsed(name).documents:
         assert doc.id and not doc.id.startswith("doc"), doc.id
         assert doc.title, doc.id
+
+
+def test_diff_of_files_takes_the_document_their_cover_notices_issue() -> None:
+    from typer.testing import CliRunner
+
+    from planctl.cli import app
+
+    if not REAL.exists():
+        pytest.skip(f"{REAL} is not beside the checkout (CI puts shared/ there); real documents not checked")
+    result = CliRunner().invoke(app, ["diff", str(REAL / "05_wankaifangban-2022-6_anhui-rcep-opinions.txt"),
+                                      str(REAL / "11_afubanfa-2021-21_aba-gov-data-resource-measures.txt"), "-f", "json"])
+    assert result.exit_code == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["left"]["title"].endswith("实施意见") and "暂行办法" in data["right"]["title"]

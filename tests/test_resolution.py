@@ -61,3 +61,17 @@ def test_a_group_settles_like_a_pair() -> None:
     assert corpus.resolve_group(["gansu", "qinghai"], topic="market-system")[0].id == "gansu-market-system-2021"
     with pytest.raises(PlanctlError, match="ambiguous"):
         corpus.resolve_group(["gansu"])
+
+
+def test_a_file_names_the_document_its_cover_notice_issues() -> None:
+    from planctl.corpus.resolve import prefer
+    from planctl.model import Document, SourceRef
+
+    def doc(kind: str, title: str, index: int) -> Document:
+        return Document(f"x-{index}", title, kind, SourceRef("x.txt", index, index, index=index))
+
+    notice, opinion = doc("notice", "关于印发实施意见的通知", 1), doc("opinion", "实施意见", 2)
+    assert prefer([notice, opinion]) == [opinion]
+    scheme, measures = doc("scheme", "行动计划", 3), doc("measures", "若干政策", 4)
+    assert prefer([notice, scheme, measures]) == [scheme, measures]  # two documents: still ambiguous
+    assert prefer([notice]) == [notice]

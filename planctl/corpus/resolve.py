@@ -73,12 +73,13 @@ def _edition_key(doc: Document) -> tuple[str, str, str]:
 
 
 def prefer(cands: list[Document], topic: str | None = None) -> list[Document]:
-    """Narrow candidates: topic match, plans over notices, primary edition of each plan."""
+    """Narrow candidates: topic match, a document over the notice that issues it (a plan, scheme,
+    opinion … over its cover notice), primary edition of each."""
     if topic:
         same = [d for d in cands if d.topic == topic]
         cands = same or cands
-    plans = [d for d in cands if d.kind == "plan"]
-    cands = plans or cands
+    issued = [d for d in cands if d.kind != "notice"]
+    cands = issued or cands
     primary: dict[tuple[str, str, str], Document] = {}
     for doc in cands:
         key = _edition_key(doc)
