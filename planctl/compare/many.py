@@ -115,6 +115,7 @@ def plans_for(corpus: Corpus, refs: Sequence[str] = (), *, topic: str | None = N
             raise PlanctlError(f"unknown region '{region}'")
         names = set(table.with_descendants(found))
         docs = [d for d in docs if d.region in names]
+    corpus.ensure_trees(docs)  # editions are told by their measures too, not only their titles
     unique: list[Document] = []
     for d in sorted({id(d): d for d in docs}.values(), key=lambda d: (d.region, d.id)):
         if refs or not any(are_editions(d, u) for u in unique):
