@@ -1,7 +1,8 @@
 """Fit the matcher's confidence on the dev part of the gold (tests/gold/*.tsv, split ``dev``).
 
 Every candidate pair the matcher scores on a dev plan pair and that touches a dev gold node is a
-sample: right when the gold holds it, wrong otherwise. A logistic regression per group (headings;
+sample: right when the gold holds it, wrong otherwise; on a complete gold (two plans on different
+subjects, every pair they have listed) every candidate is a sample. A logistic regression per group (headings;
 measures and 专栏) over the features of :mod:`planctl.compare.scoring` gives the probability
 that a pair is right. The threshold below which pairs are not made is the one with the best dev
 F1 among those keeping dev precision at or above ``TARGET_PRECISION``. The test part is never
@@ -23,7 +24,7 @@ from planctl.compare import scoring  # noqa: E402
 from planctl.compare.align import align  # noqa: E402
 from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import evaluate_gold, gold_ref, read_gold  # noqa: E402
-from planctl.compare.similarity import corpus_idf, corpus_model  # noqa: E402
+from planctl.compare.similarity import statistics_for  # noqa: E402
 from planctl.corpus import load_corpus  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
@@ -33,21 +34,22 @@ HEADINGS = ("chapter", "section", "appendix")
 
 
 def dev_plans(corpus, files):
-    """(dev pairs, left plan, right plan) of every gold file with a dev part."""
+    """(dev pairs, whether every pair is listed, left plan, right plan, statistics) of every gold
+    file with a dev part."""
     for path in files:
         gold = read_gold(path)
         dev = {(p.left, p.right) for p in gold.pairs if p.split == "dev"}
-        if dev:
+        complete = gold.complete == "dev"
+        if dev or complete:
             left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
             corpus.ensure_trees([left, right])
-            yield dev, left, right
+            yield dev, complete, left, right, statistics_for(corpus, (left, right))
 
 
 def samples(corpus, files):
     """(group, features, label) of every dev candidate touching a dev gold node."""
     out = []
-    idf, model = corpus_idf(corpus), corpus_model(corpus)
-    for dev, left, right in dev_plans(corpus, files):
+    for dev, complete, left, right, (idf, model) in dev_plans(corpus, files):
         trace = []
         align(left, right, idf=idf, model=model, trace=trace)
         left_ids = {id(n) for n in left.walk()}
@@ -57,7 +59,7 @@ def samples(corpus, files):
             if id(a) not in left_ids:
                 a, b = b, a
             ka, kb = (a.path, a.title), (b.path, b.title)
-            if ka in gl or kb in gr:
+            if complete or ka in gl or kb in gr:
                 group = "heading" if a.kind in HEADINGS and b.kind in HEADINGS else "measure"
                 out.append((group, [c.features.get(n, 0.0) for n in scoring.FEATURES], (ka, kb) in dev))
     return out
@@ -85,8 +87,7 @@ def made_pairs(corpus, files):
     """(group, logit of the candidate probability, right) of every pair the matcher makes that
     touches a dev gold node."""
     out = []
-    idf, model = corpus_idf(corpus), corpus_model(corpus)
-    for dev, left, right in dev_plans(corpus, files):
+    for dev, complete, left, right, (idf, model) in dev_plans(corpus, files):
         gl, gr = {a for a, _ in dev}, {b for _, b in dev}
         d = diff_documents(left, right, idf=idf, model=model)
         for p in d.pairs:
@@ -94,7 +95,7 @@ def made_pairs(corpus, files):
             if a is None or b is None:
                 continue
             ka, kb = (a.path, a.title), (b.path, b.title)
-            if ka in gl or kb in gr:
+            if complete or ka in gl or kb in gr:
                 q = min(max(p.pair.confidence, 1e-6), 1 - 1e-6)
                 group = "heading" if a.kind in HEADINGS and b.kind in HEADINGS else "measure"
                 out.append((group, float(np.log(q / (1 - q))), (ka, kb) in dev))

@@ -17,7 +17,7 @@ from tabulate import tabulate  # noqa: E402
 from planctl.compare import scoring, semantics  # noqa: E402
 from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import gold_ref, read_gold, score_pairs  # noqa: E402
-from planctl.compare.similarity import corpus_idf, corpus_model  # noqa: E402
+from planctl.compare.similarity import statistics_for  # noqa: E402
 from planctl.corpus import load_corpus  # noqa: E402
 from planctl.lexicon import lexicon  # noqa: E402
 
@@ -37,12 +37,13 @@ def files() -> list[Path]:
 
 def run(corpus, paths, *, use_model: bool = True):
     """Per gold file: the diff's pairs as (key, key, label)."""
-    idf, model = corpus_idf(corpus), corpus_model(corpus) if use_model else None
     out = {}
     for path in paths:
         gold = read_gold(path)
         left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
         corpus.ensure_trees([left, right])
+        idf, model = statistics_for(corpus, (left, right))
+        model = model if use_model else None
         d = diff_documents(left, right, idf=idf, model=model)
         made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title), p.pair.label)
                 for p in d.pairs if p.pair.left is not None and p.pair.right is not None]

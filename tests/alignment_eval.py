@@ -24,7 +24,8 @@ def needs_shared(path: Path) -> bool:
 
 
 def splits(path: Path) -> set[str]:
-    return {p.split for p in read_gold(path).pairs}
+    gold = read_gold(path)
+    return {p.split for p in gold.pairs} | ({gold.complete} if gold.complete else set())
 
 
 def baseline_pairs(left: Document, right: Document) -> list[tuple[Key, Key]]:

@@ -14,7 +14,7 @@ from planctl.compare.align import align
 from planctl.compare.diff import are_editions, diff_documents, word_changes
 from planctl.compare.evaluate import gold_ref, read_gold
 from planctl.compare.matching import max_weight_matching
-from planctl.compare.similarity import corpus_idf, corpus_model
+from planctl.compare.similarity import statistics_for
 from planctl.corpus import load_corpus
 from tests.alignment_eval import GOLD, SHARED, evaluate, needs_shared, splits
 
@@ -34,7 +34,7 @@ def _skip_without_shared(path) -> None:
 
 
 # Held-out figures below the bar when the matcher was frozen (README, "How good the matcher is"):
-# 08 vs 12 (two central 三农 documents eight years apart) P 0.62 / R 0.38, 青海–甘肃 P 0.89 / R 0.89.
+# 08 vs 12 (two central 三农 documents eight years apart) P 0.86 / R 0.43, 青海–甘肃 P 0.89 / R 0.89.
 # Strict: the day they pass, these marks must go.
 BELOW_BAR = {"central-2018-2026", "qinghai-gansu"}
 
@@ -55,7 +55,7 @@ def test_matcher_meets_the_quality_bar_on_held_out_pairs(path) -> None:
     assert t.f1 > baseline.f1
 
 
-@pytest.mark.xfail(strict=True, reason="strong pairs were 0.92 precise on the held-out pairs (23 of 25)")
+@pytest.mark.xfail(strict=True, reason="strong pairs were 0.92 precise on the held-out pairs (22 of 24)")
 def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
     if not SHARED.exists():
         pytest.skip(f"the held-out figure includes the gold of documents in {SHARED}, which is not here")
@@ -68,20 +68,25 @@ def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
         pairs = {(p.left, p.right) for p in test}
         lefts, rights = {p.left for p in test}, {p.right for p in test}
         a, b = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
-        d = diff_documents(a, b, idf=corpus_idf(corpus), model=corpus_model(corpus))
+        idf, model = statistics_for(corpus, (a, b))
+        d = diff_documents(a, b, idf=idf, model=model)
         for p in d.pairs:
             if p.pair.left and p.pair.right and p.pair.label == "strong":
                 k = ((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
-                if k[0] in lefts or k[1] in rights:
+                if gold.complete == "test" or k[0] in lefts or k[1] in rights:
                     made += 1
                     right += k in pairs
     assert made >= 10 and right / made >= 0.95, f"{right}/{made} strong pairs right"
 
 
 def test_gold_is_big_and_split() -> None:
-    sizes = {p.stem: len(read_gold(p).pairs) for p in GOLD_FILES if not p.stem.startswith("editions")}
+    # Complete golds (plans on different subjects, every pair listed) are one split each.
+    partial = [p for p in GOLD_FILES if not p.stem.startswith("editions") and not read_gold(p).complete]
+    sizes = {p.stem: len(read_gold(p).pairs) for p in partial}
     assert len(sizes) >= 4 and sum(sizes.values()) >= 150
-    assert all({"dev", "test"} <= splits(p) for p in GOLD_FILES if not p.stem.startswith("editions"))
+    assert all({"dev", "test"} <= splits(p) for p in partial)
+    complete = {read_gold(p).complete for p in GOLD_FILES if read_gold(p).complete}
+    assert complete == {"dev", "test"}
 
 
 def _pair_set(al, mirrored: bool = False) -> set:

@@ -159,6 +159,38 @@ def test_scores_count_wrong_pairs_touching_gold_nodes() -> None:
     assert [m.what for m in e.misses] == ["missed", "wrong"]
 
 
+def test_files_outside_the_corpus_are_weighted_with_their_own_words(tmp_path) -> None:
+    from planctl.compare.similarity import corpus_idf, statistics_for, tokens_of
+
+    plan = tmp_path / "farm.txt"
+    plan.write_text("某县高标准农田建设规划\n一、总体要求\n（一）推进高标准农田建设。建设高标准农田十万亩，"
+                    "推广节水灌溉和秸秆综合利用。\n二、保障措施\n（一）强化资金保障。统筹涉农资金用于高标准农田。\n",
+                    encoding="utf-8")
+    doc = corpus.resolve(str(plan))
+    word = next(t for t in tokens_of("高标准农田") if t not in corpus_idf(corpus))  # the corpus never says it
+    idf, model = statistics_for(corpus, (doc, corpus.by_id("gansu-employment-2021")))
+    assert word in idf and idf[word] < idf[""]  # seen, so weighted below a word seen nowhere
+    assert model is not None and word in model.vocabulary  # and the latent model knows it
+    assert statistics_for(corpus, (corpus.by_id("wuwei-employment-2022"),))[0] == corpus_idf(corpus)
+
+
+def test_a_complete_gold_counts_every_other_pair_wrong() -> None:
+    gold = parse_gold("# a\tb\tcomplete dev\n一|甲\t一|甲\n", "g.tsv")
+    assert gold.complete == "dev" and gold.pairs[0].split == "dev"
+    doc = corpus.by_id("wuwei-employment-2022")
+    made = [(("一", "甲"), ("一", "甲")), (("九", "x"), ("九", "y"))]
+    e = score_pairs(gold, doc, doc, made, "dev")
+    assert (e.total.found, e.total.gold, e.total.predicted) == (1, 1, 2)
+    assert score_pairs(gold, doc, doc, made, "test").total.predicted == 0  # the test part is another split
+    empty = parse_gold("# a\tb\tcomplete test\n", "g.tsv")
+    t = score_pairs(empty, doc, doc, made, "test").total
+    assert (t.gold, t.predicted, t.precision) == (0, 2, 0.0)
+    with pytest.raises(PlanctlError, match="complete dev"):
+        parse_gold("# a\tb\tall of them\n", "g.tsv")
+    with pytest.raises(PlanctlError, match="all its pairs in dev"):
+        parse_gold("# a\tb\tcomplete dev\n一|甲\t一|甲\ttest\n", "g.tsv")
+
+
 def test_eval_command() -> None:
     path = str(GOLD / "wuwei-gansu.tsv")
     rich = runner.invoke(app, ["eval", path, "--split", "dev"])

@@ -35,7 +35,7 @@ from planctl.compare.align import (
 )
 from planctl.compare.items import HEADING_KINDS, items_of
 from planctl.compare.semantics import LatentModel
-from planctl.compare.similarity import corpus_idf, corpus_model
+from planctl.compare.similarity import corpus_idf, corpus_model, statistics_for
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
 from planctl.model import MEASURE, Document, Node
@@ -320,7 +320,8 @@ def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | Non
 
     chosen = mode or (VERSIONS if are_editions(left, right) else COMPARE)
     if not (corpus.is_member(left) and corpus.is_member(right)):
-        return diff_documents(left, right, mode=chosen, idf=corpus_idf(corpus), model=corpus_model(corpus))
+        idf, model = statistics_for(corpus, (left, right))
+        return diff_documents(left, right, mode=chosen, idf=idf, model=model)
     calibration = CALIBRATION.read_bytes() if CALIBRATION.exists() else b""
     key = cache.content_key(calibration, corpus.fingerprint(), lexicon().fingerprint, left.id, left.source.path,
                             str(left.source.index), right.id, right.source.path, str(right.source.index), chosen)

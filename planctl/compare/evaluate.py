@@ -2,7 +2,7 @@
 
 A gold file is tab-separated UTF-8 text::
 
-    # LEFT<TAB>RIGHT
+    # LEFT<TAB>RIGHT[<TAB>complete SPLIT]
     LEFT_PATH|LEFT_TITLE<TAB>RIGHT_PATH|RIGHT_TITLE[<TAB>SPLIT]
     ...
 
@@ -15,6 +15,11 @@ lines starting with ``#`` are ignored.
 
 Precision counts the pairs planctl makes that touch a node of the gold (either side): a pair
 of two gold nodes not in the gold is wrong. Recall counts the gold pairs planctl makes.
+
+A *complete* gold (``complete dev`` or ``complete test`` after the two plans) lists every pair
+the two plans have, all in that split; then every other pair planctl makes is wrong. It is how
+to say that two plans on different subjects share little or nothing (no lines at all: any
+pair is wrong).
 
 Example::
 
@@ -50,6 +55,8 @@ class Gold:
     path: str
     refs: tuple[str, str]
     pairs: list[GoldPair]
+    complete: str | None = None
+    """The split of a complete gold (every pair of the two plans listed), else None."""
 
 
 def _key(text: str, path: str, line: int) -> Key:
@@ -62,9 +69,17 @@ def _key(text: str, path: str, line: int) -> Key:
 def parse_gold(text: str, path: str) -> Gold:
     """Read a gold file's text (``path`` is for messages)."""
     lines = text.lstrip("\ufeff").splitlines()
-    if not lines or not lines[0].startswith("#") or len(lines[0].lstrip("# ").split("\t")) != 2:
+    head = lines[0].lstrip("# ").split("\t") if lines and lines[0].startswith("#") else []
+    if len(head) not in (2, 3):
         raise PlanctlError(f"{path}:1: a gold file starts with '# LEFT<TAB>RIGHT' naming the two plans")
-    left_ref, right_ref = (r.strip() for r in lines[0].lstrip("# ").split("\t"))
+    left_ref, right_ref = (r.strip() for r in head[:2])
+    complete = None
+    if len(head) == 3:
+        word, _, complete = head[2].strip().partition(" ")
+        if word != "complete" or complete.strip() not in SPLITS:
+            raise PlanctlError(f"{path}:1: the third field of the header is 'complete dev' or 'complete test', "
+                               f"got {head[2].strip()!r}")
+        complete = complete.strip()
     pairs: list[GoldPair] = []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip() or line.startswith("#"):
@@ -72,11 +87,13 @@ def parse_gold(text: str, path: str) -> Gold:
         cells = line.split("\t")
         if len(cells) not in (2, 3):
             raise PlanctlError(f"{path}:{number}: expected LEFT<TAB>RIGHT[<TAB>dev|test], got {len(cells)} fields")
-        split = cells[2].strip() if len(cells) == 3 else "test"
+        split = cells[2].strip() if len(cells) == 3 else (complete or "test")
         if split not in SPLITS:
             raise PlanctlError(f"{path}:{number}: the split is dev or test, got {split!r}")
+        if complete and split != complete:
+            raise PlanctlError(f"{path}:{number}: a complete gold has all its pairs in {complete}, got {split!r}")
         pairs.append(GoldPair(_key(cells[0], path, number), _key(cells[1], path, number), split, number))
-    return Gold(path, (left_ref, right_ref), pairs)
+    return Gold(path, (left_ref, right_ref), pairs, complete)
 
 
 def read_gold(path: Path) -> Gold:
@@ -181,7 +198,10 @@ def score_pairs(
     by_right = {b: a for a, b in made}
     gold_set = {(p.left, p.right) for p in chosen}
     gold_left, gold_right = {p.left for p in chosen}, {p.right for p in chosen}
-    relevant = {(a, b) for a, b in made if a in gold_left or b in gold_right}
+    if gold.complete is not None and split in ("all", gold.complete):
+        relevant = made  # every pair of the two plans is listed: any other is wrong
+    else:
+        relevant = {(a, b) for a, b in made if a in gold_left or b in gold_right}
     kinds: dict[str, Score] = {}
     total = Score("all")
 

@@ -137,8 +137,8 @@ class Matcher:
     # ---- helpers --------------------------------------------------------------------------
     def _measure_matrix(self) -> None:
         """Content similarity (TF-IDF cosine) of every left item with every right item (numpy),
-        and each measure's best partner on the other side by the better of that and the latent
-        similarity."""
+        and each measure's mutual best partner on the other side by the better of that and the
+        latent similarity."""
         import numpy as np
 
         vocab: dict[str, int] = {}
@@ -161,11 +161,15 @@ class Matcher:
                 self.right[j].latent is not None for j in rj):
             latent = np.stack([self.left[i].latent for i in li]) @ np.stack([self.right[j].latent for j in rj]).T
             sim = np.maximum(sim, 0.8 * np.clip(latent, 0, None))
-        self.best_right = {i: rj[int(sim[k].argmax())] for k, i in enumerate(li)} if rj else {}
-        self.best_left = {j: li[int(sim[:, k].argmax())] for k, j in enumerate(rj)} if li else {}
+        # Only mutual best partners count: between plans on different subjects every measure
+        # still has a best partner, and one long chapter of the other plan can collect them all.
+        best_right = {i: rj[int(sim[k].argmax())] for k, i in enumerate(li)} if rj else {}
+        best_left = {j: li[int(sim[:, k].argmax())] for k, j in enumerate(rj)} if li else {}
+        self.best_right = {i: j for i, j in best_right.items() if best_left.get(j) == i}
+        self.best_left = {j: i for j, i in best_left.items() if best_right.get(i) == j}
 
     def kids_share(self, a: Prepared, b: Prepared) -> float:
-        """Share of the measures under two headings whose best partner is under the other."""
+        """Share of the measures under two headings whose mutual best partner is under the other."""
         ka, kb = set(a.kids), set(b.kids)
         if not ka or not kb:
             return 0.0

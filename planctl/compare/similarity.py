@@ -86,6 +86,29 @@ def corpus_model(corpus: Corpus) -> LatentModel | None:
     return latent_model(key, texts, corpus.env)
 
 
+def statistics_for(corpus: Corpus, docs: Iterable[Document]) -> tuple[dict[str, float], LatentModel | None]:
+    """IDF and latent model for comparing ``docs``: the corpus's own when every one belongs to
+    it; otherwise fitted on the corpus together with the files given by path, so that words
+    the corpus never uses (a user's plans on another subject) are weighted and modelled like
+    the rest (cached on disk by corpus, dictionaries and the outside documents' text)."""
+    outside = [d for d in {id(d): d for d in docs}.values() if not corpus.is_member(d)]
+    if not outside:
+        return corpus_idf(corpus), corpus_model(corpus)
+    corpus.ensure_trees()
+    texts = [idf_texts(d) for d in outside]
+    joined = "\x01".join("\x00".join(t) for t in texts)
+    key = cache.content_key(joined.encode(), corpus.fingerprint(), lexicon().fingerprint)
+    table = cache.load_json("idf", key, dict, corpus.env)
+    if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
+        table = idf_table([*(idf_texts(d) for d in corpus.documents), *texts])
+        cache.store_json("idf", key, table, corpus.env)
+
+    def all_texts() -> list[list[str]]:
+        return [tokens_of(t) for group in (*(idf_texts(d) for d in corpus.documents), *texts) for t in group]
+
+    return table, latent_model(key, all_texts, corpus.env)
+
+
 def documents_model(docs: Iterable[Document]) -> LatentModel | None:
     """A latent model over ``docs`` alone (no corpus at hand)."""
     unique = {id(d): d for d in docs}
