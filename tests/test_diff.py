@@ -55,7 +55,6 @@ def test_matcher_meets_the_quality_bar_on_held_out_pairs(path) -> None:
     assert t.f1 > baseline.f1
 
 
-@pytest.mark.xfail(strict=True, reason="strong pairs were 0.92 precise on the held-out pairs (22 of 24)")
 def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
     if not SHARED.exists():
         pytest.skip(f"the held-out figure includes the gold of documents in {SHARED}, which is not here")

@@ -58,6 +58,8 @@ class Item:
     """Number of enclosing headings."""
     ancestors: tuple[Node, ...] = ()
     """The enclosing headings, outermost first."""
+    in_box: bool = False
+    """A numbered item of a 专栏 (a box's project list rather than the body's policy text)."""
 
 
 def collect_items(doc: Document) -> list[Item]:
@@ -70,7 +72,7 @@ def collect_items(doc: Document) -> list[Item]:
             node, len(items), group, ancestors[-1] if ancestors else None, text,
             " ".join(a.title for a in context),
             in_appendix=node.kind == APPENDIX or any(a.kind == APPENDIX for a in ancestors),
-            depth=len(context), ancestors=tuple(ancestors),
+            depth=len(context), ancestors=tuple(ancestors), in_box=any(c.kind == COLUMN for c in context),
         ))
 
     def visit(nodes: Sequence[Node], ancestors: list[Node]) -> None:

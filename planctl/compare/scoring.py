@@ -31,7 +31,7 @@ from planctl.lexicon import lexicon
 
 SHINGLE = 8
 FEATURES = ("content", "latent", "title", "context", "no_context", "region", "shingles", "kids", "parents",
-            "depth_gap", "margin")
+            "depth_gap", "margin", "box_gap", "coverage")
 """The features of a candidate pair, in the order the calibration's coefficients follow."""
 
 STRONG, LIKELY, WEAK = "strong", "likely", "weak"
@@ -94,6 +94,14 @@ def shingle_share(a: Prepared, b: Prepared) -> float:
     return len(small & large) / len(small) if small else 0.0
 
 
+def _coverage(a: Prepared, b: Prepared) -> float:
+    """Share of the shorter text's TF-IDF weight (squared, so it sums to 1) on words the longer
+    one also uses: a short principle restated inside a long measure covers itself well even
+    when their cosine is small."""
+    small, large = (a, b) if a.han <= b.han else (b, a)
+    return sum(w * w for t, w in small.vec.items() if t in large.vec)
+
+
 def base_features(a: Prepared, b: Prepared, content: float | None = None) -> dict[str, float]:
     """The features that depend on the two items alone (``content``: their TF-IDF cosine, when
     already known)."""
@@ -106,6 +114,8 @@ def base_features(a: Prepared, b: Prepared, content: float | None = None) -> dic
         "no_context": float(no_context),
         "shingles": shingle_share(a, b),
         "depth_gap": float(a.item.depth != b.item.depth),
+        "box_gap": float(a.item.in_box != b.item.in_box),
+        "coverage": _coverage(a, b),
     }
 
 
