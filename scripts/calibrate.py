@@ -151,7 +151,8 @@ def main() -> None:
         write(model)
         p, r, f1 = dev_scores(corpus, files)
         print(f"threshold {threshold:.2f}: dev precision {p:.3f} recall {r:.3f} F1 {f1:.3f}", file=sys.stderr)
-        if p >= TARGET_PRECISION and (best is None or f1 > best[1]):
+        # Ties go to the higher threshold: fewer pairs, each surer (readers must trust every pair).
+        if p >= TARGET_PRECISION and (best is None or round(f1, 3) >= round(best[1], 3)):
             best = (threshold, f1)
     model["threshold"] = best[0] if best else 0.5
     write(model)

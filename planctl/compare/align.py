@@ -255,6 +255,7 @@ def align(
             one, other = (g.node, None) if g.side == "left" else (None, g.node)
             pairs.append(Pair(g.node.kind, 0.0, one, other, relation="group", group=g.members))
             used.add(id(g.node))
+            used |= {id(n) for n in g.members}  # a member answers the group: not one plan's alone
     pairs += [Pair(p.item.node.kind, 0.0, p.item.node, None) for p in lp if id(p.item.node) not in used]
     pairs += [Pair(p.item.node.kind, 0.0, None, p.item.node) for p in rp if id(p.item.node) not in used]
     return Alignment(left, right, _ordered(pairs, left, right), align_indicators(left, right, s), restated, groups)

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from planctl.compare.align import compared_text
 from planctl.compare.diff import Diff, DiffPair
+from planctl.compare.scoring import threshold
 from planctl.indicators import Indicator
 from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, Document, Node
 from planctl.render import register
@@ -203,8 +204,8 @@ def _summary(d: Diff) -> list[str]:
             f"province's were not taken up.</p>")
     mode = "two editions of one plan: word changes shown" if d.mode == "versions" else "two plans compared"
     out.append(f'<p class="dim">Mode: {esc(mode)}. Confidence is the estimated probability that a pair is right '
-               "(strong ≥ 0.9, likely ≥ 0.7); pairs below 0.6 are not made. Click a row to read both texts; shared "
-               "passages (8 or more characters word for word) are marked.</p>")
+               f"(strong ≥ 0.9, likely ≥ 0.7); pairs below {threshold():g} are not made. Click a row to read both "
+               "texts; shared passages (8 or more characters word for word) are marked.</p>")
     return out
 
 
