@@ -45,6 +45,8 @@ def test_structure_of_a_city_and_a_province_plan_of_different_shape() -> None:
     # 三、主要任务 is not paired with the task list (附件): its sections went to 青海 三、–八、.
     assert tasks.status == "grouped" and tasks.pair.right is None
     assert {n.path for n in tasks.pair.group} >= {"三", "四", "五", "六", "七"}
+    members = {id(n) for n in tasks.pair.group}
+    assert not any(p.status == "right_only" and id(p.pair.right) in members for p in d.pairs)  # not "only 青海"
     assert not any(p.pair.right is not None and p.pair.right.kind == "appendix" and p.pair.left is not None
                    for p in d.pairs)
 
