@@ -229,3 +229,22 @@ def test_a_cached_alignment_reads_like_a_fresh_one(tmp_path) -> None:
     assert [r.returncode for r in runs] == [1, 1] and runs[0].stderr == runs[1].stderr == ""
     assert runs[0].stdout == runs[1].stdout
     assert list((tmp_path / "cache" / "alignment").iterdir())
+
+
+def test_the_latent_model_is_fitted_on_a_sparse_matrix() -> None:
+    import numpy as np
+
+    from planctl.compare.semantics import _SparseRows, build_latent
+
+    rng = np.random.default_rng(0)
+    dense = ((rng.random((300, 200)) < 0.05) * rng.random((300, 200))).astype(np.float32)
+    rows, cols = np.nonzero(dense)
+    sparse = _SparseRows(rows, cols, dense[rows, cols], dense.shape)
+    x, y = rng.standard_normal((200, 5)).astype(np.float32), rng.standard_normal((300, 5)).astype(np.float32)
+    assert np.allclose(sparse.dot(x), dense @ x, atol=1e-4) and np.allclose(sparse.tdot(y), dense.T @ y, atol=1e-4)
+    # Two topics that never share a text: words of one topic end up near each other.
+    topics = [[f"农{k}" for k in range(12)], [f"学{k}" for k in range(12)]]
+    texts = [list(rng.choice(topics[k % 2], 4, replace=False)) for k in range(80)]
+    model = build_latent(texts)
+    assert model is not None
+    assert model.embed(["农0"]) @ model.embed(["农1"]) > model.embed(["农0"]) @ model.embed(["学0"]) + 0.5

@@ -117,17 +117,55 @@ class LatentModel:
         return vec / norm if norm > 0 else None
 
 
-def _randomized_svd(matrix: Any, rank: int, seed: int = 7) -> tuple[Any, Any]:
+class _SparseRows:
+    """A sparse matrix (rows × columns) as sorted triplets, with the two products the randomised
+    SVD needs. A dense item × term matrix of a thousand-document corpus takes gigabytes; this
+    takes a few bytes per non-zero (numpy only)."""
+
+    _CHUNK = 1 << 18  # non-zeros per step: bounds the temporary (chunk × rank) block
+
+    def __init__(self, rows: Any, cols: Any, vals: Any, shape: tuple[int, int]) -> None:
+        import numpy as np
+
+        self.shape = shape
+        by_row = np.lexsort((cols, rows))
+        self._r = (rows[by_row], cols[by_row], vals[by_row])
+        by_col = np.lexsort((rows, cols))
+        self._c = (cols[by_col], rows[by_col], vals[by_col])
+
+    @staticmethod
+    def _product(keys: Any, other: Any, vals: Any, x: Any, size: int) -> Any:
+        """out[k] += v · x[o] over the triplets (k, o, v), ``keys`` sorted."""
+        import numpy as np
+
+        out = np.zeros((size, x.shape[1]), dtype=np.float32)
+        for start in range(0, len(keys), _SparseRows._CHUNK):
+            k = keys[start:start + _SparseRows._CHUNK]
+            block = vals[start:start + _SparseRows._CHUNK, None] * x[other[start:start + _SparseRows._CHUNK]]
+            firsts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+            out[k[firsts]] += np.add.reduceat(block, firsts, axis=0)
+        return out
+
+    def dot(self, x: Any) -> Any:
+        """self @ x"""
+        return self._product(*self._r, x, self.shape[0])
+
+    def tdot(self, y: Any) -> Any:
+        """self.T @ y"""
+        return self._product(*self._c, y, self.shape[1])
+
+
+def _randomized_svd(matrix: _SparseRows, rank: int, seed: int = 7) -> tuple[Any, Any]:
     """Top ``rank`` right singular vectors and values (Halko et al., two power iterations)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     probe = rng.standard_normal((matrix.shape[1], rank + 10)).astype(np.float32)
-    basis = matrix @ probe
+    basis = matrix.dot(probe)
     for _ in range(2):
         basis, _r = np.linalg.qr(basis)
-        basis, _r = np.linalg.qr(matrix @ (matrix.T @ basis))
-    small = basis.T @ matrix
+        basis, _r = np.linalg.qr(matrix.dot(matrix.tdot(basis)))
+    small = matrix.tdot(basis).T
     _u, values, vt = np.linalg.svd(small, full_matrices=False)
     return vt[:rank].T, values[:rank]
 
@@ -145,12 +183,19 @@ def build_latent(texts: Sequence[Sequence[str]]) -> LatentModel | None:
     index = {t: k for k, t in enumerate(vocab)}
     n = len(texts)
     idf = {t: math.log((n + 1) / (df[t] + 1)) + 1 for t in vocab}
-    matrix = np.zeros((n, len(vocab)), dtype=np.float32)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
     for row, tokens in enumerate(texts):
-        for t, c in Counter(t for t in tokens if t in index).items():
-            matrix[row, index[t]] = (1 + math.log(c)) * idf[t]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.where(norms > 0, norms, 1)
+        counts = Counter(t for t in tokens if t in index)
+        weights = {index[t]: (1 + math.log(c)) * idf[t] for t, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        for col, w in weights.items():
+            rows.append(row)
+            cols.append(col)
+            vals.append(w / norm)
+    matrix = _SparseRows(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                         np.array(vals, dtype=np.float32), (n, len(vocab)))
     rank = max(8, min(_RANK, n // 4, len(vocab) // 4))
     vectors, values = _randomized_svd(matrix, rank)
     return LatentModel(index, (vectors * values).astype(np.float32), idf)
