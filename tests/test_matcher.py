@@ -214,6 +214,15 @@ def test_eval_on_a_gold_file_a_user_wrote(tmp_path) -> None:
                     "九|没有这一章\t二|总体要求\n", encoding="utf-8")
     data = json.loads(runner.invoke(app, ["eval", str(gold), "-f", "json"]).stdout)[0]
     assert data["scores"][-1]["found"] == 2 and data["unknown"] == [{"line": 4, "node": "九|没有这一章"}]
+    assert data["complete"] is None
+    # The same two plans, said to share only their 总体要求: every other pair made counts as wrong.
+    complete = tmp_path / "complete.tsv"
+    complete.write_text("# wuwei\tgansu-employment-2021\tcomplete test\n二|总体要求\t二|总体要求\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(complete), "-f", "json"])
+    data = json.loads(result.stdout)[0]
+    total = data["scores"][-1]
+    assert data["complete"] == "test" and total["found"] == 1 and total["predicted"] > 20 and result.exit_code == 1
+    assert "complete gold" in runner.invoke(app, ["eval", str(complete)]).stdout
 
 
 def test_a_cached_alignment_reads_like_a_fresh_one(tmp_path) -> None:

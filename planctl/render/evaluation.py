@@ -20,7 +20,8 @@ def eval_rich(evaluations: list[Evaluation], stream: TextIO) -> None:
 
     console = console_for(stream)
     for e in evaluations:
-        console.print(f"[bold]{escape(e.gold.path)}[/]: {e.left.id} ⟷ {e.right.id} [dim](split: {e.split})[/]")
+        console.print(f"[bold]{escape(e.gold.path)}[/]: {e.left.id} ⟷ {e.right.id} "
+                      f"[dim](split: {e.split}{escape(_complete(e))})[/]")
         table = Table(expand=False)
         for col in ("kind", "precision", "recall", "F1", "found", "gold", "made"):
             table.add_column(col, justify="left" if col == "kind" else "right")
@@ -37,8 +38,13 @@ def eval_rich(evaluations: list[Evaluation], stream: TextIO) -> None:
         console.print()
 
 
+def _complete(e: Evaluation) -> str:
+    return f"; complete gold, {e.gold.complete}: any pair not listed is wrong" if e.gold.complete else ""
+
+
 def evaluation_to_dict(e: Evaluation) -> dict[str, Any]:
     return {"gold": e.gold.path, "left": e.left.id, "right": e.right.id, "split": e.split,
+            "complete": e.gold.complete,
             "scores": [s.to_dict() for s in e.scores], "misses": [m.to_dict() for m in e.misses],
             "unknown": [{"line": line, "node": _key(key)} for line, key in e.unknown]}
 
@@ -52,7 +58,7 @@ def eval_json(evaluations: list[Evaluation], stream: TextIO) -> None:
 def eval_markdown(evaluations: list[Evaluation], stream: TextIO) -> None:
     out = []
     for e in evaluations:
-        out += [f"### `{e.gold.path}` — {e.left.id} ⟷ {e.right.id} (split: {e.split})", "",
+        out += [f"### `{e.gold.path}` — {e.left.id} ⟷ {e.right.id} (split: {e.split}{_complete(e)})", "",
                 "| kind | precision | recall | F1 | found | gold | made |", "|---|---:|---:|---:|---:|---:|---:|"]
         out += [f"| {s.kind} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {s.found} | {s.gold} | {s.predicted} |"
                 for s in e.scores]
