@@ -94,16 +94,17 @@ def statistics_for(corpus: Corpus, docs: Iterable[Document]) -> tuple[dict[str, 
     outside = [d for d in {id(d): d for d in docs}.values() if not corpus.is_member(d)]
     if not outside:
         return corpus_idf(corpus), corpus_model(corpus)
-    corpus.ensure_trees()
     texts = [idf_texts(d) for d in outside]
     joined = "\x01".join("\x00".join(t) for t in texts)
     key = cache.content_key(joined.encode(), corpus.fingerprint(), lexicon().fingerprint)
     table = cache.load_json("idf", key, dict, corpus.env)
     if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
+        corpus.ensure_trees()  # only when fitting: a cached table needs none of the corpus's trees
         table = idf_table([*(idf_texts(d) for d in corpus.documents), *texts])
         cache.store_json("idf", key, table, corpus.env)
 
     def all_texts() -> list[list[str]]:
+        corpus.ensure_trees()
         return [tokens_of(t) for group in (*(idf_texts(d) for d in corpus.documents), *texts) for t in group]
 
     return table, latent_model(key, all_texts, corpus.env)
