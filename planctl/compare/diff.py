@@ -35,7 +35,7 @@ from planctl.compare.align import (
 )
 from planctl.compare.items import HEADING_KINDS, items_of
 from planctl.compare.semantics import LatentModel
-from planctl.compare.similarity import corpus_idf, corpus_model, statistics_for
+from planctl.compare.similarity import statistics_for
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
 from planctl.model import MEASURE, Document, Node
@@ -331,7 +331,8 @@ def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | Non
             return diff_from_alignment(decode_alignment(held, left, right), chosen)
         except (IndexError, KeyError, TypeError, ValueError):
             pass  # a damaged entry: align afresh
-    al = align(left, right, idf=corpus_idf(corpus), model=corpus_model(corpus))
+    idf, model = statistics_for(corpus, (left, right))
+    al = align(left, right, idf=idf, model=model)
     cache.store_pickle("alignment", key, encode_alignment(al), corpus.env)
     return diff_from_alignment(al, chosen)
 

@@ -64,26 +64,39 @@ def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
     return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()} | {"": math.log(n + 1) + 1}
 
 
-def corpus_idf(corpus: Corpus) -> dict[str, float]:
-    """IDF over every alignable item of the corpus, cached on disk by corpus and dictionaries."""
-    key = f"{corpus.fingerprint()}-{lexicon().fingerprint}"
+def _texts(corpus: Corpus, extra: list[list[str]]) -> list[list[str]]:
+    """The IDF 'documents' of every corpus document, then of ``extra`` (loads the trees)."""
+    corpus.ensure_trees()
+    return [*(idf_texts(doc) for doc in corpus.documents), *extra]
+
+
+def _idf(corpus: Corpus, key: str, extra: list[list[str]]) -> dict[str, float]:
+    """IDF over the corpus's items and ``extra``, cached on disk under ``key`` (the corpus's
+    trees are loaded only when the table must be computed)."""
     table = cache.load_json("idf", key, dict, corpus.env)
     if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
-        corpus.ensure_trees()
-        table = idf_table(idf_texts(doc) for doc in corpus.documents)
+        table = idf_table(_texts(corpus, extra))
         cache.store_json("idf", key, table, corpus.env)
     return table
 
 
+def _model(corpus: Corpus, key: str, extra: list[list[str]]) -> LatentModel | None:
+    """The latent (LSA) model over the corpus's items and ``extra``, cached on disk under ``key``."""
+    return latent_model(key, lambda: [tokens_of(t) for group in _texts(corpus, extra) for t in group], corpus.env)
+
+
+def _corpus_key(corpus: Corpus) -> str:
+    return f"{corpus.fingerprint()}-{lexicon().fingerprint}"
+
+
+def corpus_idf(corpus: Corpus) -> dict[str, float]:
+    """IDF over every alignable item of the corpus, cached on disk by corpus and dictionaries."""
+    return _idf(corpus, _corpus_key(corpus), [])
+
+
 def corpus_model(corpus: Corpus) -> LatentModel | None:
     """The corpus's latent (LSA) model over all its alignable items (cached on disk)."""
-    key = f"{corpus.fingerprint()}-{lexicon().fingerprint}"
-
-    def texts() -> list[list[str]]:
-        corpus.ensure_trees()
-        return [tokens_of(t) for doc in corpus.documents for t in idf_texts(doc)]
-
-    return latent_model(key, texts, corpus.env)
+    return _model(corpus, _corpus_key(corpus), [])
 
 
 def statistics_for(corpus: Corpus, docs: Iterable[Document]) -> tuple[dict[str, float], LatentModel | None]:
@@ -97,17 +110,7 @@ def statistics_for(corpus: Corpus, docs: Iterable[Document]) -> tuple[dict[str, 
     texts = [idf_texts(d) for d in outside]
     joined = "\x01".join("\x00".join(t) for t in texts)
     key = cache.content_key(joined.encode(), corpus.fingerprint(), lexicon().fingerprint)
-    table = cache.load_json("idf", key, dict, corpus.env)
-    if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
-        corpus.ensure_trees()  # only when fitting: a cached table needs none of the corpus's trees
-        table = idf_table([*(idf_texts(d) for d in corpus.documents), *texts])
-        cache.store_json("idf", key, table, corpus.env)
-
-    def all_texts() -> list[list[str]]:
-        corpus.ensure_trees()
-        return [tokens_of(t) for group in (*(idf_texts(d) for d in corpus.documents), *texts) for t in group]
-
-    return table, latent_model(key, all_texts, corpus.env)
+    return _idf(corpus, key, texts), _model(corpus, key, texts)
 
 
 def documents_model(docs: Iterable[Document]) -> LatentModel | None:
