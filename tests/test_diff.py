@@ -11,10 +11,9 @@ from typer.testing import CliRunner
 
 from planctl.cli import app
 from planctl.compare.align import align
-from planctl.compare.diff import are_editions, diff_documents, word_changes
+from planctl.compare.diff import are_editions, compare, diff_documents, word_changes
 from planctl.compare.evaluate import gold_ref, read_gold
 from planctl.compare.matching import max_weight_matching
-from planctl.compare.similarity import statistics_for
 from planctl.corpus import load_corpus
 from tests.alignment_eval import GOLD, SHARED, evaluate, needs_shared, splits
 
@@ -67,8 +66,7 @@ def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
         pairs = {(p.left, p.right) for p in test}
         lefts, rights = {p.left for p in test}, {p.right for p in test}
         a, b = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
-        idf, model = statistics_for(corpus, (a, b))
-        d = diff_documents(a, b, idf=idf, model=model)
+        d, _ = compare(corpus, a, b)  # what `planctl diff` shows
         for p in d.pairs:
             if p.pair.left and p.pair.right and p.pair.label == "strong":
                 k = ((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
@@ -79,13 +77,12 @@ def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
 
 
 def test_gold_is_big_and_split() -> None:
+    golds = {p.stem: read_gold(p) for p in GOLD_FILES if not p.stem.startswith("editions")}
     # Complete golds (plans on different subjects, every pair listed) are one split each.
-    partial = [p for p in GOLD_FILES if not p.stem.startswith("editions") and not read_gold(p).complete]
-    sizes = {p.stem: len(read_gold(p).pairs) for p in partial}
-    assert len(sizes) >= 4 and sum(sizes.values()) >= 150
-    assert all({"dev", "test"} <= splits(p) for p in partial)
-    complete = {read_gold(p).complete for p in GOLD_FILES if read_gold(p).complete}
-    assert complete == {"dev", "test"}
+    partial = {stem: g for stem, g in golds.items() if not g.complete}
+    assert len(partial) >= 4 and sum(len(g.pairs) for g in partial.values()) >= 150
+    assert all({"dev", "test"} <= {p.split for p in g.pairs} for g in partial.values())
+    assert {g.complete for g in golds.values() if g.complete} == {"dev", "test"}
 
 
 def _pair_set(al, mirrored: bool = False) -> set:
