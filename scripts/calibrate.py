@@ -34,32 +34,30 @@ HEADINGS = ("chapter", "section", "appendix")
 
 
 def dev_plans(corpus, files):
-    """(dev pairs, whether every pair is listed, left plan, right plan, statistics) of every gold
+    """(dev pairs, which made pairs they judge, left plan, right plan, statistics) of every gold
     file with a dev part."""
     for path in files:
         gold = read_gold(path)
-        dev = {(p.left, p.right) for p in gold.pairs if p.split == "dev"}
-        complete = gold.complete == "dev"
-        if dev or complete:
+        dev = gold.pairs_in("dev")
+        if dev or gold.complete == "dev":
             left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
             corpus.ensure_trees([left, right])
-            yield dev, complete, left, right, statistics_for(corpus, (left, right))
+            yield dev, gold.judge("dev"), left, right, statistics_for(corpus, (left, right))
 
 
 def samples(corpus, files):
     """(group, features, label) of every dev candidate touching a dev gold node."""
     out = []
-    for dev, complete, left, right, (idf, model) in dev_plans(corpus, files):
+    for dev, judged, left, right, (idf, model) in dev_plans(corpus, files):
         trace = []
         align(left, right, idf=idf, model=model, trace=trace)
         left_ids = {id(n) for n in left.walk()}
-        gl, gr = {a for a, _ in dev}, {b for _, b in dev}
         for c in trace:
             a, b = c.nodes
             if id(a) not in left_ids:
                 a, b = b, a
             ka, kb = (a.path, a.title), (b.path, b.title)
-            if complete or ka in gl or kb in gr:
+            if judged(ka, kb):
                 group = "heading" if a.kind in HEADINGS and b.kind in HEADINGS else "measure"
                 out.append((group, [c.features.get(n, 0.0) for n in scoring.FEATURES], (ka, kb) in dev))
     return out
@@ -87,15 +85,14 @@ def made_pairs(corpus, files):
     """(group, logit of the candidate probability, right) of every pair the matcher makes that
     touches a dev gold node."""
     out = []
-    for dev, complete, left, right, (idf, model) in dev_plans(corpus, files):
-        gl, gr = {a for a, _ in dev}, {b for _, b in dev}
+    for dev, judged, left, right, (idf, model) in dev_plans(corpus, files):
         d = diff_documents(left, right, idf=idf, model=model)
         for p in d.pairs:
             a, b = p.pair.left, p.pair.right
             if a is None or b is None:
                 continue
             ka, kb = (a.path, a.title), (b.path, b.title)
-            if complete or ka in gl or kb in gr:
+            if judged(ka, kb):
                 q = min(max(p.pair.confidence, 1e-6), 1 - 1e-6)
                 group = "heading" if a.kind in HEADINGS and b.kind in HEADINGS else "measure"
                 out.append((group, float(np.log(q / (1 - q))), (ka, kb) in dev))

@@ -68,11 +68,9 @@ def table(results, split: str) -> list[list[object]]:
 def labels(results, split: str) -> list[list[object]]:
     counts: dict[str, list[int]] = {}
     for gold, _left, _right, made in results.values():
-        pairs = [p for p in gold.pairs if p.split == split]
-        wanted = {(p.left, p.right) for p in pairs}
-        lefts, rights = {p.left for p in pairs}, {p.right for p in pairs}
+        wanted, judged = gold.pairs_in(split), gold.judge(split)
         for a, b, label in made:
-            if a in lefts or b in rights:
+            if judged(a, b):
                 c = counts.setdefault(label, [0, 0])
                 c[0] += 1
                 c[1] += (a, b) in wanted

@@ -62,15 +62,13 @@ def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
         if needs_shared(path) and not SHARED.exists():
             continue
         gold = read_gold(path)
-        test = [p for p in gold.pairs if p.split == "test"]
-        pairs = {(p.left, p.right) for p in test}
-        lefts, rights = {p.left for p in test}, {p.right for p in test}
+        pairs, judged = gold.pairs_in("test"), gold.judge("test")
         a, b = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
         d, _ = compare(corpus, a, b)  # what `planctl diff` shows
         for p in d.pairs:
             if p.pair.left and p.pair.right and p.pair.label == "strong":
                 k = ((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
-                if gold.complete == "test" or k[0] in lefts or k[1] in rights:
+                if judged(*k):
                     made += 1
                     right += k in pairs
     assert made >= 10 and right / made >= 0.95, f"{right}/{made} strong pairs right"

@@ -30,7 +30,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +57,20 @@ class Gold:
     pairs: list[GoldPair]
     complete: str | None = None
     """The split of a complete gold (every pair of the two plans listed), else None."""
+
+    def pairs_in(self, split: str) -> set[tuple[Key, Key]]:
+        """The (left, right) pairs of ``split`` (``all``: every pair)."""
+        return {(p.left, p.right) for p in self.pairs if split == "all" or p.split == split}
+
+    def judge(self, split: str) -> Callable[[Key, Key], bool]:
+        """Whether a pair planctl makes between two nodes is judged by the ``split`` part: it
+        touches a node of that part (either side), or the gold is complete in that split, so
+        that every pair it does not list is wrong."""
+        if self.complete is not None and split in ("all", self.complete):
+            return lambda _a, _b: True
+        pairs = self.pairs_in(split)
+        lefts, rights = {a for a, _ in pairs}, {b for _, b in pairs}
+        return lambda a, b: a in lefts or b in rights
 
 
 def _key(text: str, path: str, line: int) -> Key:
@@ -196,12 +210,9 @@ def score_pairs(
     made = set(predicted)
     by_left = dict(made)
     by_right = {b: a for a, b in made}
-    gold_set = {(p.left, p.right) for p in chosen}
-    gold_left, gold_right = {p.left for p in chosen}, {p.right for p in chosen}
-    if gold.complete is not None and split in ("all", gold.complete):
-        relevant = made  # every pair of the two plans is listed: any other is wrong
-    else:
-        relevant = {(a, b) for a, b in made if a in gold_left or b in gold_right}
+    gold_set = gold.pairs_in(split)
+    judged = gold.judge(split)
+    relevant = {(a, b) for a, b in made if judged(a, b)}
     kinds: dict[str, Score] = {}
     total = Score("all")
 
