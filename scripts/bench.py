@@ -33,6 +33,9 @@ COMMANDS = {
     "show": ["show", "qinghai", "--format", "json"],
     "export": ["export", "indicators"],
     "diff gansu qinghai": ["diff", "gansu", "qinghai", "--format", "json"],
+    # A user's own files, given by path (parsed, modelled and aligned outside the corpus).
+    "diff FILE FILE": ["diff", str(ROOT / "corpora" / "wuwei-2022-employment-plan.txt"),
+                       str(ROOT / "corpora" / "qinghai-2021-employment-plan.txt"), "--format", "json"],
 }
 
 

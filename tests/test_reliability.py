@@ -244,6 +244,25 @@ def test_junk_in_the_cache_is_rebuilt_with_a_warning(tmp_path) -> None:
     assert third.returncode == 0 and third.stdout == clean.stdout and "damaged" not in third.stderr
 
 
+def test_files_given_by_path_are_cached_by_content_with_their_warnings(tmp_path) -> None:
+    text = (CORPUS / "wuwei-2022-employment-plan.txt").read_text(encoding="utf-8")
+    data = text.encode("utf-8")
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes(data[:4000] + b"\xff" + data[4000:])  # one damaged byte: a warning
+    cache = tmp_path / "cache"
+    args = ["diff", f"{plan}#2", "gansu-employment-2021", "--format", "json"]
+    cold = _run(args, cache)
+    assert cold.returncode == 1 and "invalid UTF-8 at byte 4000" in cold.stderr, cold.stderr
+    assert list((cache / "parsed-given").glob("*.pickle")) and list((cache / "alignment").glob("*.pickle"))
+    warm = _run(args, cache)
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    # The file changed: read and aligned again, not served from the cache.
+    plan.write_bytes(data.replace("武威市".encode(), "凉州区".encode()))
+    changed = _run(args, cache)
+    assert changed.returncode == 1 and "invalid UTF-8" not in changed.stderr
+    assert "凉州区" in changed.stdout and "武威市" not in json.loads(changed.stdout)["left"]["title"]
+
+
 def test_an_unwritable_cache_gives_one_warning(tmp_path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")

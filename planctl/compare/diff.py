@@ -313,18 +313,21 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
 
 
 def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | None) -> Diff:
-    """The diff of two corpus documents, its alignment cached with the corpus (keyed by the
-    corpus, the dictionaries, planctl's code and calibration); other files are aligned afresh."""
+    """The diff of two documents, its alignment cached (keyed by the corpus, the two files'
+    contents, the dictionaries, planctl's code and calibration); documents not read from a file
+    are aligned afresh."""
     from planctl import cache
     from planctl.compare.scoring import CALIBRATION
 
     chosen = mode or (VERSIONS if are_editions(left, right) else COMPARE)
-    if not (corpus.is_member(left) and corpus.is_member(right)):
+    files = [corpus.file_key(d) for d in (left, right)]
+    if not all(files):  # documents built in memory: nothing to key them by
         idf, model = statistics_for(corpus, (left, right))
         return diff_documents(left, right, mode=chosen, idf=idf, model=model)
     calibration = CALIBRATION.read_bytes() if CALIBRATION.exists() else b""
     key = cache.content_key(calibration, corpus.fingerprint(), lexicon().fingerprint, left.id, left.source.path,
-                            str(left.source.index), right.id, right.source.path, str(right.source.index), chosen)
+                            str(left.source.index), right.id, right.source.path, str(right.source.index), chosen,
+                            *files)
     held = cache.load_pickle("alignment", key, dict, corpus.env)
     if held is not None:
         try:

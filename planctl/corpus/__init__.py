@@ -23,6 +23,7 @@ from planctl.corpus.load import (
     corpus_files,
     load_files,
     load_parsed,
+    parse_given,
 )
 from planctl.corpus.resolve import match_reference, path_reference, pick_group, pick_one, pick_pair, select_index
 from planctl.env import Environment
@@ -91,6 +92,12 @@ class Corpus:
         entry = self._by_path.get(doc.source.path)
         return (entry.path if entry is not None else Path(doc.source.path)).resolve()
 
+    def file_key(self, doc: Document) -> str:
+        """The parse-cache key of the file ``doc`` came from (its bytes, path and planctl's code;
+        empty when unknown)."""
+        entry = self._by_path.get(doc.source.path)
+        return entry.key if entry is not None else ""
+
     def fingerprint(self) -> str:
         """Changes whenever a file of the corpus (or planctl's code) changes."""
         keys = {entry.display: entry.key for entry in self.files}
@@ -106,10 +113,8 @@ class Corpus:
         return any(doc is d for d in self.documents)
 
     def _file_documents(self, path: str, encoding: str | None) -> list[Document]:
-        from planctl.parse import parse_path
-
-        parsed = parse_path(path, encoding=encoding, env=self.env)
-        self._by_path[parsed.source.path] = LoadedFile(Path(path), path, "", parsed.documents, parsed)
+        parsed, key = parse_given(path, encoding, self.env)
+        self._by_path[parsed.source.path] = LoadedFile(Path(path), path, key, parsed.documents, parsed)
         assign_unique_ids(parsed.documents)
         self.env.note(f"read {parsed.source.path} as {parsed.source.encoding}")
         return parsed.documents

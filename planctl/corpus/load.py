@@ -37,7 +37,7 @@ PARALLEL_FROM = 40
 """Parse in worker processes when at least this many files miss the cache."""
 
 __all__ = ["CORPUS_SUFFIXES", "LoadedFile", "Skipped", "assign_unique_ids", "corpus_dir", "corpus_files",
-           "load_files", "load_parsed", "parse_one"]
+           "load_files", "load_parsed", "parse_given", "parse_one"]
 
 
 @dataclass
@@ -104,6 +104,26 @@ def parse_one(job: tuple[str, str], encoding: str | None = None,
         if debug:
             raise
         return None, recorder.warnings, f"planctl could not parse it ({exc.__class__.__name__}: {exc}); please report"
+
+
+def parse_given(path: str, encoding: str | None, env: Environment) -> tuple[ParsedFile, str]:
+    """A file given by path (outside the corpus), parsed or from the parse cache (keyed by its
+    bytes, its path as shown and the codec asked for), and that key. The warnings its parse
+    gave are kept with it and given again on a cache hit."""
+    from planctl.parse import parse_path
+
+    try:
+        key = cache.content_key(Path(path).read_bytes(), "given", path, encoding or "")
+    except OSError:  # parse_path says why it cannot be read
+        return parse_path(path, encoding=encoding, env=env), ""
+    held = cache.load_pickle("parsed-given", key, tuple, env)
+    if held is not None and len(held) == 2 and isinstance(held[0], ParsedFile) and isinstance(held[1], list):
+        env.replay(held[1])
+        return held[0], key
+    seen = len(env.warnings)
+    parsed = parse_path(path, encoding=encoding, env=env)
+    cache.store_pickle("parsed-given", key, (parsed, env.warnings[seen:]), env)
+    return parsed, key
 
 
 def _display(path: Path, base: Path) -> str:
