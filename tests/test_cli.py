@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -203,3 +204,22 @@ def test_ambiguous_file_lists_candidates_that_resolve() -> None:
     for ref in candidates:
         shown = run("show", ref, "--format", "json")
         assert shown.exit_code == 0 and len(json.loads(shown.stdout)["documents"]) == 1
+
+
+def test_show_lists_a_regulations_articles_by_number() -> None:
+    # A 办法's substance is its 第X条: the outline shows them (numbered, their opening words),
+    # and their （一）… items with --all.
+    from planctl.model import ARTICLE, CHAPTER, ITEM, Document, Node, SourceRef
+    from planctl.render import render
+    from planctl.render.show import ShowRequest
+
+    item = Node(ITEM, "（一）", "法律、法规、规章等依据发生变化的")
+    article = Node(ARTICLE, "第十七条", text="政务部门应当对本部门的政务数据资源目录进行动态管理。", children=[item])
+    doc = Document("x-measures", "某州政务数据资源管理暂行办法", "measures", SourceRef("x.txt", 1, 3),
+                   children=[Node(CHAPTER, "第三章", "目录管理", children=[article])])
+    for everything, wanted in ((False, ["第三章 目录管理", "第十七条 政务部门应当"]),
+                               (True, ["第十七条 政务部门应当", "（一） 法律、法规、规章等依据发生变化的"])):
+        out = io.StringIO()
+        render("show", "rich", ShowRequest([doc], everything=everything), out)
+        for text in wanted:
+            assert text in out.getvalue(), out.getvalue()

@@ -12,6 +12,7 @@ The real files are read from ``../shared/real/`` beside the checkout; without it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 
 from planctl.cjk import words_only
 from planctl.env import Environment
-from planctl.ingest import read_source
+from planctl.ingest import decode_bytes, read_source
 from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, Document
 from planctl.parse import parse
 from planctl.parse.lossless import lost_characters
@@ -230,3 +231,20 @@ def test_diff_of_files_takes_the_document_their_cover_notices_issue() -> None:
     assert result.exit_code == 1, result.stderr
     data = json.loads(result.stdout)
     assert data["left"]["title"].endswith("实施意见") and "暂行办法" in data["right"]["title"]
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_mark(n, "markdown")) for n in EXPECTED])
+def test_markdown_keeps_every_title_and_text(name: str) -> None:
+    """`show --format markdown` prints every node's number, title and text (punctuation aside),
+    and reads back through the parser to the same tree."""
+    from planctl.render.markdown import document_to_markdown
+    from tests.test_properties import _projection
+
+    for doc in parsed(name).documents:
+        rendered = document_to_markdown(doc)
+        flat = re.sub(r"\W", "", rendered)
+        for node in doc.walk():
+            if node.kind != "furniture":
+                assert re.sub(r"\W", "", node.title) in flat and re.sub(r"\W", "", node.text) in flat, node.path
+        again = parse(decode_bytes(rendered.encode("utf-8"), path=f"{name}.md", env=Environment.recording()))
+        assert _projection(again.documents) == _projection([doc]), doc.id

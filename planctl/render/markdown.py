@@ -19,6 +19,7 @@ from planctl.model import (
     CHAPTER,
     COLUMN,
     FURNITURE,
+    ITEM,
     MEASURE,
     METADATA,
     PARAGRAPH,
@@ -119,7 +120,7 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False, state: dict[
             continue
         if node.kind == TABLE:
             lines = table_to_markdown(node)
-        elif node.kind == MEASURE:
+        elif node.kind in (MEASURE, ITEM):  # an article's item: number, lead and body, like a measure
             lines = [measure_line(node)]
         elif node.kind == TITLE:
             lines = [f"# {node.title}"]

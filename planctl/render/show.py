@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from planctl.model import (
     APPENDIX,
+    ARTICLE,
     CHAPTER,
     COLUMN,
+    ITEM,
     MEASURE,
     PARAGRAPH,
     SECTION,
@@ -104,8 +106,8 @@ def show_outline(req: ShowRequest, stream: TextIO) -> None:
 
 
 _STYLE = {CHAPTER: "bold cyan", SECTION: "cyan", APPENDIX: "bold cyan", COLUMN: "magenta", TABLE: "yellow",
-          MEASURE: "", PARAGRAPH: "dim"}
-_OUTLINE_KINDS = (CHAPTER, SECTION, APPENDIX, COLUMN, TABLE, MEASURE)
+          MEASURE: "", ARTICLE: "", PARAGRAPH: "dim"}
+_OUTLINE_KINDS = (CHAPTER, SECTION, APPENDIX, COLUMN, TABLE, MEASURE, ARTICLE)
 
 
 def _node_label(node: Node) -> str:
@@ -125,6 +127,9 @@ def _node_label(node: Node) -> str:
             return text if not style else f"[{style}]{text}[/]"
     elif node.kind in (CHAPTER, SECTION, APPENDIX):
         text = f"{node.number} {node.title}".strip() if node.number != node.title else node.title
+    elif node.kind in (ARTICLE, ITEM):  # 第十七条 政务部门应当…, （一）法律、法规…
+        body = node.title or node.text
+        text = f"{node.number} {body[:40]}{'…' if len(body) > 40 else ''}".strip()
     else:
         body = node.text or node.title
         text = f"{node.kind}: {body[:40]}{'…' if len(body) > 40 else ''}"
