@@ -208,6 +208,7 @@ class DiffKind(str, Enum):
     chapter = "chapter"
     section = "section"
     measure = "measure"
+    article = "article"
     column = "column"
     indicator = "indicator"
 

@@ -35,6 +35,9 @@ ITEM = "item"  # a numbered entry inside an article (（一）… in 第十条)
 _TABLE_FIELDS = ("rows", "header", "note", "row_lines")  # written for tables only
 _MEASURE_FIELDS = ("responsibility", "departments")  # written for measures only
 
+MEASURE_KINDS = (MEASURE, ARTICLE)
+"""What a document does, aligned as measures: a plan's measures and a regulation's articles."""
+
 KINDS = (CHAPTER, SECTION, MEASURE, COLUMN, TABLE, PARAGRAPH, FURNITURE, TITLE, METADATA, APPENDIX, ARTICLE, ITEM)
 
 

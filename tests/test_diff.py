@@ -203,3 +203,44 @@ def test_cli_errors() -> None:
     assert bad.exit_code == 2 and "unknown format" in bad.stderr
     assert run("diff", "wuwei", "gansu", "--kind", "table").exit_code == 2
     assert run("diff", "wuwei", "gansu", "--threshold", "2").exit_code == 2
+
+
+_REGULATION = """{region}政务数据资源管理办法
+第一章 总则
+第一条 为规范政务数据资源管理，推进政务信息系统互联互通，提升政府治理能力，结合{region}实际，制定本办法。
+第二条 {region}行政区域内政务数据资源的采集、归集、共享、开放及其管理活动，适用本办法。
+第二章 共享开放
+第三条 政务部门应当无偿共享政务数据。没有法律、行政法规依据，不得拒绝其他部门提出的共享申请。
+第四条 政务部门应当对本部门的政务数据资源目录进行动态管理。有下列情形之一的，应当及时更新目录：
+（一）法律、法规、规章等依据发生变化的；
+（二）{change}的。
+第五条 政务数据分为无条件开放类、有条件开放类和不予开放类，并在编制目录时确定其开放属性。
+{extra}第三章 附则
+第六条 本办法自印发之日起施行。
+"""
+
+
+def _regulation(tmp_path, name: str, region: str, change: str, extra: str = "") -> str:
+    path = tmp_path / f"{name}.txt"
+    path.write_text(_REGULATION.format(region=region, change=change, extra=extra), encoding="utf-8")
+    return str(path)
+
+
+def test_a_regulations_articles_are_aligned_and_its_items_compared(tmp_path) -> None:
+    province = _regulation(tmp_path, "province", "甘肃省", "行政管理职能发生变化")
+    city = _regulation(tmp_path, "city", "武威市", "政务信息系统更新完成",
+                       extra="第七条 鼓励利用开放的政务数据资源开展科技研究、产品开发等活动，促进大数据产业发展。\n")
+    result = runner.invoke(app, ["diff", city, province, "--format", "json"])
+    assert result.exit_code == 1, result.stderr
+    d = json.loads(result.stdout)
+    articles = [p for p in d["pairs"] if p["kind"] == "article"]
+    paired = {(p["left"]["number"], p["right"]["number"]): p["status"] for p in articles if p["left"] and p["right"]}
+    assert paired == {("第一条", "第一条"): "changed", ("第二条", "第二条"): "changed", ("第三条", "第三条"): "matched",
+                      ("第四条", "第四条"): "changed", ("第五条", "第五条"): "matched", ("第六条", "第六条"): "matched"}
+    assert [p["left"]["number"] for p in articles if p["status"] == "left_only"] == ["第七条"]
+    # A city's regulation against its province's reads as adoption, article by article.
+    assert d["adoption"]["adopted"] >= 3 and d["adoption"]["added"] == 1
+    # --kind measure takes in a regulation's articles; --kind article takes only them.
+    for kind in ("measure", "article"):
+        shown = json.loads(runner.invoke(app, ["diff", city, province, "--format", "json", "--kind", kind]).stdout)
+        assert {p["kind"] for p in shown["pairs"]} == {"article"}

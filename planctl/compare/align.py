@@ -34,7 +34,7 @@ from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import documents_idf, documents_model, ratio
 from planctl.indicators import Indicator, indicator_tables
 from planctl.lexicon import lexicon
-from planctl.model import MEASURE, PARAGRAPH, Document, Node
+from planctl.model import ARTICLE, MEASURE, PARAGRAPH, Document, Node
 from planctl.settings import AlignSettings
 
 
@@ -81,6 +81,8 @@ def compared_text(node: Node) -> str:
     body = node.text
     if not body and node.kind != MEASURE and node.children and all(c.kind == PARAGRAPH for c in node.children):
         body = "".join(c.text for c in node.children)
+    elif node.kind == ARTICLE:  # 第X条: its paragraphs and （一） items are part of it
+        body = "".join([body, *(f"{c.number}{c.title}{c.text}" for c in node.walk() if c is not node)])
     return f"{node.title}。{body}" if node.title and body else (node.title or body)
 
 

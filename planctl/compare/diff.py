@@ -38,13 +38,15 @@ from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import statistics_for
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
-from planctl.model import MEASURE, Document, Node
+from planctl.model import ARTICLE, MEASURE, MEASURE_KINDS, Document, Node
 from planctl.settings import AlignSettings
 
 COMPARE, VERSIONS = "compare", "versions"
 
 
 def _node_content(node: Node) -> str:
+    if node.kind == ARTICLE:
+        return words_only(compared_text(node))
     return words_only(node.title + node.text + "".join("".join(r) for r in node.rows))
 
 
@@ -134,9 +136,9 @@ class Diff:
         return out
 
     def measure_pairs(self) -> list[DiffPair]:
-        """The pairs with a measure on either side (a measure may pair with a leaf section)."""
+        """The pairs with a measure (or article) on either side (a measure may pair with a leaf section)."""
         return [p for p in self.pairs
-                if p.pair.kind == MEASURE or (p.pair.right is not None and p.pair.right.kind == MEASURE)]
+                if p.pair.kind in MEASURE_KINDS or (p.pair.right is not None and p.pair.right.kind in MEASURE_KINDS)]
 
     def adoption(self) -> dict[str, object] | None:
         """For a city (or county) plan against its province's (either order): measures adopted
@@ -260,6 +262,9 @@ def _pair_diff(pair: Pair, mode: str) -> DiffPair:
         left = f"{pair.left.title}。{pair.left.text}"
         right = f"{pair.right.title}。{pair.right.text}"
         result.changes, result.word_diff, result.segments = word_changes(left, right)
+    elif mode == VERSIONS and pair.left.kind == ARTICLE and pair.right.kind == ARTICLE:
+        result.changes, result.word_diff, result.segments = word_changes(compared_text(pair.left),
+                                                                         compared_text(pair.right))
     return result
 
 
@@ -297,7 +302,8 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
             pairs.append(p)
     indicators = list(d.indicators)
     if kinds:
-        pairs = [p for p in pairs if p.pair.kind in kinds or (p.pair.kind == "appendix" and "chapter" in kinds)]
+        pairs = [p for p in pairs if p.pair.kind in kinds or (p.pair.kind == "appendix" and "chapter" in kinds)
+                 or (p.pair.kind == ARTICLE and MEASURE in kinds)]
         indicators = indicators if "indicator" in kinds else []
     keep: tuple[str, ...]
     if only == "matched":

@@ -239,7 +239,7 @@ def score_pairs(
         misses.append(Miss("missed", p.left, p.right, "; ".join(instead) or "both unmatched", p.split))
     for a, b in sorted(relevant - gold_set):
         misses.append(Miss("wrong", a, b, "not in the gold"))
-    order = ("chapter", "section", "appendix", "measure", "column", "unknown")
+    order = ("chapter", "section", "appendix", "measure", "article", "column", "unknown")
     scores = sorted(kinds.values(), key=lambda s: order.index(s.kind) if s.kind in order else len(order))
     return Evaluation(gold, left, right, split, [*scores, total], misses, unknown)
 

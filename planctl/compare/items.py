@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
+from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
 
 HEADING_KINDS = (CHAPTER, SECTION, APPENDIX)
 
@@ -92,6 +92,9 @@ def collect_items(doc: Document) -> list[Item]:
                         add(child, "measure", node_text(child), ancestors, [*ancestors, node])
             elif node.kind == MEASURE:
                 add(node, "measure", node_text(node), ancestors, ancestors)
+            elif node.kind == ARTICLE:
+                # A regulation's 第X条 is its measure: its paragraphs and （一） items are part of it.
+                add(node, "measure", subtree_text(node), ancestors, ancestors)
             elif node.kind != TABLE:
                 visit(node.children, ancestors)
 

@@ -32,7 +32,7 @@ from planctl.compare.items import items_of, node_text
 from planctl.corpus import Corpus
 from planctl.errors import PlanctlError
 from planctl.indicators import Indicator
-from planctl.model import MEASURE, Document, Node
+from planctl.model import MEASURE_KINDS, Document, Node
 
 ALL_PAIRS_UP_TO = 12
 """With this many plans or fewer, every two are aligned."""
@@ -229,7 +229,7 @@ def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list
     links = []
     for (i, j), d in diffs.items():
         for p in d.pairs:
-            if p.pair.left is None or p.pair.right is None or p.pair.left.kind != MEASURE:
+            if p.pair.left is None or p.pair.right is None or p.pair.left.kind not in MEASURE_KINDS:
                 continue
             a, b = (i, id(p.pair.left)), (j, id(p.pair.right))
             uf.nodes[a], uf.nodes[b] = p.pair.left, p.pair.right
@@ -240,7 +240,7 @@ def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list
     groups: dict[tuple[int, int], Cluster] = {}
     for k, doc in enumerate(plans):
         for it in items_of(doc):
-            if it.node.kind != MEASURE or it.in_appendix:
+            if it.node.kind not in MEASURE_KINDS or it.in_appendix:
                 continue
             key = (k, id(it.node))
             uf.nodes.setdefault(key, it.node)

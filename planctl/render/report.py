@@ -26,6 +26,7 @@ def _filter_css() -> str:
     for kind, _ in KINDS:
         rules.append(f"body:has(#f-kind-{kind}:not(:checked)) tr.kind-{kind} {{ display: none; }}")
     rules.append("body:has(#f-kind-chapter:not(:checked)) tr.kind-appendix { display: none; }")
+    rules.append("body:has(#f-kind-measure:not(:checked)) tr.kind-article { display: none; }")
     for rel, _ in RELATIONS:
         rules.append(f"body:has(#f-rel-{rel}:not(:checked)) tr.rel-{rel} {{ display: none; }}")
     rules.append("body:has(#f-conf-likely:checked) tr.conf-weak { display: none; }")
