@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from planctl.indicators import Indicator, indicator_tables
-from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, TABLE, Document
+from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, MEASURE, SECTION, TABLE, Document
 
 INDICATOR_COLUMNS = (
     "plan_id", "plan_title", "region", "level", "table_title", "period", "seq", "name", "unit",
@@ -59,12 +59,22 @@ def indicator_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
 
 
 def measure_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
-    """One row per measure (专栏 items included)."""
-    return [
-        {"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title, "text": n.text,
-         "departments": "、".join(n.departments), "source_line": n.line_start}
-        for doc in docs for n in doc.walk() if n.kind == MEASURE
-    ]
+    """One row per measure (专栏 items included) and per article of a regulation (its whole text:
+    paragraphs and numbered items, a bold lead inside it included)."""
+    rows = []
+    for doc in docs:
+        inside: set[int] = set()
+        for n in doc.walk():
+            if id(n) in inside:
+                continue
+            if n.kind == ARTICLE:
+                inside |= {id(c) for c in n.walk()}
+                rows.append({"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title,
+                             "text": n.whole_text(), "departments": "", "source_line": n.line_start})
+            elif n.kind == MEASURE:
+                rows.append({"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title, "text": n.text,
+                             "departments": "、".join(n.departments), "source_line": n.line_start})
+    return rows
 
 
 _OUTLINE_KINDS = (CHAPTER, SECTION, APPENDIX, COLUMN, TABLE)

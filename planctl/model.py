@@ -144,6 +144,11 @@ class Node:
         for child in self.children:
             yield from child.walk()
 
+    def whole_text(self) -> str:
+        """The body with everything under it (a 第X条's paragraphs and numbered items, numbers
+        kept): what an article says, in one string."""
+        return "".join([self.text, *(f"{n.number}{n.title}{n.text}" for n in self.walk() if n is not self)])
+
     def source_strings(self) -> Iterator[str]:
         """Every string of this node that holds source text (not derived fields)."""
         yield self.marker

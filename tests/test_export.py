@@ -111,6 +111,18 @@ def test_measures_and_outline_exports() -> None:
     assert sum(1 for r in outline if r["kind"] == "column") == 10
 
 
+def test_a_regulation_exports_one_row_per_article_with_its_items(tmp_path) -> None:
+    path = tmp_path / "rules.txt"
+    path.write_text("某市政务数据管理办法\n第一章 总则\n第一条 为规范政务数据管理，制定本办法。\n"
+                    "第二条 政务部门应当更新目录。有下列情形之一的，应当及时更新：\n"
+                    "（一）法律、法规依据发生变化的；\n（二）行政管理职能发生变化的。\n"
+                    "第三条 本办法自印发之日起施行。\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(run("export", "measures", str(path)).stdout)))
+    assert [(r["path"], r["kind"]) for r in rows] == [
+        ("第一章/第一条", "article"), ("第一章/第二条", "article"), ("第一章/第三条", "article")]
+    assert "法律、法规依据发生变化" in rows[1]["text"] and "行政管理职能发生变化" in rows[1]["text"]
+
+
 def test_exit_1_when_no_indicator_table() -> None:
     result = run("export", "indicators", "gansu-employment-2021-2")
     assert result.exit_code == 1 and result.stdout == "" and "no indicators" in result.stderr

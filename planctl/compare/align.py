@@ -82,7 +82,7 @@ def compared_text(node: Node) -> str:
     if not body and node.kind != MEASURE and node.children and all(c.kind == PARAGRAPH for c in node.children):
         body = "".join(c.text for c in node.children)
     elif node.kind == ARTICLE:  # 第X条: its paragraphs and （一） items are part of it
-        body = "".join([body, *(f"{c.number}{c.title}{c.text}" for c in node.walk() if c is not node)])
+        body = node.whole_text()
     return f"{node.title}。{body}" if node.title and body else (node.title or body)
 
 
