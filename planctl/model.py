@@ -253,9 +253,10 @@ class Document:
             yield from child.walk()
 
     def count_stats(self) -> dict[str, int]:
-        """Characters of source text, and how many measures, 专栏 and tables the document holds."""
-        stats = {"size": 0, "measures": 0, "columns": 0, "tables": 0}
-        plural = {MEASURE: "measures", COLUMN: "columns", TABLE: "tables"}
+        """Characters of source text, and how many measures, 专栏, tables and articles (第X条 of a
+        regulation) the document holds."""
+        stats = {"size": 0, "measures": 0, "columns": 0, "tables": 0, "articles": 0}
+        plural = {MEASURE: "measures", COLUMN: "columns", TABLE: "tables", ARTICLE: "articles"}
         for node in self.walk():
             if node.kind in plural:
                 stats[plural[node.kind]] += 1

@@ -244,3 +244,6 @@ def test_a_regulations_articles_are_aligned_and_its_items_compared(tmp_path) -> 
     for kind in ("measure", "article"):
         shown = json.loads(runner.invoke(app, ["diff", city, province, "--format", "json", "--kind", kind]).stdout)
         assert {p["kind"] for p in shown["pairs"]} == {"article"}
+    # The report counts what a regulation holds: its articles (it has no measures).
+    report = runner.invoke(app, ["diff", city, province, "--format", "html"]).stdout
+    assert "<tr><th>articles</th><td>7</td><td>6</td></tr>" in report

@@ -74,7 +74,7 @@ def document_summary(doc: Document) -> dict[str, Any]:
         "id": doc.id, "aliases": doc.aliases, "kind": doc.kind, "title": doc.title, "region": doc.region,
         "level": doc.level, "topic": doc.topic, "doc_number": doc.doc_number, "date": doc.date,
         "size": stats["size"], "measures": stats["measures"], "columns": stats["columns"], "tables": stats["tables"],
-        "path": doc.source.path, "index": doc.source.index,
+        "path": doc.source.path, "index": doc.source.index, "articles": stats.get("articles", 0),
     }
 
 

@@ -108,6 +108,8 @@ def document_meta(docs: list[Document], files: Mapping[str, str] | None = None) 
               ("region", lambda d: d.region or "—"), ("level", lambda d: d.level or "—"),
               ("文号", lambda d: d.doc_number or "—"), ("issuer", lambda d: d.issuer or "—"),
               ("date", lambda d: d.date or d.published or "—"), ("measures", lambda d: d.stats.get("measures", "—"))]
+    if any(d.stats.get("articles") for d in docs):  # a regulation: its 第X条 are what it does
+        fields.append(("articles", lambda d: d.stats.get("articles", 0)))
     rows = ["<table class=\"meta\">"]
     for name, get in fields:
         rows.append(f"<tr><th>{esc(name)}</th>" + "".join(f"<td>{esc(get(d))}</td>" for d in docs) + "</tr>")
