@@ -40,6 +40,8 @@ def _cell(ind: Indicator | None) -> str:
 
 
 def _wording(node: Node) -> str:
+    if not node.title and node.number:  # an article: 第三条 政务部门应当…
+        return f"{node.number} {node.text[:36]}"
     return node.title or node.text[:40]
 
 
