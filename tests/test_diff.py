@@ -247,3 +247,14 @@ def test_a_regulations_articles_are_aligned_and_its_items_compared(tmp_path) -> 
     # The report counts what a regulation holds: its articles (it has no measures).
     report = runner.invoke(app, ["diff", city, province, "--format", "html"]).stdout
     assert "<tr><th>articles</th><td>7</td><td>6</td></tr>" in report
+
+
+def test_two_editions_of_a_regulation_show_word_changes_inside_an_article(tmp_path) -> None:
+    old = _regulation(tmp_path, "old", "甘肃省", "行政管理职能发生变化")
+    new = _regulation(tmp_path, "new", "甘肃省", "政务信息系统更新完成")
+    d = json.loads(runner.invoke(app, ["diff", old, new, "--format", "json"]).stdout)
+    assert d["mode"] == "versions"
+    changed = [p for p in d["pairs"] if p["status"] == "changed"]
+    assert [p["left"]["number"] for p in changed] == ["第四条"]
+    # The change is in the article's second item, not in its own text: the item is compared too.
+    assert changed[0]["changes"] == [{"op": "-", "text": "行政管理职能发生变化"}, {"op": "+", "text": "政务信息系统更新完成"}]
