@@ -257,4 +257,5 @@ def test_two_editions_of_a_regulation_show_word_changes_inside_an_article(tmp_pa
     changed = [p for p in d["pairs"] if p["status"] == "changed"]
     assert [p["left"]["number"] for p in changed] == ["第四条"]
     # The change is in the article's second item, not in its own text: the item is compared too.
-    assert changed[0]["changes"] == [{"op": "-", "text": "行政管理职能发生变化"}, {"op": "+", "text": "政务信息系统更新完成"}]
+    assert changed[0]["changes"] == [{"op": "-", "text": "行政管理职能发生变化"},
+                                     {"op": "+", "text": "政务信息系统更新完成"}]
