@@ -77,11 +77,10 @@ class Pair:
 def compared_text(node: Node) -> str:
     """The text passages are found in (offsets of :class:`Passage` refer to it): the title, then
     the body — a section over plain paragraphs (武威's ``1. 就业规模总体平稳``) has its paragraphs
-    as its body."""
+    as its body, a 第X条 its paragraphs and （一） items."""
     body = node.text
-    if not body and node.kind != MEASURE and node.children and all(c.kind == PARAGRAPH for c in node.children):
-        body = "".join(c.text for c in node.children)
-    elif node.kind == ARTICLE:  # 第X条: its paragraphs and （一） items are part of it
+    if node.kind == ARTICLE or (not body and node.kind != MEASURE and node.children
+                                and all(c.kind == PARAGRAPH for c in node.children)):
         body = node.whole_text()
     return f"{node.title}。{body}" if node.title and body else (node.title or body)
 

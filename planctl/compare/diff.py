@@ -258,11 +258,7 @@ def _pair_diff(pair: Pair, mode: str) -> DiffPair:
     if same:
         return DiffPair(pair, "matched")
     result = DiffPair(pair, "changed")
-    if mode == VERSIONS and pair.left.kind == MEASURE and pair.right.kind == MEASURE:
-        left = f"{pair.left.title}。{pair.left.text}"
-        right = f"{pair.right.title}。{pair.right.text}"
-        result.changes, result.word_diff, result.segments = word_changes(left, right)
-    elif mode == VERSIONS and pair.left.kind == ARTICLE and pair.right.kind == ARTICLE:
+    if mode == VERSIONS and pair.left.kind in MEASURE_KINDS and pair.right.kind in MEASURE_KINDS:
         result.changes, result.word_diff, result.segments = word_changes(compared_text(pair.left),
                                                                          compared_text(pair.right))
     return result
