@@ -259,3 +259,15 @@ def test_two_editions_of_a_regulation_show_word_changes_inside_an_article(tmp_pa
     # The change is in the article's second item, not in its own text: the item is compared too.
     assert changed[0]["changes"] == [{"op": "-", "text": "行政管理职能发生变化"},
                                      {"op": "+", "text": "政务信息系统更新完成"}]
+
+
+def test_a_section_over_paragraphs_whose_paragraphs_differ_is_changed(tmp_path) -> None:
+    # 指导思想 is a heading over a plain paragraph: that paragraph is its text, so two plans whose
+    # 指导思想 say different things differ there (it was reported as the same content).
+    text = "甘肃省“十四五”就业促进规划\n一、总体要求\n（一）指导思想\n{body}\n（二）基本原则\n坚持就业优先。\n"
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(text.format(body="坚持把就业摆在经济社会发展优先位置，实现更充分就业。"), encoding="utf-8")
+    b.write_text(text.format(body="坚持把稳就业作为首要任务，全力促进城乡劳动者就业。"), encoding="utf-8")
+    d = json.loads(runner.invoke(app, ["diff", str(a), str(b), "--format", "json"]).stdout)
+    status = {p["left"]["title"]: p["status"] for p in d["pairs"] if p["left"] and p["right"]}
+    assert status["指导思想"] == "changed" and status["基本原则"] == "matched", status

@@ -45,9 +45,7 @@ COMPARE, VERSIONS = "compare", "versions"
 
 
 def _node_content(node: Node) -> str:
-    if node.kind == ARTICLE:
-        return words_only(compared_text(node))
-    return words_only(node.title + node.text + "".join("".join(r) for r in node.rows))
+    return words_only(compared_text(node) + "".join("".join(r) for r in node.rows))
 
 
 @dataclass
