@@ -70,12 +70,8 @@ class Corpus:
     def parsed_of(self, doc: Document) -> ParsedFile:
         """The whole parse of the file ``doc`` came from."""
         entry = self._by_path.get(doc.source.path)
-        if entry is None:  # a document built elsewhere: read it again
-            from planctl.parse import parse_path
-
-            parsed = parse_path(doc.source.path, encoding=doc.source.encoding, env=self.env)
-            entry = self._by_path[doc.source.path] = LoadedFile(Path(doc.source.path), doc.source.path, "",
-                                                                parsed.documents, parsed)
+        if entry is None:  # a document built elsewhere: read its file again
+            entry = self._read_given(doc.source.path, doc.source.encoding)
         return load_parsed(entry, self.env)
 
     def source_of(self, doc: Document) -> Source:
@@ -112,12 +108,17 @@ class Corpus:
         """Whether ``doc`` is one of the corpus files' documents (not a file given by path)."""
         return any(doc is d for d in self.documents)
 
-    def _file_documents(self, path: str, encoding: str | None) -> list[Document]:
+    def _read_given(self, path: str, encoding: str | None) -> LoadedFile:
+        """A file given by path, parsed (or from the parse cache) and kept for this corpus."""
         parsed, key = parse_given(path, encoding, self.env)
-        self._by_path[parsed.source.path] = LoadedFile(Path(path), path, key, parsed.documents, parsed)
-        assign_unique_ids(parsed.documents)
-        self.env.note(f"read {parsed.source.path} as {parsed.source.encoding}")
-        return parsed.documents
+        entry = self._by_path[parsed.source.path] = LoadedFile(Path(path), path, key, parsed.documents, parsed)
+        return entry
+
+    def _file_documents(self, path: str, encoding: str | None) -> list[Document]:
+        docs = self._read_given(path, encoding).documents
+        assign_unique_ids(docs)
+        self.env.note(f"read {docs[0].source.path} as {docs[0].source.encoding}")
+        return docs
 
     def candidates(self, ref: str, *, encoding: str | None = None) -> list[Document]:
         """Every document ``ref`` may mean, before preferences are applied."""
