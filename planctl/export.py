@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from planctl.indicators import Indicator, indicator_tables
-from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, MEASURE, SECTION, TABLE, Document
+from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, MEASURE_KINDS, SECTION, TABLE, Document
 
 INDICATOR_COLUMNS = (
     "plan_id", "plan_title", "region", "level", "table_title", "period", "seq", "name", "unit",
@@ -63,17 +63,15 @@ def measure_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
     paragraphs and numbered items, a bold lead inside it included)."""
     rows = []
     for doc in docs:
-        inside: set[int] = set()
+        inside: set[int] = set()  # what an article's row already holds
         for n in doc.walk():
-            if id(n) in inside:
+            if n.kind not in MEASURE_KINDS or id(n) in inside:
                 continue
             if n.kind == ARTICLE:
                 inside |= {id(c) for c in n.walk()}
-                rows.append({"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title,
-                             "text": n.whole_text(), "departments": "", "source_line": n.line_start})
-            elif n.kind == MEASURE:
-                rows.append({"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title, "text": n.text,
-                             "departments": "、".join(n.departments), "source_line": n.line_start})
+            rows.append({"plan_id": doc.id, "path": n.path, "kind": n.kind, "title": n.title,
+                         "text": n.whole_text() if n.kind == ARTICLE else n.text,
+                         "departments": "、".join(n.departments), "source_line": n.line_start})
     return rows
 
 
