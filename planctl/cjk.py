@@ -47,6 +47,11 @@ def words_only(text: str) -> str:
     return _NOT_WORD_RE.sub("", text)
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis when it was cut."""
+    return text[:width] + "…" if len(text) > width else text
+
+
 def is_complete(text: str) -> bool:
     """Whether ``text`` ends a sentence (so the next line starts a new block)."""
     t = text.rstrip()

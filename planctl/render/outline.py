@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from planctl.cjk import clip
 from planctl.model import MEASURE, PARAGRAPH, TABLE, Node
 
 
@@ -34,7 +35,7 @@ def _label(node: Node, width: int) -> str:
     elif node.kind in (MEASURE, PARAGRAPH) or (node.text and not node.title):
         text = node.text.replace("\n", " ")
         if text:
-            parts.append("| " + (text[:width] + "…" if len(text) > width else text))
+            parts.append("| " + clip(text, width))
     if node.departments:
         parts.append("@" + "、".join(node.departments))
     return " ".join(parts)

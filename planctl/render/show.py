@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from planctl.cjk import clip
 from planctl.model import (
     APPENDIX,
     ARTICLE,
@@ -128,11 +129,9 @@ def _node_label(node: Node) -> str:
     elif node.kind in (CHAPTER, SECTION, APPENDIX):
         text = f"{node.number} {node.title}".strip() if node.number != node.title else node.title
     elif node.kind in (ARTICLE, ITEM):  # 第十七条 政务部门应当…, （一）法律、法规…
-        body = node.title or node.text
-        text = f"{node.number} {body[:40]}{'…' if len(body) > 40 else ''}".strip()
+        text = f"{node.number} {clip(node.title or node.text, 40)}".strip()
     else:
-        body = node.text or node.title
-        text = f"{node.kind}: {body[:40]}{'…' if len(body) > 40 else ''}"
+        text = f"{node.kind}: {clip(node.text or node.title, 40)}"
     text = f"{escape(text)}  [dim]L{node.line_start}[/]"
     return f"[{style}]{text}[/]" if style else text
 
