@@ -183,7 +183,7 @@ class _Reader:
         ppr = p.find(f"{W}pPr")
         num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
         if num_pr is not None:
-            num_id, ilvl = _val(num_pr, "numId"), int(_val(num_pr, "ilvl", "0") or 0)
+            num_id, ilvl = _num_ref(num_pr)
         else:
             style = _val(ppr, "pStyle") if ppr is not None else ""
             num_id, ilvl = self.style_numbering.get(style, ("", 0))
@@ -231,7 +231,7 @@ def _runs(p: Any) -> tuple[str, list[Any], list[str]]:
             tag = child.tag
             if tag == f"{W}txbxContent":
                 boxes.append(child)
-            elif tag in (f"{W}t", f"{W}delText") and tag == f"{W}t":
+            elif tag == f"{W}t":  # deleted text (w:del, w:delText) is not read
                 parts.append(child.text or "")
             elif tag == f"{W}tab":
                 parts.append("\t")
@@ -248,6 +248,11 @@ def _runs(p: Any) -> tuple[str, list[Any], list[str]]:
 
     walk(p)
     return "".join(parts), boxes, notes
+
+
+def _num_ref(num_pr: Any) -> tuple[str, int]:
+    """(numId, level) of a ``w:numPr`` (a paragraph's or a style's numbering)."""
+    return _val(num_pr, "numId"), int(_val(num_pr, "ilvl", "0") or 0)
 
 
 def _row_cells(tr: Any) -> list[tuple[str, int, bool]]:
@@ -273,7 +278,7 @@ def _style_numbering(styles: Any) -> dict[str, tuple[str, int]]:
         sid = style.get(f"{W}styleId", "")
         ppr = style.find(f"{W}pPr")
         num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
-        own[sid] = (_val(num_pr, "numId"), int(_val(num_pr, "ilvl", "0") or 0)) if num_pr is not None else None
+        own[sid] = _num_ref(num_pr) if num_pr is not None else None
         based[sid] = _val(style, "basedOn")
     resolved: dict[str, tuple[str, int]] = {}
     for sid in own:
