@@ -99,28 +99,25 @@ def _lines_of(element: Any, out: list[str]) -> None:
         current.clear()
 
     def walk(el: Any) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions: no tag
         if tag == "table":
             flush()
             _table_lines(el, out)
-        elif tag == "br":
+            return
+        if tag == "br":
             flush()
-        elif tag in _BLOCK_TAGS:
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
             flush()
-            if el.text:
-                current.append(el.text)
-            for child in el:
-                walk(child)
-                if child.tail:
-                    current.append(child.tail)
+        if el.text and tag:
+            current.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
             flush()
-        else:
-            if el.text and tag:
-                current.append(el.text)
-            for child in el:
-                walk(child)
-                if child.tail:
-                    current.append(child.tail)
 
     walk(element)
     flush()
@@ -130,12 +127,12 @@ def _table_lines(table: Any, out: list[str]) -> None:
     for row in table.iter("tr"):
         if row.getparent() is not None and _closest_table(row) is not table:
             continue  # a nested table's rows are read with their own table
-        cells = [_text(cell) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
-        spans = [int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdigit() else 1
-                 for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
         expanded: list[str] = []
-        for text, span in zip(cells, spans, strict=True):
-            expanded.extend([text] + [""] * (min(span, 20) - 1))
+        for cell in row:
+            if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+                colspan = str(cell.get("colspan", "1"))
+                span = int(colspan) if colspan.isdigit() and int(colspan) else 1
+                expanded.extend([_text(cell)] + [""] * (min(span, 20) - 1))
         if len(expanded) == 1:
             if expanded[0]:
                 out.append(expanded[0])  # a one-cell layout row: text
@@ -148,6 +145,11 @@ def _closest_table(element: Any) -> Any:
     while parent is not None and parent.tag != "table":
         parent = parent.getparent()
     return parent
+
+
+def _inside(element: Any, container: Any) -> bool:
+    """Whether ``element`` sits (at any depth) inside ``container``."""
+    return any(anc is container for anc in element.iterancestors())
 
 
 def _han(element: Any) -> int:
@@ -194,21 +196,19 @@ def _metadata_blocks(root: Any, content: Any) -> list[Any]:
     """Containers above the text that hold two or more of the labels sites print (索引号 …)."""
     blocks = []
     for el in root.iter("table", "div", "ul", "dl"):
-        if el is content or any(anc is el for anc in content.iterancestors()) or any(
-                anc is content for anc in el.iterancestors()):
+        if el is content or _inside(content, el) or _inside(el, content):
             continue
         text = el.text_content().replace(" ", "").replace("\u3000", "")
         labels = sum(1 for key in WEB_META_KEYS if key in text)
         if labels >= 2 and len(text) < 600:
             blocks.append(el)
     # the innermost of nested candidates
-    return [b for b in blocks if not any(other is not b and any(a is b for a in other.iterancestors())
-                                         for other in blocks)]
+    return [b for b in blocks if not any(other is not b and _inside(other, b) for other in blocks)]
 
 
 def _title(root: Any, content: Any) -> str:
     for el in root.iter("h1", "h2"):
-        if any(anc is content for anc in el.iterancestors()):
+        if _inside(el, content):
             continue
         text = _text(el)
         if 4 <= len(text) <= 120 and _HAN_RE.search(text) and not _is_furniture(el):
