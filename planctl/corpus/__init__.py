@@ -185,9 +185,6 @@ def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Envi
     env = env or Environment()
     base = Path(root) if root else corpus_dir()
     files, skipped = load_files(base, env, lazy=lazy)
-    if skipped.files:
-        if strict:
-            raise PlanctlError(f"{skipped.message()} (--strict)")
-        env.warn(skipped.message())
+    skipped.report(env, strict)
     docs = [d for entry in files for d in entry.documents]
     return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped)

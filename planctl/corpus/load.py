@@ -69,6 +69,13 @@ class Skipped:
         reasons = "; ".join(f"{path} ({reason})" for path, reason in self.files)
         return f"skipped {len(self.files)} of {self.total} files that could not be read: {reasons}"
 
+    def report(self, env: Environment, strict: bool) -> None:
+        """Say which files were skipped, in one warning (``strict``: an error instead)."""
+        if self.files and strict:
+            raise PlanctlError(f"{self.message()} (--strict)")
+        if self.files:
+            env.warn(self.message())
+
 
 def corpus_files(root: Path) -> list[Path]:
     """The plan files of a corpus directory and its subfolders, sorted by path. Hidden files, a

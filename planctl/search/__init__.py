@@ -104,11 +104,7 @@ def open_corpus_index(root: Path | None = None, *, force: bool = False, env: Env
     conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lambda d: loaded[0].lines_of(d),
                               env=env, corpus=name, notes=notes)
     if not loaded:  # the index was fresh: say what its build skipped, as the build did
-        skipped = Skipped([tuple(f) for f in json.loads(status.notes.get("skipped", "[]"))], len(files))
-        if skipped.files and strict:
-            raise PlanctlError(f"{skipped.message()} (--strict)")
-        if skipped.files:
-            env.warn(skipped.message())
+        Skipped([tuple(f) for f in json.loads(status.notes.get("skipped", "[]"))], len(files)).report(env, strict)
     corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env)
     return conn, status, corpus
 
