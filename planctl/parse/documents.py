@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from planctl.cjk import five_year_period_years
+from planctl.cjk import cn_to_int, five_year_period_years
 from planctl.model import FURNITURE, METADATA, PARAGRAPH, TITLE, Document, Node, SourceRef
 from planctl.parse import patterns as pt
 from planctl.parse.rules import Block
@@ -101,17 +101,6 @@ def _field(fields: dict[str, str], names: Sequence[str]) -> str:
     return next((fields[n] for n in names if fields.get(n)), "")
 
 
-_CN_DIGIT = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
-
-
-def _cn_number(text: str) -> int:
-    """``十二`` → 12, ``二十一`` → 21 (days and months)."""
-    if "十" not in text:
-        return int("".join(_CN_DIGIT[c] for c in text))
-    tens, _, units = text.partition("十")
-    return int(_CN_DIGIT[tens] if tens else "1") * 10 + (int(_CN_DIGIT[units]) if units else 0)
-
-
 _CN_DAY = "[一二三四五六七八九十]{1,3}"
 _CN_DATE_RE = re.compile(rf"([〇零一二三四五六七八九]{{4}})年({_CN_DAY})月({_CN_DAY})日")
 
@@ -125,8 +114,7 @@ def _iso(text: str) -> str:
         c = _CN_DATE_RE.search(text)
         if not c:
             return ""
-        y = int("".join(_CN_DIGIT[ch] for ch in c.group(1)))
-        mo, d = _cn_number(c.group(2)), _cn_number(c.group(3))
+        y, mo, d = (cn_to_int(g) or 0 for g in c.groups())  # 二〇二一 → 2021, 十二 → 12
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
 
 
