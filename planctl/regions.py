@@ -137,16 +137,16 @@ class Organ:
 
 
 @lru_cache(maxsize=1)
-def _organs() -> tuple[list[Organ], re.Pattern[str]]:
-    organs = [Organ(row[0], row[1]) for row in _read_tsv(dictionaries_dir() / "central.tsv") if len(row) >= 2]
-    names = sorted((o.name for o in organs), key=len, reverse=True)
+def _organs() -> tuple[dict[str, Organ], re.Pattern[str]]:
+    """The organs by name, and a pattern finding their names (longest first)."""
+    organs = {row[0]: Organ(row[0], row[1]) for row in _read_tsv(dictionaries_dir() / "central.tsv") if len(row) >= 2}
+    names = sorted(organs, key=len, reverse=True)
     return organs, re.compile("|".join(map(re.escape, names)) or "$^")
 
 
 def central_organs(text: str) -> list[Organ]:
     """The central organs ``text`` names, in order (longest names first where they overlap)."""
-    organs, pattern = _organs()
-    by_name = {o.name: o for o in organs}
+    by_name, pattern = _organs()
     return list(dict.fromkeys(by_name[m.group(0)] for m in pattern.finditer(text)))
 
 
