@@ -188,8 +188,7 @@ def build_index(conn: sqlite3.Connection, docs: Sequence[Document], lines_of: Ca
     finally:
         if pool:
             pool.shutdown()
-    (count,) = conn.execute("SELECT count(*) FROM nodes").fetchone()
-    return int(count)
+    return _rows(conn)
 
 
 PARALLEL_DOCS = 50
@@ -247,15 +246,16 @@ def _notes(conn: sqlite3.Connection) -> dict[str, str]:
     return {k[5:]: v for k, v in conn.execute("SELECT key, value FROM meta WHERE key LIKE 'note:%'")}
 
 
-def _open_complete(path: Path, fingerprint: str, env: Environment) -> sqlite3.Connection | None:
-    """The finished index at ``path``, opened read-only, or None (missing, or damaged: warned)."""
+def _open_complete(path: Path, fingerprint: str,
+                   env: Environment) -> tuple[sqlite3.Connection, IndexStatus] | None:
+    """The finished index at ``path``, opened read-only, and its status (its rows counted: a
+    damaged file fails there), or None (missing, or damaged: warned)."""
     if not path.exists():
         return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         if _index_ok(conn, fingerprint):
-            conn.execute("SELECT count(*) FROM nodes").fetchone()
-            return conn
+            return conn, IndexStatus(str(path), False, _rows(conn), _notes(conn))
         conn.close()
     except sqlite3.DatabaseError:
         pass
@@ -295,15 +295,15 @@ def open_index(
     fingerprint = corpus_fingerprint(files, lexicon().fingerprint)
     final = cache / f"index-{corpus}-{fingerprint}.sqlite"
     if not force:
-        conn = _open_complete(final, fingerprint, env)
-        if conn is not None:
-            return conn, IndexStatus(str(final), False, _rows(conn), _notes(conn))
+        found = _open_complete(final, fingerprint, env)
+        if found is not None:
+            return found
     waiting = "waiting for another planctl process to finish the search index"
     with caches.locked(f"index-{corpus}", env, waiting=waiting) as held:
         if held and not force:
-            conn = _open_complete(final, fingerprint, env)  # the process we waited for built it
-            if conn is not None:
-                return conn, IndexStatus(str(final), False, _rows(conn), _notes(conn))
+            found = _open_complete(final, fingerprint, env)  # the process we waited for built it
+            if found is not None:
+                return found
         if held:
             try:
                 return _build_file(final, corpus, fingerprint, docs_factory, lines_of, env, force=force, notes=notes)
