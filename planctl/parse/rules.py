@@ -284,6 +284,10 @@ class BlockParser:
     def text_at(self, i: int) -> str:
         return self.lines[i].text if i < len(self.lines) else ""
 
+    def joined(self, first: int, last: int) -> str:
+        """The non-blank lines ``first``..``last`` (inclusive), one per line of the result."""
+        return "\n".join(self.lines[k].text for k in range(first, last + 1) if not self.lines[k].blank)
+
     def _node(self, kind: str, first: int, last: int, **fields: object) -> Node:
         node = Node(kind=kind, line_start=self.lines[first].number, line_end=self.lines[last].last_number, **fields)  # type: ignore[arg-type]
         node.page = self.lines[first].page
@@ -402,7 +406,7 @@ class BlockParser:
         last = self._duplicate_at.get(i)
         if last is None:
             return None
-        text = "\n".join(self.lines[k].text for k in range(i, last + 1) if not self.lines[k].blank)
+        text = self.joined(i, last)
         return [Block(self._node(FURNITURE, i, last, role="duplicate", text=text))], last + 1
 
     def front_matter(self) -> tuple[list[Block], int]:
@@ -413,7 +417,7 @@ class BlockParser:
             return [], 0
         for j in range(i + 1, min(len(self.lines), i + 30)):
             if self.lines[j].rule:
-                text = "\n".join(self.lines[k].text for k in range(i + 1, j) if not self.lines[k].blank)
+                text = self.joined(i + 1, j - 1)
                 return [Block(self._node(FURNITURE, i + 1, j - 1, role="source_header", text=text))], j + 1
             if not self.lines[j].blank and not _FIELD_LINE_RE.match(self.lines[j].raw.strip()):
                 break
@@ -453,7 +457,7 @@ class BlockParser:
             if j < len(self.lines) and not self.starts_block(j) and short:
                 fields[key] = self.lines[j].text.strip()
                 last = j
-        text = "\n".join(self.lines[k].text for k in range(i, last + 1) if not self.lines[k].blank)
+        text = self.joined(i, last)
         node = self._node(METADATA, i, last, role="web_meta", text=text)
         return [Block(node, boundary="web_meta", fields=fields)], last + 1
 
@@ -472,7 +476,7 @@ class BlockParser:
             return None  # one dotted line is not a table of contents
         if head and entries == 0:
             last = self._toc_without_pages(i)
-        text = "\n".join(self.lines[k].text for k in range(i, last + 1) if not self.lines[k].blank)
+        text = self.joined(i, last)
         return [Block(self._node(FURNITURE, i, last, role="toc", text=text))], last + 1
 
     def _toc_without_pages(self, head: int) -> int:
@@ -548,7 +552,7 @@ class BlockParser:
             names.append(self.lines[j].text)
             last = j
             j = self.next_nonblank(j + 1)
-        text = "\n".join(self.lines[k].text for k in range(i, last + 1) if not self.lines[k].blank)
+        text = self.joined(i, last)
         if j >= len(self.lines) or self._ends_notice(j):
             return [Block(self._node(METADATA, i, last, role="attachment_ref", text=text))], last + 1
         number = self.lines[i].text.split("：")[0].split(":")[0].replace(" ", "")
