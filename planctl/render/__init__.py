@@ -54,6 +54,11 @@ def render(view: str, fmt: str, data: Any, stream: TextIO) -> None:
     fn(data, stream)
 
 
+def md_cell(text: str) -> str:
+    """``text`` as one cell of a markdown pipe table: ``|`` escaped, line breaks as spaces."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def write_json(data: Any, stream: TextIO) -> None:
     """JSON with Chinese kept readable (``ensure_ascii=False``)."""
     stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

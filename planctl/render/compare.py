@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from planctl.compare.many import Cluster, Comparison, IndicatorRow, Similarity
 from planctl.indicators import Indicator
 from planctl.model import Node
-from planctl.render import register, write_json
+from planctl.render import md_cell, register, write_json
 from planctl.render.html import bar, document_meta, esc, page, source_link
 from planctl.render.rows import write_csv
 from planctl.render.show import console_for
@@ -125,10 +125,6 @@ def compare_json(view: CompareView, stream: TextIO) -> None:
     write_json(compare_to_dict(view.comparison), stream)
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 @register("compare", "markdown")
 def compare_markdown(view: CompareView, stream: TextIO) -> None:
     c = view.comparison
@@ -145,12 +141,12 @@ def compare_markdown(view: CompareView, stream: TextIO) -> None:
     else:
         out += ["| indicator | unit | " + " | ".join(ids) + " |", "|---|---|" + "---|" * len(ids)]
     for r in c.indicators:
-        out.append(f"| {_md(r.name)} | {_md(r.unit)} | " + " | ".join(_md(_cell(r.cells.get(k)))
+        out.append(f"| {md_cell(r.name)} | {md_cell(r.unit)} | " + " | ".join(md_cell(_cell(r.cells.get(k)))
                                                               for k in range(len(ids))) + " |")
     out += ["", "## Measures across plans (most shared first)", "", "| plans | " + " | ".join(ids) + " |",
             "|---|" + "---|" * len(ids)]
     for cl in c.clusters:
-        out.append(f"| {cl.size} | " + " | ".join(_md(_wording(cl.members[k])) if k in cl.members else ""
+        out.append(f"| {cl.size} | " + " | ".join(md_cell(_wording(cl.members[k])) if k in cl.members else ""
                                                    for k in range(len(ids))) + " |")
     stream.write("\n".join(out) + "\n")
 

@@ -8,7 +8,7 @@ from planctl.compare.diff import Diff, DiffPair, IndicatorDiff
 from planctl.export import indicator_row
 from planctl.indicators import Indicator
 from planctl.model import CHAPTER, SECTION, Node
-from planctl.render import register, write_json
+from planctl.render import md_cell, register, write_json
 from planctl.render.rows import write_csv
 from planctl.render.show import console_for
 
@@ -183,10 +183,6 @@ def _indicator_table(d: Diff) -> Any:
     return table
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 @register("diff", "markdown")
 def diff_markdown(d: Diff, stream: TextIO) -> None:
     s = d.summary
@@ -203,19 +199,19 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
         out += [f"| {d.left.id} | confidence | {d.right.id} |", "|---|:---:|---|"]
         for p in d.pairs:
             if p.status == "grouped":
-                members = _md(_members(p.pair.group)) + " (group)"
-                one = _md(_label(p.pair.left or p.pair.right))
+                members = md_cell(_members(p.pair.group)) + " (group)"
+                one = md_cell(_label(p.pair.left or p.pair.right))
                 left, right = (one, members) if p.pair.left else (members, one)
                 out.append(f"| {left} | {'⊃' if p.pair.left else '⊂'} | {right} |")
                 continue
             score = {"left_only": "<", "right_only": ">"}.get(
                 p.status, f"{p.pair.confidence:.2f} {p.pair.label}{_RELATION_MARK.get(p.pair.relation, '')}")
-            left, right = _md(_label(p.pair.left)), _md(_label(p.pair.right))
+            left, right = md_cell(_label(p.pair.left)), md_cell(_label(p.pair.right))
             if p.pair.kind in _HEADINGS and p.pair.left and p.pair.right:
                 left, right = f"**{left}**", f"**{right}**"
             out.append(f"| {left} | {score} | {right} |")
             if p.word_diff:
-                out.append(f"| {_md(p.word_diff)} | | |")
+                out.append(f"| {md_cell(p.word_diff)} | | |")
         out.append("")
     if d.indicators:
         out += ["## Indicators", "", f"| {d.left.id} | base → target | | {d.right.id} | base → target |",
@@ -223,8 +219,9 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
         for ind in d.indicators:
             lrow, rrow = ind.pair.left, ind.pair.right
             mark = _STATUS_MARK[ind.status]
-            out.append(f"| {_md(lrow.name) if lrow else '—'} | {_md(_base_target(lrow)) if lrow else ''} | {mark} "
-                       f"| {_md(rrow.name) if rrow else '—'} | {_md(_base_target(rrow)) if rrow else ''} |")
+            out.append(f"| {md_cell(lrow.name) if lrow else '—'} | {md_cell(_base_target(lrow)) if lrow else ''} "
+                       f"| {mark} | {md_cell(rrow.name) if rrow else '—'} "
+                       f"| {md_cell(_base_target(rrow)) if rrow else ''} |")
         out.append("")
     stream.write("\n".join(out) + "\n")
 

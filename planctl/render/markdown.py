@@ -30,13 +30,10 @@ from planctl.model import (
     Node,
 )
 from planctl.parse.rules import opens_block
+from planctl.render import md_cell
 from planctl.settings import ParseSettings
 
 _MAX_HEADING = 6
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def table_to_markdown(node: Node) -> list[str]:
@@ -47,8 +44,8 @@ def table_to_markdown(node: Node) -> list[str]:
     width = max(len(r) for r in rows)
     padded = [r + [""] * (width - len(r)) for r in rows]
     header, body = (padded[0], padded[1:]) if node.header else ([""] * width, padded)
-    out = ["| " + " | ".join(_cell(c) for c in header) + " |", "|" + "---|" * width]
-    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
+    out = ["| " + " | ".join(md_cell(c) for c in header) + " |", "|" + "---|" * width]
+    out += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in body]
     if node.note:
         out += ["", node.note]
     return out
