@@ -35,6 +35,8 @@ ITEM = "item"  # a numbered entry inside an article (（一）… in 第十条)
 _TABLE_FIELDS = ("rows", "header", "note", "row_lines")  # written for tables only
 _MEASURE_FIELDS = ("responsibility", "departments")  # written for measures only
 
+HEADING_KINDS = (CHAPTER, SECTION, APPENDIX)
+"""What structures a document: its chapters, sections and appendices."""
 MEASURE_KINDS = (MEASURE, ARTICLE)
 """What a document does, aligned as measures: a plan's measures and a regulation's articles."""
 

@@ -26,11 +26,11 @@ from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import evaluate_gold, gold_ref, read_gold  # noqa: E402
 from planctl.compare.similarity import statistics_for  # noqa: E402
 from planctl.corpus import load_corpus  # noqa: E402
+from planctl.model import HEADING_KINDS  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 TARGET_PRECISION = 0.93
 L2 = 1.0
-HEADINGS = ("chapter", "section", "appendix")
 
 
 def dev_plans(corpus, files):
@@ -58,7 +58,7 @@ def samples(corpus, files):
                 a, b = b, a
             ka, kb = (a.path, a.title), (b.path, b.title)
             if judged(ka, kb):
-                group = "heading" if a.kind in HEADINGS and b.kind in HEADINGS else "measure"
+                group = "heading" if a.kind in HEADING_KINDS and b.kind in HEADING_KINDS else "measure"
                 out.append((group, [c.features.get(n, 0.0) for n in scoring.FEATURES], (ka, kb) in dev))
     return out
 
@@ -94,7 +94,7 @@ def made_pairs(corpus, files):
             ka, kb = (a.path, a.title), (b.path, b.title)
             if judged(ka, kb):
                 q = min(max(p.pair.confidence, 1e-6), 1 - 1e-6)
-                group = "heading" if a.kind in HEADINGS and b.kind in HEADINGS else "measure"
+                group = "heading" if a.kind in HEADING_KINDS and b.kind in HEADING_KINDS else "measure"
                 out.append((group, float(np.log(q / (1 - q))), (ka, kb) in dev))
     return out
 

@@ -33,12 +33,12 @@ from planctl.compare.align import (
     decode_alignment,
     encode_alignment,
 )
-from planctl.compare.items import HEADING_KINDS, items_of
+from planctl.compare.items import items_of
 from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import statistics_for
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
-from planctl.model import ARTICLE, MEASURE, MEASURE_KINDS, Document, Node
+from planctl.model import ARTICLE, HEADING_KINDS, MEASURE, MEASURE_KINDS, Document, Node
 from planctl.settings import AlignSettings
 
 COMPARE, VERSIONS = "compare", "versions"

@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
-
-HEADING_KINDS = (CHAPTER, SECTION, APPENDIX)
+from planctl.model import APPENDIX, ARTICLE, COLUMN, HEADING_KINDS, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
 
 
 def node_text(node: Node) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from planctl.compare.diff import Diff, DiffPair, IndicatorDiff
 from planctl.export import indicator_row
 from planctl.indicators import Indicator
-from planctl.model import CHAPTER, SECTION, Node
+from planctl.model import HEADING_KINDS, Node
 from planctl.render import md_cell, register, write_json
 from planctl.render.rows import write_csv
 from planctl.render.show import console_for
@@ -15,7 +15,6 @@ from planctl.render.show import console_for
 if TYPE_CHECKING:
     from rich.text import Text
 
-_HEADINGS = (CHAPTER, SECTION, "appendix")
 _STATUS_MARK = {"matched": "=", "changed": "~", "left_only": "<", "right_only": ">"}
 _CONTEXT = 12  # characters of unchanged text kept around a word change
 
@@ -136,7 +135,7 @@ def diff_rich(d: Diff, stream: TextIO) -> None:
 
 
 def _add_pair_rows(table: Any, p: DiffPair, escape: Any) -> None:
-    heading = p.pair.kind in _HEADINGS
+    heading = p.pair.kind in HEADING_KINDS
     left, right = escape(_label(p.pair.left)), escape(_label(p.pair.right))
     if p.status == "left_only":
         table.add_row(f"[red]{left}[/]", "[red]<[/]", "[dim]—[/]")
@@ -207,7 +206,7 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
             score = {"left_only": "<", "right_only": ">"}.get(
                 p.status, f"{p.pair.confidence:.2f} {p.pair.label}{_RELATION_MARK.get(p.pair.relation, '')}")
             left, right = md_cell(_label(p.pair.left)), md_cell(_label(p.pair.right))
-            if p.pair.kind in _HEADINGS and p.pair.left and p.pair.right:
+            if p.pair.kind in HEADING_KINDS and p.pair.left and p.pair.right:
                 left, right = f"**{left}**", f"**{right}**"
             out.append(f"| {left} | {score} | {right} |")
             if p.word_diff:

@@ -11,14 +11,13 @@ from planctl.compare.align import compared_text
 from planctl.compare.diff import Diff, DiffPair
 from planctl.compare.scoring import threshold
 from planctl.indicators import Indicator
-from planctl.model import APPENDIX, CHAPTER, COLUMN, MEASURE, SECTION, Document, Node
+from planctl.model import APPENDIX, CHAPTER, COLUMN, HEADING_KINDS, MEASURE, SECTION, Document, Node
 from planctl.render import register
 from planctl.render.html import bar, document_meta, esc, highlight, page, source_link
 
 KINDS = ((CHAPTER, "chapters"), (SECTION, "sections"), (MEASURE, "measures"), (COLUMN, "专栏"))
 RELATIONS = (("same", "same text"), ("adapted", "adapted"), ("related", "other words"), ("group", "groups"),
              ("unmatched", "one plan only"))
-HEADINGS = (CHAPTER, SECTION, APPENDIX)
 
 
 def _filter_css() -> str:
@@ -97,7 +96,7 @@ def _classes(p: DiffPair) -> str:
     else:
         rel, conf = p.pair.relation or "related", p.pair.label or "weak"
     status = {"left_only": "only-left", "right_only": "only-right"}.get(p.status, p.status)
-    heading = " heading" if kind in HEADINGS else ""
+    heading = " heading" if kind in HEADING_KINDS else ""
     chapter = " chapter" if kind in (CHAPTER, APPENDIX) else ""
     return f"row kind-{kind} rel-{rel} conf-{conf} {status}{heading}{chapter}"
 
@@ -110,7 +109,7 @@ def _middle(p: DiffPair) -> str:
     if p.status == "grouped":
         return '<span class="badge b-group">group</span>'
     mark = {"same": "same text", "adapted": "adapted", "related": "other words"}.get(p.pair.relation, "")
-    what = esc(p.pair.label) if p.pair.kind in HEADINGS else f"{esc(p.pair.label)} · {esc(mark)}"
+    what = esc(p.pair.label) if p.pair.kind in HEADING_KINDS else f"{esc(p.pair.label)} · {esc(mark)}"
     return (f'<span class="badge b-{esc(p.pair.label)}" title="estimated probability the pair is right">'
             f'{p.pair.confidence:.2f}</span><span class="rel">{what}</span>')
 
