@@ -38,16 +38,92 @@ class ParseSettings:
 
 
 @dataclass(frozen=True)
-class AlignSettings:
-    """Thresholds of the indicator pairing and of edition detection. (The matcher's weights are
-    features fitted on the gold: planctl/compare/scoring.py and calibration.json.)
+class ScoreWeights:
+    """Weights of the ranking *score* of one group of candidates (headings, or measures and 专栏):
+    a fixed weighted sum of features in [0, 1] that orders candidates and measures each one's
+    margin over its rivals. (The *confidence* is the calibrated model of the same features.)
 
     Example::
 
-        >>> AlignSettings().indicator_threshold
-        0.6
+        >>> ScoreWeights((("title", 0.5), ("content", 0.5))).terms[0]
+        ('title', 0.5)
     """
 
+    terms: tuple[tuple[str, float], ...]
+    """(feature, weight), summed in this order."""
+    context: float = 0.0
+    """Weight of the enclosing headings' similarity; spread over the rest when a node is top-level."""
+
+    def __post_init__(self) -> None:
+        for name, value in (*self.terms, ("context", self.context)):
+            if not 0 <= value <= 1:
+                raise ValueError(f"ScoreWeights: the weight of {name} must be within [0, 1], got {value!r}")
+        if self.context >= 1:
+            raise ValueError("ScoreWeights.context must be below 1")
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Every threshold and weight of the matcher, in one place, passed in explicitly. The
+    confidence model's coefficients are not settings: they are fitted on the dev gold
+    (:class:`planctl.compare.confidence.Calibration`, ``calibration.json``).
+
+    Example::
+
+        >>> MatchSettings().prefilter
+        0.04
+        >>> MatchSettings(prefilter=2.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: MatchSettings.prefilter must be within [0, 1], got 2.0
+    """
+
+    # ---- candidates and the assignment
+    prefilter: float = 0.04
+    """Two measures whose TF-IDF cosine is below this (and whose leads differ) are no candidate."""
+    rank_floor: float = 0.01
+    """Candidates less likely than this to be right are left out of the assignment."""
+    partner_latent: float = 0.8
+    """Weight of the latent cosine (against the TF-IDF cosine) when finding each measure's best
+    partner on the other side (the *kids* feature of headings)."""
+    heading_score: ScoreWeights = ScoreWeights(
+        (("title", 0.30), ("content", 0.25), ("latent", 0.10), ("kids", 0.20)), context=0.15)
+    """Ranking score of heading candidates."""
+    measure_score: ScoreWeights = ScoreWeights(
+        (("content", 0.35), ("latent", 0.15), ("title", 0.20), ("shingles", 0.10)), context=0.20)
+    """Ranking score of measure and 专栏 candidates."""
+    region_weight: float = 0.08
+    """Added to the score of two items under headings paired with each other."""
+    parents_weight: float = 0.08
+    """Added to the score of two headings whose parents were paired with each other."""
+    depth_gap_factor: float = 0.85
+    """Multiplier of the score of a chapter ↔ section candidate."""
+    default_threshold: float = 0.3
+    """Pairs less likely than this are not made, when no calibration states its own threshold."""
+    strong: float = 0.9
+    """Confidence from which a pair is ``strong``, when the calibration states no bars."""
+    likely: float = 0.7
+    """Confidence from which a pair is ``likely`` (below: ``weak``), when the calibration states no bars."""
+    shingle: int = 8
+    """Han characters in a shingle (the *shingles* feature: reused text)."""
+    # ---- 附件 task lists and groups
+    restates: float = 0.35
+    """A 附件 task-list item restates the body measure of its own plan it is this similar to."""
+    group_min_landed: int = 3
+    """A heading without a partner corresponds to a group when at least this many of its
+    measures found partners …"""
+    group_min_share: float = 0.6
+    """… this share of them under headings that send theirs back to it …"""
+    group_reciprocal: float = 0.5
+    """… a member heading sending at least this share of its matched measures back."""
+    # ---- what two texts share
+    min_run: int = 8
+    """Han characters a shared passage must hold."""
+    same_share: float = 0.6
+    """Share of the shorter text in shared passages from which a pair is ``same``."""
+    adapted_share: float = 0.15
+    """Share from which a pair is ``adapted`` (below: ``related``)."""
+    # ---- indicators and editions
     indicator_threshold: float = 0.6
     """Indicator pairs (name similarity, unit and period checked) below stay unmatched."""
     unit_mismatch_factor: float = 0.5
@@ -56,9 +132,33 @@ class AlignSettings:
     """Multiplier when the tables' periods differ (“十三五” results vs “十四五” targets)."""
     editions_lead_overlap: float = 0.6
     """Share of identical measure leads above which two plans count as editions of one plan."""
+    # ---- many plans
+    cluster_confidence: float = 0.7
+    """Measure pairs at least this sure (``likely``) join ``planctl compare``'s clusters."""
+    indicator_cluster: float = 0.8
+    """Indicator pairs at least this alike join one row of ``planctl compare``'s indicator table."""
+    all_pairs_up_to: int = 12
+    """``planctl compare`` aligns every two plans when there are at most this many …"""
+    neighbours: int = 6
+    """… otherwise each plan with this many of its most similar plans."""
 
     def __post_init__(self) -> None:
-        for name in ("indicator_threshold", "unit_mismatch_factor", "period_mismatch_factor", "editions_lead_overlap"):
+        for name in ("prefilter", "rank_floor", "partner_latent", "region_weight", "parents_weight",
+                     "depth_gap_factor", "default_threshold", "strong", "likely", "restates", "group_min_share",
+                     "group_reciprocal", "same_share", "adapted_share", "indicator_threshold", "unit_mismatch_factor",
+                     "period_mismatch_factor", "editions_lead_overlap", "cluster_confidence", "indicator_cluster"):
             value = getattr(self, name)
-            if not 0 <= value <= 1:
-                raise ValueError(f"AlignSettings.{name} must be within [0, 1], got {value!r}")
+            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ValueError(f"MatchSettings.{name} must be within [0, 1], got {value!r}")
+        for name in ("shingle", "group_min_landed", "min_run", "all_pairs_up_to", "neighbours"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"MatchSettings.{name} must be a positive integer, got {value!r}")
+        if self.likely > self.strong:
+            raise ValueError("MatchSettings.likely cannot exceed strong")
+        if self.adapted_share > self.same_share:
+            raise ValueError("MatchSettings.adapted_share cannot exceed same_share")
+
+
+AlignSettings = MatchSettings
+"""The name of earlier releases (indicator pairing and edition detection), kept for callers."""

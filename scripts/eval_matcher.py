@@ -14,7 +14,8 @@ sys.path.insert(0, str(ROOT))
 
 from tabulate import tabulate  # noqa: E402
 
-from planctl.compare import scoring, semantics  # noqa: E402
+from planctl.compare import semantics  # noqa: E402
+from planctl.compare.confidence import Calibration  # noqa: E402
 from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import gold_ref, read_gold, score_pairs  # noqa: E402
 from planctl.compare.similarity import statistics_for  # noqa: E402
@@ -35,7 +36,7 @@ def files() -> list[Path]:
     return out
 
 
-def run(corpus, paths, *, use_model: bool = True):
+def run(corpus, paths, *, use_model: bool = True, calibration: Calibration | None = None):
     """Per gold file: the diff's pairs as (key, key, label)."""
     out = {}
     for path in paths:
@@ -44,7 +45,7 @@ def run(corpus, paths, *, use_model: bool = True):
         corpus.ensure_trees([left, right])
         idf, model = statistics_for(corpus, (left, right))
         model = model if use_model else None
-        d = diff_documents(left, right, idf=idf, model=model)
+        d = diff_documents(left, right, idf=idf, model=model, calibration=calibration)
         made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title), p.pair.label)
                 for p in d.pairs if p.pair.left is not None and p.pair.right is not None]
         out[path] = (gold, left, right, made)
@@ -82,20 +83,17 @@ def without(signal: str) -> Iterator[None]:
     """Switch one signal off for the block."""
     lex = lexicon()
     saved_related, saved_groups = lex.related, semantics._groups
-    saved_cal = scoring.calibration
     try:
         if signal == "related terms":
             lex.related = {}
         elif signal == "词林 concepts":
             semantics._groups = lambda: {}  # type: ignore[assignment]
-        elif signal == "calibration":
-            scoring.calibration = lambda: {"threshold": 0.3}  # type: ignore[assignment]
         from planctl.compare.similarity import forget_tokens
 
         forget_tokens()
         yield
     finally:
-        lex.related, semantics._groups, scoring.calibration = saved_related, saved_groups, saved_cal
+        lex.related, semantics._groups = saved_related, saved_groups
         from planctl.compare.similarity import forget_tokens
 
         forget_tokens()
@@ -113,8 +111,10 @@ def main() -> None:
     print()
     rows = []
     for signal in ("latent model (LSA)", "词林 concepts", "related terms", "calibration"):
+        # Without calibration: confidence = score, pairs from 0.3 as before calibration existed.
+        uncalibrated = Calibration(threshold=0.3) if signal == "calibration" else None
         with without(signal):
-            ablated = run(corpus, paths, use_model=signal != "latent model (LSA)")
+            ablated = run(corpus, paths, use_model=signal != "latent model (LSA)", calibration=uncalibrated)
         for split in ("dev", "test"):
             rows.append([f"without {signal}", split, table(ablated, split)[-1][5]])
     for split in ("dev", "test"):

@@ -25,17 +25,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from planctl.compare import matcher
+from planctl.compare.confidence import Calibration, shipped_calibration
+from planctl.compare.features import Candidate, prepare
 from planctl.compare.items import items_of
+from planctl.compare.kinds import Side
 from planctl.compare.matcher import Group, Restatement
 from planctl.compare.matching import max_weight_matching
 from planctl.compare.passages import Passage, relation_of, shared_passages, shared_share
-from planctl.compare.scoring import label_of, prepare
 from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import documents_idf, documents_model, ratio
 from planctl.indicators import Indicator, indicator_tables
 from planctl.lexicon import lexicon
 from planctl.model import ARTICLE, MEASURE, PARAGRAPH, Document, Node
-from planctl.settings import AlignSettings
+from planctl.settings import MatchSettings
 
 
 # ---- alignment ---------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def _period(ind: Indicator) -> str:
     return ind.table.period if ind.table else ""
 
 
-def _indicator_score(a: Indicator, b: Indicator, s: AlignSettings) -> float:
+def _indicator_score(a: Indicator, b: Indicator, s: MatchSettings) -> float:
     na, nb = indicator_concept(a), indicator_concept(b)
     score = 1.0 if na == nb else ratio(na, nb)
     ua, ub = a.unit, b.unit
@@ -195,9 +197,9 @@ def indicators_of(doc: Document) -> list[Indicator]:
     return [ind for table in indicator_tables(doc) for ind in table.indicators]
 
 
-def align_indicators(left: Document, right: Document, settings: AlignSettings | None = None) -> list[IndicatorPair]:
+def align_indicators(left: Document, right: Document, settings: MatchSettings | None = None) -> list[IndicatorPair]:
     """Optimal one-to-one pairing of the two plans' indicators."""
-    s = settings or AlignSettings()
+    s = settings or MatchSettings()
     lrows, rrows = indicators_of(left), indicators_of(right)
     weights = {(i, j): _indicator_score(a, b, s) for i, a in enumerate(lrows) for j, b in enumerate(rrows)}
     chosen = max_weight_matching(weights, s.indicator_threshold)
@@ -213,13 +215,13 @@ def _canonical_order(a: Document, b: Document) -> bool:
     return (a.id, a.source.path, a.source.index) <= (b.id, b.source.path, b.source.index)
 
 
-def _pair(c: matcher.Candidate, left: Node, right: Node) -> Pair:
+def _pair(c: Candidate, left: Node, right: Node, settings: MatchSettings, calibration: Calibration) -> Pair:
     ltext, rtext = compared_text(left), compared_text(right)
-    passages = shared_passages(ltext, rtext)
+    passages = shared_passages(ltext, rtext, settings.min_run)
     share = shared_share(passages, ltext, rtext)
     return Pair(left.kind, round(c.score, 3), left, right, confidence=round(c.confidence, 3),
-                label=label_of(c.confidence), relation=relation_of(share), passages=passages, shared=round(share, 3),
-                stage=c.stage)
+                label=calibration.label(c.confidence), relation=relation_of(share, settings), passages=passages,
+                shared=round(share, 3), stage=c.stage)
 
 
 def align(
@@ -227,33 +229,37 @@ def align(
     right: Document,
     *,
     corpus: Iterable[Document] = (),
-    settings: AlignSettings | None = None,
+    settings: MatchSettings | None = None,
     idf: Mapping[str, float] | None = None,
     model: LatentModel | None = None,
-    trace: list[matcher.Candidate] | None = None,
+    calibration: Calibration | None = None,
+    trace: list[Candidate] | None = None,
 ) -> Alignment:
     """Align two documents. ``corpus`` supplies IDF statistics and the latent model (the two
     documents are added), unless ready ones are given (a corpus caches its own:
     :func:`planctl.compare.similarity.corpus_idf`, :func:`~planctl.compare.similarity.corpus_model`).
-    ``trace``, when given, receives every candidate pair the matcher scored."""
+    ``calibration`` is the confidence model (default: the one shipped). ``trace``, when given,
+    receives every candidate pair the matcher scored."""
     if not _canonical_order(left, right):
-        return align(right, left, corpus=corpus, settings=settings, idf=idf, model=model, trace=trace).mirrored()
-    s = settings or AlignSettings()
+        return align(right, left, corpus=corpus, settings=settings, idf=idf, model=model, calibration=calibration,
+                     trace=trace).mirrored()
+    s = settings or MatchSettings()
+    cal = calibration or shipped_calibration()
     if idf is None:
         docs = [*corpus, left, right]
         idf = documents_idf(docs)
         model = model or documents_model(docs)
-    lp, rp = prepare(items_of(left), idf, model), prepare(items_of(right), idf, model)
-    found = matcher.run(lp, rp, trace=trace is not None)
+    lp, rp = prepare(items_of(left), idf, model, s), prepare(items_of(right), idf, model, s)
+    found = matcher.run(lp, rp, s, cal, trace=trace is not None)
     if trace is not None:
         trace.extend(found.trace)
-    pairs = [_pair(c, lp[c.i].item.node, rp[c.j].item.node) for c in found.pairs]
+    pairs = [_pair(c, lp[c.i].item.node, rp[c.j].item.node, s, cal) for c in found.pairs]
     used = {id(p.left) for p in pairs} | {id(p.right) for p in pairs}
     used |= {id(link.item) for link in found.links}
     restated, groups = found.links, found.groups
     for g in groups:
         if id(g.node) not in used:
-            one, other = (g.node, None) if g.side == "left" else (None, g.node)
+            one, other = (g.node, None) if g.side == Side.LEFT else (None, g.node)
             pairs.append(Pair(g.node.kind, 0.0, one, other, relation="group", group=g.members))
             used.add(id(g.node))
             used |= {id(n) for n in g.members}  # a member answers the group: not one plan's alone
@@ -281,10 +287,10 @@ def encode_alignment(al: Alignment) -> dict[str, Any]:
              for p in al.pairs]
     inds = [(i.score, -1 if i.left is None else lind[indicator_key(i.left)],
              -1 if i.right is None else rind[indicator_key(i.right)]) for i in al.indicators]
-    rest = [(r.side, (lpos if r.side == "left" else rpos)[id(r.item)], (lpos if r.side == "left" else rpos)[id(r.body)],
-             r.score) for r in al.restatements]
-    groups = [(g.side, (lpos if g.side == "left" else rpos)[id(g.node)],
-               [(rpos if g.side == "left" else lpos)[id(n)] for n in g.members], g.share) for g in al.groups]
+    rest = [(r.side.value, (lpos if r.side == Side.LEFT else rpos)[id(r.item)],
+             (lpos if r.side == Side.LEFT else rpos)[id(r.body)], r.score) for r in al.restatements]
+    groups = [(g.side.value, (lpos if g.side == Side.LEFT else rpos)[id(g.node)],
+               [(rpos if g.side == Side.LEFT else lpos)[id(n)] for n in g.members], g.share) for g in al.groups]
     return {"pairs": pairs, "indicators": inds, "restatements": rest, "groups": groups}
 
 
@@ -309,9 +315,10 @@ def decode_alignment(data: dict[str, Any], left: Document, right: Document) -> A
                           group=members, stage=stage))
     inds = [IndicatorPair(score, None if lk < 0 else linds[lk], None if rk < 0 else rinds[rk])
             for score, lk, rk in data["indicators"]]
-    rest = [Restatement(side, (lnodes if side == "left" else rnodes)[a], (lnodes if side == "left" else rnodes)[b], s)
+    rest = [Restatement(Side(side), (lnodes if side == Side.LEFT else rnodes)[a],
+                        (lnodes if side == Side.LEFT else rnodes)[b], s)
             for side, a, b, s in data["restatements"]]
-    groups = [Group(side, (lnodes if side == "left" else rnodes)[k],
-                    [(rnodes if side == "left" else lnodes)[m] for m in members], share)
+    groups = [Group(Side(side), (lnodes if side == Side.LEFT else rnodes)[k],
+                    [(rnodes if side == Side.LEFT else lnodes)[m] for m in members], share)
               for side, k, members, share in data["groups"]]
     return Alignment(left, right, pairs, inds, rest, groups)

@@ -33,13 +33,15 @@ from planctl.compare.align import (
     decode_alignment,
     encode_alignment,
 )
+from planctl.compare.confidence import Calibration
 from planctl.compare.items import items_of
+from planctl.compare.kinds import ItemGroup, PairStatus, Side
 from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import statistics_for
 from planctl.corpus import Corpus
 from planctl.lexicon import lexicon
 from planctl.model import ARTICLE, HEADING_KINDS, MEASURE, MEASURE_KINDS, Document, Node
-from planctl.settings import AlignSettings
+from planctl.settings import MatchSettings
 
 COMPARE, VERSIONS = "compare", "versions"
 
@@ -64,7 +66,7 @@ class DiffPair:
     """A pair with its status and, when the texts differ, the word-level changes."""
 
     pair: Pair
-    status: str
+    status: PairStatus
     """``matched`` (same content), ``changed``, ``left_only``, ``right_only``, or ``grouped`` (a
     heading that corresponds to several of the other plan's, ``pair.group``)."""
     changes: list[Change] = field(default_factory=list)
@@ -79,7 +81,7 @@ class IndicatorDiff:
     """An indicator pair with what differs between the two rows."""
 
     pair: IndicatorPair
-    status: str
+    status: PairStatus
     changed_fields: list[str] = field(default_factory=list)
 
 
@@ -100,14 +102,15 @@ class Diff:
     @property
     def summary(self) -> dict[str, int]:
         statuses = [p.status for p in self.pairs] + [i.status for i in self.indicators]
-        labels = [p.pair.label for p in self.pairs if p.status in ("matched", "changed")]
-        relations = [p.pair.relation for p in self.pairs if p.status in ("matched", "changed")]
+        paired = (PairStatus.MATCHED, PairStatus.CHANGED)
+        labels = [p.pair.label for p in self.pairs if p.status in paired]
+        relations = [p.pair.relation for p in self.pairs if p.status in paired]
         return {
-            "matched": sum(s in ("matched", "changed") for s in statuses),
-            "left_only": statuses.count("left_only"),
-            "right_only": statuses.count("right_only"),
-            "changed": statuses.count("changed"),
-            "grouped": statuses.count("grouped"),
+            "matched": sum(s in paired for s in statuses),
+            "left_only": statuses.count(PairStatus.LEFT_ONLY),
+            "right_only": statuses.count(PairStatus.RIGHT_ONLY),
+            "changed": statuses.count(PairStatus.CHANGED),
+            "grouped": statuses.count(PairStatus.GROUPED),
             "restated": len(self.restatements),
             "strong": labels.count("strong"),
             "likely": labels.count("likely"),
@@ -128,7 +131,7 @@ class Diff:
         shared = sum(p.length for d in self.pairs if d.pair.kind not in HEADING_KINDS for p in d.pair.passages)
         out = {}
         for side, doc in (("left", self.left), ("right", self.right)):
-            total = sum(_han(it.node.title if it.group == "heading" else compared_text(it.node))
+            total = sum(_han(it.node.title if it.group == ItemGroup.HEADING else compared_text(it.node))
                         for it in items_of(doc))
             out[side] = round(min(1.0, shared / total), 4) if total else 0.0
         return out
@@ -144,16 +147,18 @@ class Diff:
         lower, upper = _lower_upper(self.left, self.right)
         if lower is None or upper is None:
             return None
-        lower_side = "left" if lower is self.left else "right"
+        lower_side = Side.LEFT if lower is self.left else Side.RIGHT
+        lower_only, upper_only = (PairStatus.LEFT_ONLY, PairStatus.RIGHT_ONLY) if lower_side == Side.LEFT else (
+            PairStatus.RIGHT_ONLY, PairStatus.LEFT_ONLY)
         measures = self.measure_pairs()
-        matched = [p for p in measures if p.status in ("matched", "changed")]
+        matched = [p for p in measures if p.status in (PairStatus.MATCHED, PairStatus.CHANGED)]
         return {
             "city": lower.id, "province": upper.id,
             "adopted": sum(p.pair.relation == "same" for p in matched),
             "adapted": sum(p.pair.relation == "adapted" for p in matched),
             "reworded": sum(p.pair.relation == "related" for p in matched),
-            "added": sum(p.status == f"{lower_side}_only" for p in measures),
-            "not_taken_up": sum(p.status == ("right_only" if lower_side == "left" else "left_only") for p in measures),
+            "added": sum(p.status == lower_only for p in measures),
+            "not_taken_up": sum(p.status == upper_only for p in measures),
         }
 
 
@@ -218,9 +223,9 @@ def word_changes(left: str, right: str) -> tuple[list[Change], str, list[tuple[s
     return changes, marked, segments
 
 
-def are_editions(left: Document, right: Document, settings: AlignSettings | None = None) -> bool:
+def are_editions(left: Document, right: Document, settings: MatchSettings | None = None) -> bool:
     """Two editions of one plan: same region and title, or mostly the same measure leads."""
-    s = settings or AlignSettings()
+    s = settings or MatchSettings()
     if left.region != right.region:
         return False
     if left.title and words_only(left.title) == words_only(right.title) and left.kind == right.kind:
@@ -237,25 +242,25 @@ _VALUE_FIELDS = ("unit", "base_value", "base_comparator", "base_cumulative", "ta
 
 def _indicator_diff(pair: IndicatorPair) -> IndicatorDiff:
     if pair.left is None:
-        return IndicatorDiff(pair, "right_only")
+        return IndicatorDiff(pair, PairStatus.RIGHT_ONLY)
     if pair.right is None:
-        return IndicatorDiff(pair, "left_only")
+        return IndicatorDiff(pair, PairStatus.LEFT_ONLY)
     lv, rv = pair.left.values(), pair.right.values()
     changed = [f for f in _VALUE_FIELDS if lv[f] != rv[f]]
-    return IndicatorDiff(pair, "changed" if changed else "matched", changed)
+    return IndicatorDiff(pair, PairStatus.CHANGED if changed else PairStatus.MATCHED, changed)
 
 
 def _pair_diff(pair: Pair, mode: str) -> DiffPair:
     if pair.group:
-        return DiffPair(pair, "grouped")
+        return DiffPair(pair, PairStatus.GROUPED)
     if pair.left is None:
-        return DiffPair(pair, "right_only")
+        return DiffPair(pair, PairStatus.RIGHT_ONLY)
     if pair.right is None:
-        return DiffPair(pair, "left_only")
+        return DiffPair(pair, PairStatus.LEFT_ONLY)
     same = _node_content(pair.left) == _node_content(pair.right)
     if same:
-        return DiffPair(pair, "matched")
-    result = DiffPair(pair, "changed")
+        return DiffPair(pair, PairStatus.MATCHED)
+    result = DiffPair(pair, PairStatus.CHANGED)
     if mode == VERSIONS and pair.left.kind in MEASURE_KINDS and pair.right.kind in MEASURE_KINDS:
         result.changes, result.word_diff, result.segments = word_changes(compared_text(pair.left),
                                                                          compared_text(pair.right))
@@ -274,13 +279,15 @@ def diff_documents(
     *,
     corpus: Iterable[Document] = (),
     mode: str | None = None,
-    settings: AlignSettings | None = None,
+    settings: MatchSettings | None = None,
     idf: Mapping[str, float] | None = None,
     model: LatentModel | None = None,
+    calibration: Calibration | None = None,
 ) -> Diff:
     """Align and compare two documents; ``mode`` None detects editions (versions mode)."""
     chosen = mode or (VERSIONS if are_editions(left, right, settings) else COMPARE)
-    return diff_from_alignment(align(left, right, corpus=corpus, settings=settings, idf=idf, model=model), chosen)
+    al = align(left, right, corpus=corpus, settings=settings, idf=idf, model=model, calibration=calibration)
+    return diff_from_alignment(al, chosen)
 
 
 def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
@@ -289,8 +296,8 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
     pairs: list[DiffPair] = []
     for p in d.pairs:
         if threshold is not None and p.pair.left and p.pair.right and p.pair.score < threshold:
-            left = DiffPair(Pair(p.pair.left.kind, 0.0, p.pair.left, None), "left_only")
-            right = DiffPair(Pair(p.pair.right.kind, 0.0, None, p.pair.right), "right_only")
+            left = DiffPair(Pair(p.pair.left.kind, 0.0, p.pair.left, None), PairStatus.LEFT_ONLY)
+            right = DiffPair(Pair(p.pair.right.kind, 0.0, None, p.pair.right), PairStatus.RIGHT_ONLY)
             pairs += [left, right]
         else:
             pairs.append(p)
@@ -299,15 +306,15 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
         pairs = [p for p in pairs if p.pair.kind in kinds or (p.pair.kind == "appendix" and "chapter" in kinds)
                  or (p.pair.kind == ARTICLE and MEASURE in kinds)]
         indicators = indicators if "indicator" in kinds else []
-    keep: tuple[str, ...]
+    keep: tuple[PairStatus, ...]
     if only == "matched":
-        keep = ("matched", "changed")
+        keep = (PairStatus.MATCHED, PairStatus.CHANGED)
     elif only == "unmatched":
-        keep = ("left_only", "right_only")
+        keep = (PairStatus.LEFT_ONLY, PairStatus.RIGHT_ONLY)
     elif only == "changed":
-        keep = ("changed",)
+        keep = (PairStatus.CHANGED,)
     else:
-        keep = ("matched", "changed", "left_only", "right_only", "grouped")
+        keep = tuple(PairStatus)
     return Diff(d.left, d.right, d.mode, [p for p in pairs if p.status in keep],
                 [i for i in indicators if i.status in keep], d.restatements, d.files)
 
@@ -317,7 +324,7 @@ def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | Non
     contents, the dictionaries, planctl's code and calibration); documents not read from a file
     are aligned afresh."""
     from planctl import cache
-    from planctl.compare.scoring import CALIBRATION
+    from planctl.compare.confidence import CALIBRATION
 
     chosen = mode or (VERSIONS if are_editions(left, right) else COMPARE)
     files = [corpus.file_key(d) for d in (left, right)]

@@ -6,7 +6,7 @@ Example::
     >>> from planctl.model import Document, Node, SourceRef
     >>> doc = Document("x", "", "plan", SourceRef("x", 1, 2), children=[
     ...     Node("chapter", "一", "总体要求", children=[Node("measure", title="稳就业", text="扩大就业容量")])])
-    >>> [(it.group, it.node.title, it.context) for it in items_of(doc)]
+    >>> [(str(it.group), it.node.title, it.context) for it in items_of(doc)]
     [('heading', '总体要求', ''), ('measure', '稳就业', '总体要求')]
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from planctl.compare.kinds import ItemGroup
 from planctl.model import APPENDIX, ARTICLE, COLUMN, HEADING_KINDS, MEASURE, PARAGRAPH, SECTION, TABLE, Document, Node
 
 
@@ -42,8 +43,8 @@ class Item:
     """The node."""
     order: int
     """Position in document order."""
-    group: str
-    """``heading``, ``measure`` or ``column``: only items of one group are compared."""
+    group: ItemGroup
+    """Only items of one group are compared (a leaf heading with headings and measures)."""
     parent: Node | None
     """Nearest enclosing heading."""
     own: str
@@ -64,7 +65,7 @@ def collect_items(doc: Document) -> list[Item]:
     """Headings, measures (专栏 items included) and 专栏 of ``doc`` in document order."""
     items: list[Item] = []
 
-    def add(node: Node, group: str, text: str, ancestors: list[Node], context: list[Node]) -> None:
+    def add(node: Node, group: ItemGroup, text: str, ancestors: list[Node], context: list[Node]) -> None:
         # ``context`` is what encloses the node for scoring: its headings, plus the box for a box item.
         items.append(Item(
             node, len(items), group, ancestors[-1] if ancestors else None, text,
@@ -78,21 +79,21 @@ def collect_items(doc: Document) -> list[Item]:
             if node.kind in HEADING_KINDS and _is_leaf_heading(node):
                 # "1. 就业规模总体平稳" over a paragraph is a measure in all but form: it may
                 # match a heading or, failing that, a measure.
-                add(node, "leaf", subtree_text(node), ancestors, ancestors)
+                add(node, ItemGroup.LEAF, subtree_text(node), ancestors, ancestors)
             elif node.kind in HEADING_KINDS:
-                add(node, "heading", subtree_text(node), ancestors, ancestors)
+                add(node, ItemGroup.HEADING, subtree_text(node), ancestors, ancestors)
                 visit(node.children, [*ancestors, node])
             elif node.kind == COLUMN:
-                add(node, "column", subtree_text(node), ancestors, ancestors)
+                add(node, ItemGroup.COLUMN, subtree_text(node), ancestors, ancestors)
                 # A box's numbered items are measures too; the box title is part of their context.
                 for child in node.children:
                     if child.kind == MEASURE:
-                        add(child, "measure", node_text(child), ancestors, [*ancestors, node])
+                        add(child, ItemGroup.MEASURE, node_text(child), ancestors, [*ancestors, node])
             elif node.kind == MEASURE:
-                add(node, "measure", node_text(node), ancestors, ancestors)
+                add(node, ItemGroup.MEASURE, node_text(node), ancestors, ancestors)
             elif node.kind == ARTICLE:
                 # A regulation's 第X条 is its measure: its paragraphs and （一） items are part of it.
-                add(node, "measure", subtree_text(node), ancestors, ancestors)
+                add(node, ItemGroup.MEASURE, subtree_text(node), ancestors, ancestors)
             elif node.kind != TABLE:
                 visit(node.children, ancestors)
 
@@ -112,4 +113,4 @@ def items_of(doc: Document) -> list[Item]:
 def idf_texts(doc: Document) -> list[str]:
     """The texts of ``doc`` that count as documents for IDF: each item's own text (a heading's
     title and intro only, not its whole subtree)."""
-    return [node_text(it.node) if it.group == "heading" else it.own for it in items_of(doc)]
+    return [node_text(it.node) if it.group == ItemGroup.HEADING else it.own for it in items_of(doc)]

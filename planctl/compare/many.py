@@ -2,8 +2,9 @@
 side, and which measures recur across plans (clusters), from the pairwise alignments.
 
 Cost. Every plan gets a document vector (TF-IDF over its items); each plan is aligned only with
-its ``neighbours`` most similar plans (all pairs when there are few), so N plans cost about
-N × neighbours / 2 alignments, not N² / 2; the N² document similarities are one matrix product.
+its ``neighbours`` (:class:`~planctl.settings.MatchSettings`) most similar plans (all pairs when
+there are few), so N plans cost about N × neighbours / 2 alignments, not N² / 2; the N² document
+similarities are one matrix product.
 Alignments come from the corpus's alignment cache and, when several are missing, are computed in
 parallel worker processes (each stores its result in the cache).
 
@@ -33,13 +34,8 @@ from planctl.corpus import Corpus
 from planctl.errors import PlanctlError
 from planctl.indicators import Indicator
 from planctl.model import MEASURE_KINDS, Document, Node
+from planctl.settings import MatchSettings
 
-ALL_PAIRS_UP_TO = 12
-"""With this many plans or fewer, every two are aligned."""
-NEIGHBOURS = 6
-"""Otherwise each plan is aligned with this many of its most similar plans."""
-CLUSTER_CONFIDENCE = 0.7
-"""Measure pairs at least this sure (``likely``) join clusters."""
 PARALLEL_FROM = 6
 """Missing alignments computed in worker processes from this many on."""
 
@@ -140,9 +136,9 @@ def _document_vectors(plans: list[Document], idf: dict[str, float]) -> list[dict
     return vectors
 
 
-def _pairs_to_align(sims: list[list[float]], neighbours: int) -> list[tuple[int, int]]:
+def _pairs_to_align(sims: list[list[float]], neighbours: int, all_pairs_up_to: int) -> list[tuple[int, int]]:
     n = len(sims)
-    if n <= ALL_PAIRS_UP_TO:
+    if n <= all_pairs_up_to:
         return [(i, j) for i in range(n) for j in range(i + 1, n)]
     chosen: set[tuple[int, int]] = set()
     for i in range(n):
@@ -224,7 +220,7 @@ class _Clusters:
         self.plans[ra] |= self.plans.pop(rb)
 
 
-def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list[Cluster]:
+def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff], settings: MatchSettings) -> list[Cluster]:
     uf = _Clusters()
     links = []
     for (i, j), d in diffs.items():
@@ -233,7 +229,7 @@ def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list
                 continue
             a, b = (i, id(p.pair.left)), (j, id(p.pair.right))
             uf.nodes[a], uf.nodes[b] = p.pair.left, p.pair.right
-            if p.pair.confidence >= CLUSTER_CONFIDENCE:
+            if p.pair.confidence >= settings.cluster_confidence:
                 links.append((p.pair.confidence, a, b))
     for _, a, b in sorted(links, key=lambda x: -x[0]):  # surest first: they decide when two would clash
         uf.union(a, b)
@@ -249,7 +245,8 @@ def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list
     return sorted(groups.values(), key=lambda c: (-c.size, min(c.members), order[id(c.members[min(c.members)])]))
 
 
-def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> list[IndicatorRow]:
+def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff],
+                settings: MatchSettings) -> list[IndicatorRow]:
     """Rows of indicator concepts: the pairwise indicator alignments joined (one per plan per
     row), then any indicator left alone in a row of its own; 十三五 results are left out."""
     uf = _Clusters()
@@ -260,7 +257,7 @@ def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff]) -> li
 
     for (i, j), d in diffs.items():
         for ip in d.indicators:
-            if ip.pair.left is not None and ip.pair.right is not None and ip.pair.score >= 0.8:
+            if ip.pair.left is not None and ip.pair.right is not None and ip.pair.score >= settings.indicator_cluster:
                 a, b = key(i, ip.pair.left), key(j, ip.pair.right)
                 keyed[a], keyed[b] = ip.pair.left, ip.pair.right
                 uf.union(a, b)
@@ -281,8 +278,9 @@ def _latest(plans: list[Document]) -> str:
     return Counter(periods).most_common(1)[0][0] if periods else ""
 
 
-def compare_plans(corpus: Corpus, plans: list[Document], *, neighbours: int = NEIGHBOURS) -> Comparison:
+def compare_plans(corpus: Corpus, plans: list[Document], *, settings: MatchSettings | None = None) -> Comparison:
     """Compare ``plans`` (see the module's docstring)."""
+    s = settings or MatchSettings()
     from planctl.compare.similarity import corpus_idf
 
     corpus.ensure_trees(plans)
@@ -291,7 +289,7 @@ def compare_plans(corpus: Corpus, plans: list[Document], *, neighbours: int = NE
     n = len(plans)
     sims = [[sum(w * vectors[j].get(t, 0.0) for t, w in vectors[i].items()) if i != j else 1.0 for j in range(n)]
             for i in range(n)]
-    pairs = _pairs_to_align(sims, neighbours)
+    pairs = _pairs_to_align(sims, s.neighbours, s.all_pairs_up_to)
     diffs = _diffs(corpus, plans, pairs)
     matrix = [[Similarity(None, None, round(sims[i][j], 3)) for j in range(n)] for i in range(n)]
     for i in range(n):
@@ -299,4 +297,4 @@ def compare_plans(corpus: Corpus, plans: list[Document], *, neighbours: int = NE
     for (i, j), d in diffs.items():
         matrix[i][j] = matrix[j][i] = _similarity(d, sims[i][j])
     files = {p.source.path: str(corpus.file_of(p)) for p in plans}
-    return Comparison(plans, matrix, _indicators(plans, diffs), _clusters(plans, diffs), len(diffs), files)
+    return Comparison(plans, matrix, _indicators(plans, diffs, s), _clusters(plans, diffs, s), len(diffs), files)

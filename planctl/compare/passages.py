@@ -20,13 +20,10 @@ import difflib
 from dataclasses import dataclass
 
 from planctl.cjk import is_han
+from planctl.settings import MatchSettings
 
-MIN_RUN = 8
-"""Han characters a shared run must hold."""
-SAME_SHARE = 0.6
-"""Share of the shorter text in shared runs from which a pair is ``same``."""
-ADAPTED_SHARE = 0.15
-"""Share from which a pair is ``adapted`` (below: ``related``, the same subject in other words)."""
+MIN_RUN = MatchSettings().min_run
+"""Han characters a shared run must hold, by default (:attr:`MatchSettings.min_run`)."""
 
 
 @dataclass
@@ -81,8 +78,9 @@ def shared_share(passages: list[Passage], left: str, right: str) -> float:
     return min(1.0, sum(p.length for p in passages) / shorter) if shorter else 0.0
 
 
-def relation_of(share: float) -> str:
+def relation_of(share: float, settings: MatchSettings | None = None) -> str:
     """``same`` (mostly shared text), ``adapted`` (partly) or ``related`` (other words)."""
-    if share >= SAME_SHARE:
+    s = settings or MatchSettings()
+    if share >= s.same_share:
         return "same"
-    return "adapted" if share >= ADAPTED_SHARE else "related"
+    return "adapted" if share >= s.adapted_share else "related"

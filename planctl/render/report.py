@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from planctl.compare.align import compared_text
+from planctl.compare.confidence import shipped_calibration
 from planctl.compare.diff import Diff, DiffPair
-from planctl.compare.scoring import threshold
 from planctl.indicators import Indicator
 from planctl.model import APPENDIX, CHAPTER, COLUMN, HEADING_KINDS, MEASURE, SECTION, Document, Node
 from planctl.render import register
@@ -204,7 +204,8 @@ def _summary(d: Diff) -> list[str]:
             f"province's were not taken up.</p>")
     mode = "two editions of one plan: word changes shown" if d.mode == "versions" else "two plans compared"
     out.append(f'<p class="dim">Mode: {esc(mode)}. Confidence is the estimated probability that a pair is right '
-               f"(strong ≥ 0.9, likely ≥ 0.7); pairs below {threshold():g} are not made. Click a row to read both "
+               f"(strong ≥ 0.9, likely ≥ 0.7); pairs below {shipped_calibration().floor:g} are not made. "
+               "Click a row to read both "
                "texts; shared passages (8 or more characters word for word) are marked.</p>")
     return out
 
