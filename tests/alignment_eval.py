@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planctl.compare.evaluate import Evaluation, Key, Score, evaluate_gold, read_gold, score_pairs
+from planctl.compare.evaluate import Evaluation, Key, Score, read_gold, score_pairs
 from planctl.compare.items import collect_items
 from planctl.corpus import Corpus
 from planctl.model import Document, Node
+from planctl.workspace import Workspace
 
 GOLD = Path(__file__).resolve().parent / "gold"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -42,6 +43,6 @@ def baseline_pairs(left: Document, right: Document) -> list[tuple[Key, Key]]:
 
 
 def evaluate(corpus: Corpus, path: Path, split: str = "test") -> tuple[Evaluation, Score]:
-    e = evaluate_gold(corpus, path, split)
+    e = Workspace(corpus).evaluate(path, split)
     baseline = score_pairs(read_gold(path), e.left, e.right, baseline_pairs(e.left, e.right), split)
     return e, baseline.total

@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from planctl.cli import app
 from planctl.compare.align import align
-from planctl.compare.diff import are_editions, compare, diff_documents, word_changes
+from planctl.compare.diff import are_editions, diff_documents, word_changes
 from planctl.compare.evaluate import gold_ref, read_gold
 from planctl.compare.matching import max_weight_matching
 from planctl.corpus import load_corpus
+from planctl.workspace import Workspace
 from tests.alignment_eval import GOLD, SHARED, evaluate, needs_shared, splits
 
 corpus = load_corpus()
@@ -64,7 +65,7 @@ def test_strong_pairs_are_precise_on_held_out_pairs() -> None:
         gold = read_gold(path)
         pairs, judged = gold.pairs_in("test"), gold.judge("test")
         a, b = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs))
-        d, _ = compare(corpus, a, b)  # what `planctl diff` shows
+        d, _ = Workspace(corpus).diff(a, b)  # what `planctl diff` shows
         for p in d.pairs:
             if p.pair.left and p.pair.right and p.pair.label == "strong":
                 k = ((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))

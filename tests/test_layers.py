@@ -3,7 +3,10 @@
 Layers, lowest first (a module may import its own layer or any below it, never one above):
 
     base (model, cjk, conventions, env, errors, paths, settings, cache, regions, lexicon)
-    → ingest → parse → corpus, indicators → compare, search, export → render → cli
+    → ingest → parse → corpus, indicators → compare, search, export → workspace, render → cli
+
+The matcher's core (compare/) is pure: it takes documents, statistics, settings and a
+calibration and returns values; the corpus, the caches and the environment are the workspace's.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ LAYERS = {
     "planctl.errors": 0, "planctl.paths": 0,
     "planctl.settings": 0, "planctl.cache": 0, "planctl.regions": 0, "planctl.lexicon": 0,
     "planctl.ingest": 1, "planctl.parse": 2, "planctl.corpus": 3, "planctl.indicators": 3,
-    "planctl.compare": 4, "planctl.search": 4, "planctl.export": 4, "planctl.render": 5, "planctl.cli": 6,
+    "planctl.compare": 4, "planctl.search": 4, "planctl.export": 4, "planctl.workspace": 5, "planctl.render": 5,
+    "planctl.cli": 6,
 }
 # Modules that may write to stdout/stderr: the environment, the renderers and the command line.
 MAY_PRINT = ("planctl.env", "planctl.render", "planctl.cli")
@@ -59,6 +63,25 @@ def _imports(module: str) -> set[str]:
 
 
 GRAPH = {m: _imports(m) for m in MODULES}
+
+
+CORE_MAY_NOT_IMPORT = ("planctl.corpus", "planctl.workspace", "planctl.cache", "planctl.env", "planctl.paths")
+
+
+def _compare_imports_of(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    return {m: sorted(t for t in targets if t.startswith(CORE_MAY_NOT_IMPORT))
+            for m, targets in graph.items() if m.startswith("planctl.compare") and
+            any(t.startswith(CORE_MAY_NOT_IMPORT) for t in targets)}
+
+
+def test_the_matcher_core_imports_no_corpus_cache_or_environment() -> None:
+    found = _compare_imports_of(GRAPH)
+    assert not found, f"compare/ reaches for the corpus, a cache or the environment: {found}"
+
+
+def test_the_core_check_can_fail() -> None:
+    assert _compare_imports_of({"planctl.compare.diff": {"planctl.corpus"}}) == {
+        "planctl.compare.diff": ["planctl.corpus"]}
 
 
 def test_every_module_has_a_layer() -> None:

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 from planctl.cli import app
 from planctl.compare.align import compared_text
-from planctl.compare.diff import compare
 from planctl.compare.evaluate import parse_gold, score_pairs
 from planctl.compare.passages import shared_passages
 from planctl.corpus import load_corpus
 from planctl.errors import PlanctlError
+from planctl.workspace import Workspace
 from tests.alignment_eval import GOLD, SHARED
 from tests.helpers import ROOT
 
@@ -25,7 +25,7 @@ runner = CliRunner()
 
 def diff(a: str, b: str, **kw):
     left, right = corpus.resolve_pair(a, b)
-    return compare(corpus, left, right, **kw)[0]
+    return Workspace(corpus).diff(left, right, **kw)[0]
 
 
 def partner(d, title: str, path: str | None = None):
@@ -163,18 +163,20 @@ def test_scores_count_wrong_pairs_touching_gold_nodes() -> None:
 
 
 def test_files_outside_the_corpus_are_weighted_with_their_own_words(tmp_path) -> None:
-    from planctl.compare.similarity import corpus_idf, statistics_for, tokens_of
+    from planctl.compare.similarity import tokens_of
 
     plan = tmp_path / "farm.txt"
     plan.write_text("某县高标准农田建设规划\n一、总体要求\n（一）推进高标准农田建设。建设高标准农田十万亩，"
                     "推广节水灌溉和秸秆综合利用。\n二、保障措施\n（一）强化资金保障。统筹涉农资金用于高标准农田。\n",
                     encoding="utf-8")
+    ws = Workspace(corpus)
     doc = corpus.resolve(str(plan))
-    word = next(t for t in tokens_of("高标准农田") if t not in corpus_idf(corpus))  # the corpus never says it
-    idf, model = statistics_for(corpus, (doc, corpus.by_id("gansu-employment-2021")))
-    assert word in idf and idf[word] < idf[""]  # seen, so weighted below a word seen nowhere
-    assert model is not None and word in model.vocabulary  # and the latent model knows it
-    assert statistics_for(corpus, (corpus.by_id("wuwei-employment-2022"),))[0] == corpus_idf(corpus)
+    own_idf = ws.corpus_statistics().idf
+    word = next(t for t in tokens_of("高标准农田") if t not in own_idf)  # the corpus never says it
+    stats = ws.statistics((doc, corpus.by_id("gansu-employment-2021")))
+    assert word in stats.idf and stats.idf[word] < stats.idf[""]  # seen, so weighted below a word seen nowhere
+    assert stats.model is not None and word in stats.model.vocabulary  # and the latent model knows it
+    assert ws.statistics((corpus.by_id("wuwei-employment-2022"),)).idf == own_idf
 
 
 def test_a_complete_gold_counts_every_other_pair_wrong() -> None:

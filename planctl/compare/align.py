@@ -20,9 +20,8 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from planctl.compare import matcher
 from planctl.compare.confidence import Calibration, shipped_calibration
@@ -32,8 +31,7 @@ from planctl.compare.kinds import Side
 from planctl.compare.matcher import Group, Restatement
 from planctl.compare.matching import max_weight_matching
 from planctl.compare.passages import Passage, relation_of, shared_passages, shared_share
-from planctl.compare.semantics import LatentModel
-from planctl.compare.similarity import documents_idf, documents_model, ratio
+from planctl.compare.similarity import Statistics, documents_statistics, ratio
 from planctl.indicators import Indicator, indicator_tables
 from planctl.lexicon import lexicon
 from planctl.model import ARTICLE, MEASURE, PARAGRAPH, Document, Node
@@ -197,6 +195,11 @@ def indicators_of(doc: Document) -> list[Indicator]:
     return [ind for table in indicator_tables(doc) for ind in table.indicators]
 
 
+def indicator_key(ind: Indicator) -> tuple[int, int | None, str]:
+    """An indicator's identity across reads of its table: line, sequence number, name."""
+    return (ind.line, ind.seq, ind.name_raw)
+
+
 def align_indicators(left: Document, right: Document, settings: MatchSettings | None = None) -> list[IndicatorPair]:
     """Optimal one-to-one pairing of the two plans' indicators."""
     s = settings or MatchSettings()
@@ -227,29 +230,25 @@ def _pair(c: Candidate, left: Node, right: Node, settings: MatchSettings, calibr
 def align(
     left: Document,
     right: Document,
+    stats: Statistics | None = None,
     *,
     corpus: Iterable[Document] = (),
     settings: MatchSettings | None = None,
-    idf: Mapping[str, float] | None = None,
-    model: LatentModel | None = None,
     calibration: Calibration | None = None,
     trace: list[Candidate] | None = None,
 ) -> Alignment:
-    """Align two documents. ``corpus`` supplies IDF statistics and the latent model (the two
-    documents are added), unless ready ones are given (a corpus caches its own:
-    :func:`planctl.compare.similarity.corpus_idf`, :func:`~planctl.compare.similarity.corpus_model`).
-    ``calibration`` is the confidence model (default: the one shipped). ``trace``, when given,
-    receives every candidate pair the matcher scored."""
+    """Align two documents: a pure function of the two trees, the :class:`Statistics` (IDF and
+    latent model; without them, fitted on ``corpus`` and the two documents), the settings and
+    the calibration (default: the one shipped). ``trace``, when given, receives every candidate
+    pair the matcher scored."""
     if not _canonical_order(left, right):
-        return align(right, left, corpus=corpus, settings=settings, idf=idf, model=model, calibration=calibration,
+        return align(right, left, stats, corpus=corpus, settings=settings, calibration=calibration,
                      trace=trace).mirrored()
     s = settings or MatchSettings()
     cal = calibration or shipped_calibration()
-    if idf is None:
-        docs = [*corpus, left, right]
-        idf = documents_idf(docs)
-        model = model or documents_model(docs)
-    lp, rp = prepare(items_of(left), idf, model, s), prepare(items_of(right), idf, model, s)
+    if stats is None:
+        stats = documents_statistics([*corpus, left, right])
+    lp, rp = prepare(items_of(left), stats.idf, stats.model, s), prepare(items_of(right), stats.idf, stats.model, s)
     found = matcher.run(lp, rp, s, cal, trace=trace is not None)
     if trace is not None:
         trace.extend(found.trace)
@@ -266,59 +265,3 @@ def align(
     pairs += [Pair(p.item.node.kind, 0.0, p.item.node, None) for p in lp if id(p.item.node) not in used]
     pairs += [Pair(p.item.node.kind, 0.0, None, p.item.node) for p in rp if id(p.item.node) not in used]
     return Alignment(left, right, _ordered(pairs, left, right), align_indicators(left, right, s), restated, groups)
-
-
-
-# ---- a compact form of an alignment, for the cache ---------------------------------------
-def encode_alignment(al: Alignment) -> dict[str, Any]:
-    """The alignment as plain data: nodes by their position in document order, indicators by
-    their position in :func:`indicators_of`."""
-    lpos = {id(n): k for k, n in enumerate(al.left.walk())}
-    rpos = {id(n): k for k, n in enumerate(al.right.walk())}
-    lind = {indicator_key(x): k for k, x in enumerate(indicators_of(al.left))}
-    rind = {indicator_key(x): k for k, x in enumerate(indicators_of(al.right))}
-
-    def pos(node: Node | None, table: dict[int, int]) -> int:
-        return -1 if node is None else table[id(node)]
-
-    pairs = [(p.kind, p.score, pos(p.left, lpos), pos(p.right, rpos), p.confidence, p.label, p.relation,
-              [(x.text, x.length, x.left_start, x.left_end, x.right_start, x.right_end) for x in p.passages],
-              p.shared, [(rpos if p.left is not None else lpos)[id(n)] for n in p.group], p.stage)
-             for p in al.pairs]
-    inds = [(i.score, -1 if i.left is None else lind[indicator_key(i.left)],
-             -1 if i.right is None else rind[indicator_key(i.right)]) for i in al.indicators]
-    rest = [(r.side.value, (lpos if r.side == Side.LEFT else rpos)[id(r.item)],
-             (lpos if r.side == Side.LEFT else rpos)[id(r.body)], r.score) for r in al.restatements]
-    groups = [(g.side.value, (lpos if g.side == Side.LEFT else rpos)[id(g.node)],
-               [(rpos if g.side == Side.LEFT else lpos)[id(n)] for n in g.members], g.share) for g in al.groups]
-    return {"pairs": pairs, "indicators": inds, "restatements": rest, "groups": groups}
-
-
-def indicator_key(ind: Indicator) -> tuple[int, int | None, str]:
-    """An indicator's identity across reads of its table: line, sequence number, name."""
-    return (ind.line, ind.seq, ind.name_raw)
-
-
-def decode_alignment(data: dict[str, Any], left: Document, right: Document) -> Alignment:
-    """The inverse of :func:`encode_alignment` on the same two trees."""
-    lnodes, rnodes = list(left.walk()), list(right.walk())
-    linds, rinds = indicators_of(left), indicators_of(right)
-
-    def node(nodes: list[Node], k: int) -> Node | None:
-        return None if k < 0 else nodes[k]
-
-    pairs = []
-    for kind, score, lk, rk, conf, label, relation, passages, shared, group, stage in data["pairs"]:
-        members = [(rnodes if lk >= 0 else lnodes)[k] for k in group]
-        pairs.append(Pair(kind, score, node(lnodes, lk), node(rnodes, rk), confidence=conf, label=label,
-                          relation=relation, passages=[Passage(*x) for x in passages], shared=shared,
-                          group=members, stage=stage))
-    inds = [IndicatorPair(score, None if lk < 0 else linds[lk], None if rk < 0 else rinds[rk])
-            for score, lk, rk in data["indicators"]]
-    rest = [Restatement(Side(side), (lnodes if side == Side.LEFT else rnodes)[a],
-                        (lnodes if side == Side.LEFT else rnodes)[b], s)
-            for side, a, b, s in data["restatements"]]
-    groups = [Group(Side(side), (lnodes if side == Side.LEFT else rnodes)[k],
-                    [(rnodes if side == Side.LEFT else lnodes)[m] for m in members], share)
-              for side, k, members, share in data["groups"]]
-    return Alignment(left, right, pairs, inds, rest, groups)

@@ -81,6 +81,20 @@ class Calibration:
             data = {}
         return cls.from_dict(data if isinstance(data, dict) else {}, settings)
 
+    def to_dict(self) -> dict[str, Any]:
+        """What the calibration states (the form of ``calibration.json``, less its notes)."""
+        return {"heading": dict(self.heading), "measure": dict(self.measure),
+                "platt": {k: dict(v) for k, v in self.platt.items()}, "threshold": self.threshold,
+                "labels": dict(self.labels)}
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the calibration does (keys cached alignments)."""
+        import hashlib
+
+        data = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.blake2b(data, digest_size=12).hexdigest()
+
     def coefficients(self, heading: bool) -> Mapping[str, float]:
         return self.heading if heading else self.measure
 

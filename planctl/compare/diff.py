@@ -18,27 +18,16 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from planctl.cjk import is_han, words_only
-from planctl.compare.align import (
-    Alignment,
-    IndicatorPair,
-    Pair,
-    Restatement,
-    align,
-    compared_text,
-    decode_alignment,
-    encode_alignment,
-)
+from planctl.compare.align import Alignment, IndicatorPair, Pair, Restatement, align, compared_text
 from planctl.compare.confidence import Calibration
 from planctl.compare.items import items_of
 from planctl.compare.kinds import ItemGroup, PairStatus, Side
-from planctl.compare.semantics import LatentModel
-from planctl.compare.similarity import statistics_for
-from planctl.corpus import Corpus
+from planctl.compare.similarity import Statistics
 from planctl.lexicon import lexicon
 from planctl.model import ARTICLE, HEADING_KINDS, MEASURE, MEASURE_KINDS, Document, Node
 from planctl.settings import MatchSettings
@@ -276,17 +265,17 @@ def diff_from_alignment(al: Alignment, mode: str) -> Diff:
 def diff_documents(
     left: Document,
     right: Document,
+    stats: Statistics | None = None,
     *,
     corpus: Iterable[Document] = (),
     mode: str | None = None,
     settings: MatchSettings | None = None,
-    idf: Mapping[str, float] | None = None,
-    model: LatentModel | None = None,
     calibration: Calibration | None = None,
 ) -> Diff:
-    """Align and compare two documents; ``mode`` None detects editions (versions mode)."""
+    """Align and compare two documents (see :func:`~planctl.compare.align.align` for ``stats``
+    and ``corpus``); ``mode`` None detects editions (versions mode)."""
     chosen = mode or (VERSIONS if are_editions(left, right, settings) else COMPARE)
-    al = align(left, right, corpus=corpus, settings=settings, idf=idf, model=model, calibration=calibration)
+    al = align(left, right, stats, corpus=corpus, settings=settings, calibration=calibration)
     return diff_from_alignment(al, chosen)
 
 
@@ -319,50 +308,9 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
                 [i for i in indicators if i.status in keep], d.restatements, d.files)
 
 
-def cached_diff(corpus: Corpus, left: Document, right: Document, mode: str | None) -> Diff:
-    """The diff of two documents, its alignment cached (keyed by the corpus, the two files'
-    contents, the dictionaries, planctl's code and calibration); documents not read from a file
-    are aligned afresh."""
-    from planctl import cache
-    from planctl.compare.confidence import CALIBRATION
-
-    chosen = mode or (VERSIONS if are_editions(left, right) else COMPARE)
-    files = [corpus.file_key(d) for d in (left, right)]
-    if not all(files):  # documents built in memory: nothing to key them by
-        idf, model = statistics_for(corpus, (left, right))
-        return diff_documents(left, right, mode=chosen, idf=idf, model=model)
-    calibration = CALIBRATION.read_bytes() if CALIBRATION.exists() else b""
-    key = cache.content_key(calibration, corpus.fingerprint(), lexicon().fingerprint, left.id, left.source.path,
-                            str(left.source.index), right.id, right.source.path, str(right.source.index), chosen,
-                            *files)
-    held = cache.load_pickle("alignment", key, dict, corpus.env)
-    if held is not None:
-        try:
-            return diff_from_alignment(decode_alignment(held, left, right), chosen)
-        except (IndexError, KeyError, TypeError, ValueError):
-            pass  # a damaged entry: align afresh
-    idf, model = statistics_for(corpus, (left, right))
-    al = align(left, right, idf=idf, model=model)
-    cache.store_pickle("alignment", key, encode_alignment(al), corpus.env)
-    return diff_from_alignment(al, chosen)
-
-
-def compare(
-    corpus: Corpus,
-    left: Document,
-    right: Document,
-    *,
-    mode: str | None = None,
-    kinds: Sequence[str] = (),
-    only: str | None = None,
-    threshold: float | None = None,
-) -> tuple[Diff, bool]:
-    """``planctl diff``: the two documents' diff as shown (``kinds``, ``only``, ``threshold``
-    applied) and whether they differ in the kinds asked for, whatever ``only`` hides.
-
-    IDF statistics come from the whole corpus (cached with it)."""
-    corpus.ensure_trees([left, right])
-    result = cached_diff(corpus, left, right, mode)
-    result.files = {d.source.path: str(corpus.file_of(d)) for d in (left, right)}
-    compared = filter_diff(result, kinds, None, threshold)
+def diff_view(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
+              threshold: float | None = None) -> tuple[Diff, bool]:
+    """What ``planctl diff`` shows of ``d`` (``kinds``, ``only``, ``threshold`` applied) and
+    whether the two plans differ in the kinds asked for, whatever ``only`` hides."""
+    compared = filter_diff(d, kinds, None, threshold)
     return filter_diff(compared, (), only), compared.has_differences

@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planctl.corpus import Corpus
 from planctl.errors import PlanctlError
 from planctl.model import Document, Node
 
@@ -242,15 +241,3 @@ def score_pairs(
     order = ("chapter", "section", "appendix", "measure", "article", "column", "unknown")
     scores = sorted(kinds.values(), key=lambda s: order.index(s.kind) if s.kind in order else len(order))
     return Evaluation(gold, left, right, split, [*scores, total], misses, unknown)
-
-
-def evaluate_gold(corpus: Corpus, path: Path, split: str = "all", *, encoding: str | None = None) -> Evaluation:
-    """Run the matcher as ``planctl diff`` does on the gold's two plans and score it."""
-    from planctl.compare.diff import compare
-
-    gold = read_gold(path)
-    left, right = corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs), encoding=encoding)
-    shown, _ = compare(corpus, left, right)
-    made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
-            for p in shown.pairs if p.pair.left is not None and p.pair.right is not None]
-    return score_pairs(gold, left, right, made, split)

@@ -18,9 +18,9 @@ calibrated confidence.
 
 Example::
 
-    >>> f = {"content": 1.0, "latent": 1.0, "title": 1.0, "context": 0.0, "no_context": 1.0}
-    >>> score_of(f, heading=False, settings=MatchSettings())
-    1.0
+    >>> f = {"content": 1.0, "latent": 1.0, "title": 1.0, "shingles": 0.0, "context": 0.0, "no_context": 1.0}
+    >>> round(score_of(f, heading=False, settings=MatchSettings()), 3)  # no shingles: 0.7 of 0.8
+    0.875
 """
 
 from __future__ import annotations

@@ -4,17 +4,19 @@ side, and which measures recur across plans (clusters), from the pairwise alignm
 Cost. Every plan gets a document vector (TF-IDF over its items); each plan is aligned only with
 its ``neighbours`` (:class:`~planctl.settings.MatchSettings`) most similar plans (all pairs when
 there are few), so N plans cost about N × neighbours / 2 alignments, not N² / 2; the N² document
-similarities are one matrix product.
-Alignments come from the corpus's alignment cache and, when several are missing, are computed in
-parallel worker processes (each stores its result in the cache).
+similarities are one matrix product. The alignments themselves are the workspace's business
+(cached, computed in worker processes): here they come in as values.
 
 Example::
 
     >>> from planctl.corpus import load_corpus
+    >>> from planctl.compare.diff import diff_documents
     >>> c = load_corpus()
-    >>> r = compare_plans(c, plans_for(c, topic="employment"))
-    >>> [p.id for p in r.plans]
-    ['gansu-employment-2021', 'qinghai-employment-2021', 'wuwei-employment-2022']
+    >>> plans = [c.by_id(i) for i in ("gansu-employment-2021", "qinghai-employment-2021", "wuwei-employment-2022")]
+    >>> c.ensure_trees(plans)
+    >>> diffs = {(i, j): diff_documents(plans[i], plans[j], corpus=c.documents, mode="compare")
+    ...          for i, j in ((0, 1), (0, 2), (1, 2))}
+    >>> r = comparison(plans, [[1.0] * 3] * 3, diffs)
     >>> r.clusters[0].size
     3
 """
@@ -22,22 +24,16 @@ Example::
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from planctl.compare.align import indicator_concept, indicator_key, indicators_of
-from planctl.compare.diff import COMPARE, Diff, are_editions, cached_diff
+from planctl.compare.diff import Diff, are_editions
 from planctl.compare.items import items_of, node_text
-from planctl.corpus import Corpus
-from planctl.errors import PlanctlError
 from planctl.indicators import Indicator
 from planctl.model import MEASURE_KINDS, Document, Node
 from planctl.settings import MatchSettings
-
-PARALLEL_FROM = 6
-"""Missing alignments computed in worker processes from this many on."""
 
 
 @dataclass
@@ -89,40 +85,17 @@ class Comparison:
     """Each plan's file (absolute) by its source path as shown, for links in reports."""
 
 
-def plans_for(corpus: Corpus, refs: Sequence[str] = (), *, topic: str | None = None, level: str | None = None,
-              region: str | None = None) -> list[Document]:
-    """The plans to compare: those named, else every document of ``topic`` that is not a notice
-    (one edition of each plan), narrowed by ``level`` and ``region`` (a region and the regions
-    under it)."""
-    if refs:
-        docs = corpus.resolve_group(refs, topic=topic)
-    else:
-        if topic is None:
-            raise PlanctlError("name the plans to compare, or a --topic (see `planctl list`)")
-        docs = [d for d in corpus.documents if d.topic == topic and d.kind != "notice"]
-    if level:
-        docs = [d for d in docs if d.level == level]
-    if region:
-        from planctl.regions import region_table
-
-        table = region_table()
-        found = table.get(region)
-        if found is None:
-            raise PlanctlError(f"unknown region '{region}'")
-        names = set(table.with_descendants(found))
-        docs = [d for d in docs if d.region in names]
-    corpus.ensure_trees(docs)  # editions are told by their measures too, not only their titles
+def one_edition_each(docs: Iterable[Document]) -> list[Document]:
+    """``docs`` in (region, id) order with only the first edition of each plan kept (editions
+    are told by title or by their measures: the trees must be loaded)."""
     unique: list[Document] = []
     for d in sorted({id(d): d for d in docs}.values(), key=lambda d: (d.region, d.id)):
-        if refs or not any(are_editions(d, u) for u in unique):
+        if not any(are_editions(d, u) for u in unique):
             unique.append(d)
-    if len(unique) < 2:
-        raise PlanctlError(f"compare needs two plans or more; found {len(unique)}"
-                           + (f" for topic '{topic}'" if topic else ""))
-    return sorted(unique, key=lambda d: d.id)
+    return unique
 
 
-def _document_vectors(plans: list[Document], idf: dict[str, float]) -> list[dict[str, float]]:
+def _document_vectors(plans: list[Document], idf: Mapping[str, float]) -> list[dict[str, float]]:
     from planctl.compare.similarity import tokens_of
 
     vectors = []
@@ -136,55 +109,26 @@ def _document_vectors(plans: list[Document], idf: dict[str, float]) -> list[dict
     return vectors
 
 
-def _pairs_to_align(sims: list[list[float]], neighbours: int, all_pairs_up_to: int) -> list[tuple[int, int]]:
+def document_similarities(plans: list[Document], idf: Mapping[str, float]) -> list[list[float]]:
+    """The cosine of every two plans' document vectors (TF-IDF over all their items)."""
+    vectors = _document_vectors(plans, idf)
+    n = len(plans)
+    return [[sum(w * vectors[j].get(t, 0.0) for t, w in vectors[i].items()) if i != j else 1.0 for j in range(n)]
+            for i in range(n)]
+
+
+def pairs_to_align(sims: list[list[float]], settings: MatchSettings | None = None) -> list[tuple[int, int]]:
+    """Which plans to align with each other: all pairs when there are few, else each plan with
+    its nearest neighbours (by document similarity)."""
+    s = settings or MatchSettings()
     n = len(sims)
-    if n <= all_pairs_up_to:
+    if n <= s.all_pairs_up_to:
         return [(i, j) for i in range(n) for j in range(i + 1, n)]
     chosen: set[tuple[int, int]] = set()
     for i in range(n):
-        nearest = sorted((j for j in range(n) if j != i), key=lambda j: -sims[i][j])[:neighbours]
+        nearest = sorted((j for j in range(n) if j != i), key=lambda j: -sims[i][j])[:s.neighbours]
         chosen |= {(min(i, j), max(i, j)) for j in nearest}
     return sorted(chosen)
-
-
-_WORKER: dict[str, Corpus] = {}
-
-
-def _start_worker(root: str, cache_root: str) -> None:
-    """Worker process: load the corpus once (trees come from the cache as needed)."""
-    os.environ["PLANCTL_CACHE"] = cache_root
-    from planctl.corpus import load_corpus
-
-    _WORKER["corpus"] = load_corpus(root, lazy=True)
-
-
-def _align_in_worker(ids: tuple[str, str]) -> None:
-    """Worker process: align two corpus documents, leaving the result in the cache."""
-    corpus = _WORKER["corpus"]
-    left, right = corpus.by_id(ids[0]), corpus.by_id(ids[1])
-    if left is not None and right is not None:
-        corpus.ensure_trees([left, right])
-        cached_diff(corpus, left, right, COMPARE)
-
-
-def _diffs(corpus: Corpus, plans: list[Document], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Diff]:
-    from planctl.paths import cache_dir
-
-    members = all(corpus.is_member(p) for p in plans)
-    workers = min(len(pairs), os.cpu_count() or 1, 8)
-    if members and len(pairs) >= PARALLEL_FROM and workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
-        tick = corpus.env.progress("aligning plans", total=len(jobs), minimum=PARALLEL_FROM)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                 initargs=(str(corpus.root), str(cache_dir()))) as pool:
-            for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
-                tick(done)
-    out = {}
-    for i, j in pairs:
-        out[(i, j)] = cached_diff(corpus, plans[i], plans[j], COMPARE)
-    return out
 
 
 def _similarity(d: Diff, document: float) -> Similarity:
@@ -220,7 +164,7 @@ class _Clusters:
         self.plans[ra] |= self.plans.pop(rb)
 
 
-def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff], settings: MatchSettings) -> list[Cluster]:
+def _clusters(plans: list[Document], diffs: Mapping[tuple[int, int], Diff], settings: MatchSettings) -> list[Cluster]:
     uf = _Clusters()
     links = []
     for (i, j), d in diffs.items():
@@ -245,7 +189,7 @@ def _clusters(plans: list[Document], diffs: dict[tuple[int, int], Diff], setting
     return sorted(groups.values(), key=lambda c: (-c.size, min(c.members), order[id(c.members[min(c.members)])]))
 
 
-def _indicators(plans: list[Document], diffs: dict[tuple[int, int], Diff],
+def _indicators(plans: list[Document], diffs: Mapping[tuple[int, int], Diff],
                 settings: MatchSettings) -> list[IndicatorRow]:
     """Rows of indicator concepts: the pairwise indicator alignments joined (one per plan per
     row), then any indicator left alone in a row of its own; 十三五 results are left out."""
@@ -278,23 +222,15 @@ def _latest(plans: list[Document]) -> str:
     return Counter(periods).most_common(1)[0][0] if periods else ""
 
 
-def compare_plans(corpus: Corpus, plans: list[Document], *, settings: MatchSettings | None = None) -> Comparison:
-    """Compare ``plans`` (see the module's docstring)."""
+def comparison(plans: list[Document], sims: list[list[float]], diffs: Mapping[tuple[int, int], Diff],
+               settings: MatchSettings | None = None) -> Comparison:
+    """Many plans compared, from their document similarities and the pairwise diffs of the pairs
+    aligned (keyed by plan indices, ``i < j``)."""
     s = settings or MatchSettings()
-    from planctl.compare.similarity import corpus_idf
-
-    corpus.ensure_trees(plans)
-    idf = corpus_idf(corpus)
-    vectors = _document_vectors(plans, idf)
     n = len(plans)
-    sims = [[sum(w * vectors[j].get(t, 0.0) for t, w in vectors[i].items()) if i != j else 1.0 for j in range(n)]
-            for i in range(n)]
-    pairs = _pairs_to_align(sims, s.neighbours, s.all_pairs_up_to)
-    diffs = _diffs(corpus, plans, pairs)
     matrix = [[Similarity(None, None, round(sims[i][j], 3)) for j in range(n)] for i in range(n)]
     for i in range(n):
         matrix[i][i] = Similarity(1.0, 1.0, 1.0)
     for (i, j), d in diffs.items():
         matrix[i][j] = matrix[j][i] = _similarity(d, sims[i][j])
-    files = {p.source.path: str(corpus.file_of(p)) for p in plans}
-    return Comparison(plans, matrix, _indicators(plans, diffs, s), _clusters(plans, diffs, s), len(diffs), files)
+    return Comparison(plans, matrix, _indicators(plans, diffs, s), _clusters(plans, diffs, s), len(diffs))

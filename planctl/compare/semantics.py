@@ -11,7 +11,7 @@ Two signals, both measured in the README (``make eval-match``):
   the TF-IDF matrix of items × tokens is factorised by a truncated SVD (randomised, numpy), and an
   item is folded into the latent space by its tokens. Words used in the same kinds of measure
   (农民工 / 农牧区劳动力 / 转移就业 / 劳务输转) end up near each other although no list says so.
-  The model is cached per corpus and dictionaries.
+  (The workspace fits it once per corpus and dictionaries, and caches it.)
 
 Example::
 
@@ -24,63 +24,19 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from planctl import cache
-
-if TYPE_CHECKING:
-    from planctl.env import Environment
-
-CONCEPT_PREFIX = "≡"
 _RANK = 96
 _MIN_DF = 2
 
 
-def _cilin_groups() -> dict[str, list[str]]:
-    """Word → codes of the 词林 synonym groups (``=``) it belongs to."""
-    import json
-    from importlib import metadata
-    from pathlib import Path
-
-    try:
-        dist = metadata.distribution("cilin")
-    except metadata.PackageNotFoundError:
-        return {}
-    data = next((Path(str(dist.locate_file(f))) for f in dist.files or () if str(f).endswith("cilin_tree.json")), None)
-    if data is None or not data.exists():
-        return {}
-    tree = json.loads(data.read_text(encoding="utf-8"))
-    groups: dict[str, list[str]] = {}
-
-    def walk(node: Any, code: str) -> None:
-        if isinstance(node, list):
-            if code.endswith("=") and len(node) > 1:
-                for word in node:
-                    groups.setdefault(word, []).append(CONCEPT_PREFIX + code[:-1])
-            return
-        for key, sub in node["sub"].items():
-            walk(sub, code + key)
-
-    for key, node in tree.items():
-        walk(node, key)
-    return groups
-
-
-@lru_cache(maxsize=1)
-def _groups() -> dict[str, list[str]]:
-    held = cache.load_pickle("cilin", "groups-v1", dict)
-    if held is None:
-        held = _cilin_groups()
-        cache.store_pickle("cilin", "groups-v1", held)
-    return held
-
-
 def concepts_of(token: str) -> list[str]:
     """The 词林 synonym groups of ``token`` (none for a word of one letter)."""
-    return _groups().get(token, []) if len(token) > 1 else []
+    from planctl.lexicon import lexicon
+
+    return lexicon().concept_groups().get(token, []) if len(token) > 1 else []
 
 
 def with_concepts(tokens: Sequence[str]) -> list[str]:
@@ -197,16 +153,3 @@ def build_latent(texts: Sequence[Sequence[str]]) -> LatentModel | None:
     rank = max(8, min(_RANK, n // 4, len(vocab) // 4))
     vectors, values = _randomized_svd(matrix, rank)
     return LatentModel(index, (vectors * values).astype(np.float32), idf)
-
-
-def latent_model(key: str, texts: Callable[[], Sequence[Sequence[str]]],
-                 env: Environment | None = None) -> LatentModel | None:
-    """The model for ``key`` (a corpus and dictionaries), from the cache or fitted on ``texts()``."""
-    held = cache.load_pickle("latent", key, (LatentModel, type(None)), env)
-    if held is None and not cache.load_pickle("latent-none", key, bool, env):
-        held = build_latent(texts())
-        if held is None:
-            cache.store_pickle("latent-none", key, True, env)
-        else:
-            cache.store_pickle("latent", key, held, env)
-    return held

@@ -1,5 +1,5 @@
 """Text similarity for the matcher: canonical tokens, IDF over a corpus, TF-IDF vectors,
-cosine and string ratio.
+cosine and string ratio, and the :class:`Statistics` an alignment is given.
 
 Example::
 
@@ -14,11 +14,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from planctl import cache
 from planctl.compare.items import idf_texts
-from planctl.compare.semantics import LatentModel, build_latent, latent_model, with_concepts
-from planctl.corpus import Corpus
+from planctl.compare.semantics import LatentModel, build_latent, with_concepts
 from planctl.lexicon import lexicon
 from planctl.model import Document
 
@@ -64,53 +63,22 @@ def idf_table(texts_per_document: Iterable[Iterable[str]]) -> dict[str, float]:
     return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()} | {"": math.log(n + 1) + 1}
 
 
-def _texts(corpus: Corpus, extra: list[list[str]]) -> list[list[str]]:
-    """The IDF 'documents' of every corpus document, then of ``extra`` (loads the trees)."""
-    corpus.ensure_trees()
-    return [*(idf_texts(doc) for doc in corpus.documents), *extra]
+@dataclass(frozen=True)
+class Statistics:
+    """What an alignment knows about the documents around the two it compares: the inverse
+    document frequency of every token, and the latent (LSA) model of the corpus. A value: the
+    workspace computes it once per corpus (and the files given by path) and hands it over."""
+
+    idf: Mapping[str, float]
+    """Token → IDF; the empty key holds the IDF of a token seen nowhere."""
+    model: LatentModel | None = None
+    """The latent model (None: too few items to learn from, or switched off)."""
 
 
-def _idf(corpus: Corpus, key: str, extra: list[list[str]]) -> dict[str, float]:
-    """IDF over the corpus's items and ``extra``, cached on disk under ``key`` (the corpus's
-    trees are loaded only when the table must be computed)."""
-    table = cache.load_json("idf", key, dict, corpus.env)
-    if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
-        table = idf_table(_texts(corpus, extra))
-        cache.store_json("idf", key, table, corpus.env)
-    return table
-
-
-def _model(corpus: Corpus, key: str, extra: list[list[str]]) -> LatentModel | None:
-    """The latent (LSA) model over the corpus's items and ``extra``, cached on disk under ``key``."""
-    return latent_model(key, lambda: [tokens_of(t) for group in _texts(corpus, extra) for t in group], corpus.env)
-
-
-def _corpus_key(corpus: Corpus) -> str:
-    return f"{corpus.fingerprint()}-{lexicon().fingerprint}"
-
-
-def corpus_idf(corpus: Corpus) -> dict[str, float]:
-    """IDF over every alignable item of the corpus, cached on disk by corpus and dictionaries."""
-    return _idf(corpus, _corpus_key(corpus), [])
-
-
-def corpus_model(corpus: Corpus) -> LatentModel | None:
-    """The corpus's latent (LSA) model over all its alignable items (cached on disk)."""
-    return _model(corpus, _corpus_key(corpus), [])
-
-
-def statistics_for(corpus: Corpus, docs: Iterable[Document]) -> tuple[dict[str, float], LatentModel | None]:
-    """IDF and latent model for comparing ``docs``: the corpus's own when every one belongs to
-    it; otherwise fitted on the corpus together with the files given by path, so that words
-    the corpus never uses (a user's plans on another subject) are weighted and modelled like
-    the rest (cached on disk by corpus, dictionaries and the outside documents' text)."""
-    outside = [d for d in {id(d): d for d in docs}.values() if not corpus.is_member(d)]
-    if not outside:
-        return corpus_idf(corpus), corpus_model(corpus)
-    texts = [idf_texts(d) for d in outside]
-    joined = "\x01".join("\x00".join(t) for t in texts)
-    key = cache.content_key(joined.encode(), corpus.fingerprint(), lexicon().fingerprint)
-    return _idf(corpus, key, texts), _model(corpus, key, texts)
+def documents_statistics(docs: Iterable[Document]) -> Statistics:
+    """IDF and latent model over ``docs`` alone (each document counted once)."""
+    unique = list({id(d): d for d in docs}.values())
+    return Statistics(documents_idf(unique), documents_model(unique))
 
 
 def documents_model(docs: Iterable[Document]) -> LatentModel | None:

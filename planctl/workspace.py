@@ -1,0 +1,298 @@
+"""The service shell around the pure core: a :class:`Workspace` owns the corpus, the caches, the
+corpus statistics (IDF, latent model) and the way work is executed (this process, or worker
+processes), and answers what the commands ask — ``planctl diff``, ``compare``, ``eval``.
+
+The core (:mod:`planctl.compare`) takes values and returns values: ``align(left, right, stats,
+settings=…, calibration=…)`` never reaches for a corpus, a cache or the environment. Everything
+that does — which statistics belong to which documents, what is cached under which key, which
+alignments run where — lives here.
+
+Example::
+
+    >>> from planctl.corpus import load_corpus
+    >>> ws = Workspace(load_corpus())
+    >>> left, right = ws.corpus.resolve_pair("gansu", "qinghai")
+    >>> shown, differs = ws.diff(left, right, kinds=["chapter"])
+    >>> differs, [(p.pair.left.title, p.pair.right.title) for p in shown.pairs if p.status == "matched"]
+    (True, [('总体要求', '总体要求')])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planctl import cache
+from planctl.compare.align import Alignment, IndicatorPair, Pair, align, indicator_key, indicators_of
+from planctl.compare.confidence import Calibration, shipped_calibration
+from planctl.compare.diff import COMPARE, VERSIONS, Diff, are_editions, diff_from_alignment, diff_view
+from planctl.compare.evaluate import Evaluation, gold_ref, read_gold, score_pairs
+from planctl.compare.items import idf_texts
+from planctl.compare.kinds import Side
+from planctl.compare.many import Comparison, comparison, document_similarities, one_edition_each, pairs_to_align
+from planctl.compare.matcher import Group, Restatement
+from planctl.compare.passages import Passage
+from planctl.compare.semantics import LatentModel, build_latent
+from planctl.compare.similarity import Statistics, idf_table, tokens_of
+from planctl.corpus import Corpus
+from planctl.env import Environment
+from planctl.errors import PlanctlError
+from planctl.lexicon import lexicon
+from planctl.model import Document, Node
+from planctl.settings import MatchSettings
+
+PARALLEL_FROM = 6
+"""Missing alignments are computed in worker processes from this many on."""
+
+
+@dataclass
+class Workspace:
+    """A corpus with its caches, statistics and executor."""
+
+    corpus: Corpus
+    settings: MatchSettings = field(default_factory=MatchSettings)
+    """Every threshold and weight of the matcher."""
+    calibration: Calibration = field(default_factory=shipped_calibration)
+    """The confidence model pairs are judged by."""
+    workers: int | None = None
+    """Worker processes for many alignments (None: one per core, at most 8; 1: this process only)."""
+
+    @property
+    def env(self) -> Environment:
+        return self.corpus.env
+
+    # ---- statistics --------------------------------------------------------------------------
+    def _corpus_key(self) -> str:
+        return f"{self.corpus.fingerprint()}-{lexicon().fingerprint}"
+
+    def _texts(self, extra: list[list[str]]) -> list[list[str]]:
+        """The IDF 'documents' of every corpus document, then of ``extra`` (loads the trees)."""
+        self.corpus.ensure_trees()
+        return [*(idf_texts(doc) for doc in self.corpus.documents), *extra]
+
+    def _idf(self, key: str, extra: list[list[str]]) -> dict[str, float]:
+        """IDF over the corpus's items and ``extra``, cached on disk under ``key`` (the corpus's
+        trees are loaded only when the table must be computed)."""
+        table = cache.load_json("idf", key, dict, self.env)
+        if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
+            table = idf_table(self._texts(extra))
+            cache.store_json("idf", key, table, self.env)
+        return table
+
+    def _model(self, key: str, extra: list[list[str]]) -> LatentModel | None:
+        """The latent (LSA) model over the corpus's items and ``extra``, cached on disk under ``key``."""
+        held = cache.load_pickle("latent", key, (LatentModel, type(None)), self.env)
+        if held is None and not cache.load_pickle("latent-none", key, bool, self.env):
+            held = build_latent([tokens_of(t) for group in self._texts(extra) for t in group])
+            if held is None:
+                cache.store_pickle("latent-none", key, True, self.env)
+            else:
+                cache.store_pickle("latent", key, held, self.env)
+        return held
+
+    def corpus_statistics(self) -> Statistics:
+        """IDF and latent model over every alignable item of the corpus (cached on disk by corpus
+        and dictionaries)."""
+        key = self._corpus_key()
+        return Statistics(self._idf(key, []), self._model(key, []))
+
+    def statistics(self, docs: Iterable[Document]) -> Statistics:
+        """The statistics for comparing ``docs``: the corpus's own when every one belongs to it;
+        otherwise fitted on the corpus together with the files given by path, so that words the
+        corpus never uses (a user's plans on another subject) are weighted and modelled like the
+        rest (cached on disk by corpus, dictionaries and the outside documents' text)."""
+        outside = [d for d in {id(d): d for d in docs}.values() if not self.corpus.is_member(d)]
+        if not outside:
+            return self.corpus_statistics()
+        texts = [idf_texts(d) for d in outside]
+        joined = "\x01".join("\x00".join(t) for t in texts)
+        key = cache.content_key(joined.encode(), self.corpus.fingerprint(), lexicon().fingerprint)
+        return Statistics(self._idf(key, texts), self._model(key, texts))
+
+    # ---- one pair ----------------------------------------------------------------------------
+    def alignment(self, left: Document, right: Document) -> Alignment:
+        """The alignment of two documents, cached (keyed by the corpus, the two files' contents,
+        the dictionaries, planctl's code, the settings and the calibration); documents not read
+        from a file are aligned afresh."""
+        self.corpus.ensure_trees([left, right])
+        files = [self.corpus.file_key(d) for d in (left, right)]
+        if not all(files):  # documents built in memory: nothing to key them by
+            return self._align(left, right)
+        key = cache.content_key(repr(self.settings).encode(), self.calibration.fingerprint,
+                                self.corpus.fingerprint(), lexicon().fingerprint, left.id,
+                                left.source.path, str(left.source.index), right.id, right.source.path,
+                                str(right.source.index), *files)
+        held = cache.load_pickle("alignment", key, dict, self.env)
+        if held is not None:
+            try:
+                return decode_alignment(held, left, right)
+            except (IndexError, KeyError, TypeError, ValueError):
+                pass  # a damaged entry: align afresh
+        al = self._align(left, right)
+        cache.store_pickle("alignment", key, encode_alignment(al), self.env)
+        return al
+
+    def _align(self, left: Document, right: Document) -> Alignment:
+        return align(left, right, self.statistics((left, right)), settings=self.settings,
+                     calibration=self.calibration)
+
+    def diff_of(self, left: Document, right: Document, mode: str | None = None) -> Diff:
+        """The whole diff of two documents (``mode`` None detects editions)."""
+        self.corpus.ensure_trees([left, right])
+        chosen = mode or (VERSIONS if are_editions(left, right, self.settings) else COMPARE)
+        result = diff_from_alignment(self.alignment(left, right), chosen)
+        result.files = {d.source.path: str(self.corpus.file_of(d)) for d in (left, right)}
+        return result
+
+    def diff(self, left: Document, right: Document, *, mode: str | None = None, kinds: Sequence[str] = (),
+             only: str | None = None, threshold: float | None = None) -> tuple[Diff, bool]:
+        """``planctl diff``: the diff as shown and whether the plans differ in the kinds asked for."""
+        return diff_view(self.diff_of(left, right, mode), kinds, only, threshold)
+
+    # ---- many plans --------------------------------------------------------------------------
+    def plans_for(self, refs: Sequence[str] = (), *, topic: str | None = None, level: str | None = None,
+                  region: str | None = None) -> list[Document]:
+        """The plans to compare: those named, else every document of ``topic`` that is not a
+        notice (one edition of each plan), narrowed by ``level`` and ``region`` (a region and the
+        regions under it)."""
+        corpus = self.corpus
+        if refs:
+            docs = corpus.resolve_group(refs, topic=topic)
+        else:
+            if topic is None:
+                raise PlanctlError("name the plans to compare, or a --topic (see `planctl list`)")
+            docs = [d for d in corpus.documents if d.topic == topic and d.kind != "notice"]
+        if level:
+            docs = [d for d in docs if d.level == level]
+        if region:
+            from planctl.regions import region_table
+
+            table = region_table()
+            found = table.get(region)
+            if found is None:
+                raise PlanctlError(f"unknown region '{region}'")
+            names = set(table.with_descendants(found))
+            docs = [d for d in docs if d.region in names]
+        corpus.ensure_trees(docs)  # editions are told by their measures too, not only their titles
+        unique = sorted({id(d): d for d in docs}.values(), key=lambda d: (d.region, d.id)) if refs \
+            else one_edition_each(docs)
+        if len(unique) < 2:
+            raise PlanctlError(f"compare needs two plans or more; found {len(unique)}"
+                               + (f" for topic '{topic}'" if topic else ""))
+        return sorted(unique, key=lambda d: d.id)
+
+    def compare_plans(self, plans: list[Document]) -> Comparison:
+        """``planctl compare``: many plans at once (see :mod:`planctl.compare.many`)."""
+        self.corpus.ensure_trees(plans)
+        sims = document_similarities(plans, self.corpus_statistics().idf)
+        pairs = pairs_to_align(sims, self.settings)
+        self._align_in_workers(plans, pairs)
+        diffs = {(i, j): self.diff_of(plans[i], plans[j], COMPARE) for i, j in pairs}
+        result = comparison(plans, sims, diffs, self.settings)
+        result.files = {p.source.path: str(self.corpus.file_of(p)) for p in plans}
+        return result
+
+    def _align_in_workers(self, plans: list[Document], pairs: list[tuple[int, int]]) -> None:
+        """Fill the alignment cache for ``pairs`` in worker processes, when there are enough of
+        them and every plan is a corpus file (the workers load the corpus themselves)."""
+        from planctl.paths import cache_dir
+
+        members = all(self.corpus.is_member(p) for p in plans)
+        workers = min(len(pairs), self.workers or os.cpu_count() or 1, 8)
+        if not (members and len(pairs) >= PARALLEL_FROM and workers > 1):
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
+        tick = self.env.progress("aligning plans", total=len(jobs), minimum=PARALLEL_FROM)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(str(self.corpus.root), str(cache_dir()))) as pool:
+            for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
+                tick(done)
+
+    # ---- gold --------------------------------------------------------------------------------
+    def evaluate(self, path: Path, split: str = "all", *, encoding: str | None = None) -> Evaluation:
+        """``planctl eval``: the matcher run as ``planctl diff`` runs it on the gold's two plans,
+        scored against the gold."""
+        gold = read_gold(path)
+        left, right = self.corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs), encoding=encoding)
+        shown, _ = self.diff(left, right)
+        made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
+                for p in shown.pairs if p.pair.left is not None and p.pair.right is not None]
+        return score_pairs(gold, left, right, made, split)
+
+
+# ---- worker processes ------------------------------------------------------------------------
+_WORKER: dict[str, Workspace] = {}
+
+
+def _start_worker(root: str, cache_root: str) -> None:
+    """Worker process: load the corpus once (trees come from the cache as needed)."""
+    os.environ["PLANCTL_CACHE"] = cache_root
+    from planctl.corpus import load_corpus
+
+    _WORKER["workspace"] = Workspace(load_corpus(root, lazy=True), workers=1)
+
+
+def _align_in_worker(ids: tuple[str, str]) -> None:
+    """Worker process: align two corpus documents, leaving the result in the cache."""
+    ws = _WORKER["workspace"]
+    left, right = ws.corpus.by_id(ids[0]), ws.corpus.by_id(ids[1])
+    if left is not None and right is not None:
+        ws.alignment(left, right)
+
+
+# ---- a compact form of an alignment, for the cache -------------------------------------------
+def encode_alignment(al: Alignment) -> dict[str, Any]:
+    """The alignment as plain data: nodes by their position in document order, indicators by
+    their position in :func:`~planctl.compare.align.indicators_of`."""
+    lpos = {id(n): k for k, n in enumerate(al.left.walk())}
+    rpos = {id(n): k for k, n in enumerate(al.right.walk())}
+    lind = {indicator_key(x): k for k, x in enumerate(indicators_of(al.left))}
+    rind = {indicator_key(x): k for k, x in enumerate(indicators_of(al.right))}
+
+    def pos(node: Node | None, table: dict[int, int]) -> int:
+        return -1 if node is None else table[id(node)]
+
+    def own(side: Side) -> dict[int, int]:
+        return lpos if side == Side.LEFT else rpos
+
+    pairs = [(p.kind, p.score, pos(p.left, lpos), pos(p.right, rpos), p.confidence, p.label, p.relation,
+              [(x.text, x.length, x.left_start, x.left_end, x.right_start, x.right_end) for x in p.passages],
+              p.shared, [(rpos if p.left is not None else lpos)[id(n)] for n in p.group], p.stage)
+             for p in al.pairs]
+    inds = [(i.score, -1 if i.left is None else lind[indicator_key(i.left)],
+             -1 if i.right is None else rind[indicator_key(i.right)]) for i in al.indicators]
+    rest = [(r.side.value, own(r.side)[id(r.item)], own(r.side)[id(r.body)], r.score) for r in al.restatements]
+    groups = [(g.side.value, own(g.side)[id(g.node)], [own(g.side.other)[id(n)] for n in g.members], g.share)
+              for g in al.groups]
+    return {"pairs": pairs, "indicators": inds, "restatements": rest, "groups": groups}
+
+
+def decode_alignment(data: dict[str, Any], left: Document, right: Document) -> Alignment:
+    """The inverse of :func:`encode_alignment` on the same two trees."""
+    lnodes, rnodes = list(left.walk()), list(right.walk())
+    linds, rinds = indicators_of(left), indicators_of(right)
+
+    def node(nodes: list[Node], k: int) -> Node | None:
+        return None if k < 0 else nodes[k]
+
+    def own(side: Side) -> list[Node]:
+        return lnodes if side == Side.LEFT else rnodes
+
+    pairs = []
+    for kind, score, lk, rk, conf, label, relation, passages, shared, group, stage in data["pairs"]:
+        members = [(rnodes if lk >= 0 else lnodes)[k] for k in group]
+        pairs.append(Pair(kind, score, node(lnodes, lk), node(rnodes, rk), confidence=conf, label=label,
+                          relation=relation, passages=[Passage(*x) for x in passages], shared=shared,
+                          group=members, stage=stage))
+    inds = [IndicatorPair(score, None if lk < 0 else linds[lk], None if rk < 0 else rinds[rk])
+            for score, lk, rk in data["indicators"]]
+    rest = [Restatement(Side(side), own(Side(side))[a], own(Side(side))[b], s)
+            for side, a, b, s in data["restatements"]]
+    groups = [Group(Side(side), own(Side(side))[k], [own(Side(side).other)[m] for m in members], share)
+              for side, k, members, share in data["groups"]]
+    return Alignment(left, right, pairs, inds, rest, groups)
