@@ -240,6 +240,9 @@ def diff_command(
     ] = None,
     output: OutputOpt = None,
     encoding: EncodingOpt = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Say why each pair was made: features, shared words, related terms.")
+    ] = False,
 ) -> int:
     """Compare two plans: which chapters, measures, 专栏 and indicators correspond, which differ,
     and what one plan has that the other lacks. Editions of one plan get a word-level diff.
@@ -254,6 +257,7 @@ def diff_command(
     a, b = ws.corpus.resolve_pair(left, right, encoding=encoding)
     shown, differs = ws.diff(a, b, mode=mode.value if mode else None, kinds=[k.value for k in kind or []],
                              only=only.value if only else None, threshold=threshold)
+    shown.explain = explain
     with _output(output) as stream:
         _render("diff", fmt, shown, stream)
     return ExitStatus.NO_MATCH if differs else ExitStatus.OK

@@ -30,6 +30,7 @@ from planctl.compare.align import Alignment, IndicatorPair, Pair, align, indicat
 from planctl.compare.confidence import Calibration, shipped_calibration
 from planctl.compare.diff import COMPARE, VERSIONS, Diff, are_editions, diff_from_alignment, diff_view
 from planctl.compare.evaluate import Evaluation, gold_ref, read_gold, score_pairs
+from planctl.compare.features import Evidence, RelatedTerm
 from planctl.compare.items import idf_texts
 from planctl.compare.kinds import Side
 from planctl.compare.many import Comparison, comparison, document_similarities, one_edition_each, pairs_to_align
@@ -262,7 +263,8 @@ def encode_alignment(al: Alignment) -> dict[str, Any]:
 
     pairs = [(p.kind, p.score, pos(p.left, lpos), pos(p.right, rpos), p.confidence, p.label, p.relation,
               [(x.text, x.length, x.left_start, x.left_end, x.right_start, x.right_end) for x in p.passages],
-              p.shared, [(rpos if p.left is not None else lpos)[id(n)] for n in p.group], p.stage)
+              p.shared, [(rpos if p.left is not None else lpos)[id(n)] for n in p.group], p.stage, p.features,
+              p.evidence.to_dict() if p.evidence is not None else None)
              for p in al.pairs]
     inds = [(i.score, -1 if i.left is None else lind[indicator_key(i.left)],
              -1 if i.right is None else rind[indicator_key(i.right)]) for i in al.indicators]
@@ -270,6 +272,13 @@ def encode_alignment(al: Alignment) -> dict[str, Any]:
     groups = [(g.side.value, own(g.side)[id(g.node)], [own(g.side.other)[id(n)] for n in g.members], g.share)
               for g in al.groups]
     return {"pairs": pairs, "indicators": inds, "restatements": rest, "groups": groups}
+
+
+def _evidence(data: dict[str, Any] | None) -> Evidence | None:
+    if data is None:
+        return None
+    return Evidence(list(data["shared_words"]),
+                    [RelatedTerm(t["left"], t["right"], t["via"], t["similarity"]) for t in data["related_terms"]])
 
 
 def decode_alignment(data: dict[str, Any], left: Document, right: Document) -> Alignment:
@@ -284,11 +293,12 @@ def decode_alignment(data: dict[str, Any], left: Document, right: Document) -> A
         return lnodes if side == Side.LEFT else rnodes
 
     pairs = []
-    for kind, score, lk, rk, conf, label, relation, passages, shared, group, stage in data["pairs"]:
+    for kind, score, lk, rk, conf, label, relation, passages, shared, group, stage, features, evidence in data["pairs"]:
         members = [(rnodes if lk >= 0 else lnodes)[k] for k in group]
         pairs.append(Pair(kind, score, node(lnodes, lk), node(rnodes, rk), confidence=conf, label=label,
                           relation=relation, passages=[Passage(*x) for x in passages], shared=shared,
-                          group=members, stage=stage))
+                          group=members, stage=stage, features=dict(features),
+                          evidence=_evidence(evidence)))
     inds = [IndicatorPair(score, None if lk < 0 else linds[lk], None if rk < 0 else rinds[rk])
             for score, lk, rk in data["indicators"]]
     rest = [Restatement(Side(side), own(Side(side))[a], own(Side(side))[b], s)

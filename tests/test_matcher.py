@@ -281,3 +281,30 @@ def test_shipped_calibration_is_what_make_calibrate_fits(tmp_path, capsys) -> No
     module.main(scratch)
     capsys.readouterr()
     assert json.loads(scratch.read_text(encoding="utf-8")) == shipped, "run make calibrate and commit the result"
+
+
+def test_diff_explain_says_why_each_pair_was_made() -> None:
+    result = runner.invoke(app, ["diff", "gansu", "qinghai", "--kind", "measure", "--explain"])
+    assert result.exit_code == 1, result.output
+    assert "why title" in result.output and "shared" in result.output
+    plain = runner.invoke(app, ["diff", "gansu", "qinghai", "--kind", "measure"])
+    assert "why title" not in plain.output
+
+
+def test_diff_json_carries_features_and_evidence_mirrored() -> None:
+    from planctl.compare.features import FEATURES
+
+    forward = json.loads(runner.invoke(app, ["diff", "gansu", "qinghai", "-f", "json"]).output)
+    backward = json.loads(runner.invoke(app, ["diff", "qinghai", "gansu", "-f", "json"]).output)
+    made = [p for p in forward["pairs"] if p["left"] and p["right"]]
+    assert made and all(set(p["features"]) <= set(FEATURES) and "margin" in p["features"] for p in made)
+    assert all(p["evidence"] is not None for p in made)
+    unmatched = [p for p in forward["pairs"] if not (p["left"] and p["right"])]
+    assert all(p["features"] == {} and p["evidence"] is None for p in unmatched)
+    by_right = {(p["left"]["path"], p["left"]["title"]): p for p in backward["pairs"] if p["left"] and p["right"]}
+    for p in made:
+        back = by_right[(p["right"]["path"], p["right"]["title"])]
+        assert back["features"] == p["features"]
+        assert back["evidence"]["shared_words"] == p["evidence"]["shared_words"]
+        assert [(t["right"], t["left"]) for t in back["evidence"]["related_terms"]] == [
+            (t["left"], t["right"]) for t in p["evidence"]["related_terms"]]

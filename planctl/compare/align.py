@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from planctl.compare import matcher
 from planctl.compare.confidence import Calibration, shipped_calibration
-from planctl.compare.features import Candidate, prepare
+from planctl.compare.features import Candidate, Evidence, Prepared, evidence_of, prepare
 from planctl.compare.items import items_of
 from planctl.compare.kinds import Side
 from planctl.compare.matcher import Group, Restatement
@@ -65,13 +65,18 @@ class Pair:
     stage: str = ""
     """Where the matcher made the pair: ``structure``, ``region`` (measures under paired
     headings) or ``across``."""
+    features: dict[str, float] = field(default_factory=dict)
+    """The feature values the pair was judged on (:data:`~planctl.compare.features.FEATURES`)."""
+    evidence: Evidence | None = None
+    """The words the two share and the differently worded terms planctl related."""
 
     def mirrored(self) -> Pair:
         text = compared_text(self.right) if self.right is not None else ""
         passages = [Passage(text[p.right_start:p.right_end], p.length, p.right_start, p.right_end, p.left_start,
                             p.left_end) for p in self.passages]
+        evidence = self.evidence.mirrored() if self.evidence is not None else None
         return replace(self, kind=self.right.kind if self.right else self.kind, left=self.right, right=self.left,
-                       passages=passages)
+                       passages=passages, evidence=evidence)
 
 
 def compared_text(node: Node) -> str:
@@ -218,13 +223,15 @@ def _canonical_order(a: Document, b: Document) -> bool:
     return (a.id, a.source.path, a.source.index) <= (b.id, b.source.path, b.source.index)
 
 
-def _pair(c: Candidate, left: Node, right: Node, settings: MatchSettings, calibration: Calibration) -> Pair:
+def _pair(c: Candidate, a: Prepared, b: Prepared, settings: MatchSettings, calibration: Calibration) -> Pair:
+    left, right = a.item.node, b.item.node
     ltext, rtext = compared_text(left), compared_text(right)
     passages = shared_passages(ltext, rtext, settings.min_run)
     share = shared_share(passages, ltext, rtext)
     return Pair(left.kind, round(c.score, 3), left, right, confidence=round(c.confidence, 3),
                 label=calibration.label(c.confidence), relation=relation_of(share, settings), passages=passages,
-                shared=round(share, 3), stage=c.stage)
+                shared=round(share, 3), stage=c.stage, features={k: round(v, 4) for k, v in c.features.items()},
+                evidence=evidence_of(a, b))
 
 
 def align(
@@ -252,7 +259,7 @@ def align(
     found = matcher.run(lp, rp, s, cal, trace=trace is not None)
     if trace is not None:
         trace.extend(found.trace)
-    pairs = [_pair(c, lp[c.i].item.node, rp[c.j].item.node, s, cal) for c in found.pairs]
+    pairs = [_pair(c, lp[c.i], rp[c.j], s, cal) for c in found.pairs]
     used = {id(p.left) for p in pairs} | {id(p.right) for p in pairs}
     used |= {id(link.item) for link in found.links}
     restated, groups = found.links, found.groups

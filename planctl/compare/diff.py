@@ -87,6 +87,8 @@ class Diff:
     """附件 task-list items linked to the body measure of their own plan they restate."""
     files: dict[str, str] = field(default_factory=dict)
     """Each plan's file (absolute) by its source path as shown, for links in reports."""
+    explain: bool = False
+    """Views show why each pair was made (its features and evidence: ``planctl diff --explain``)."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -305,7 +307,7 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
     else:
         keep = tuple(PairStatus)
     return Diff(d.left, d.right, d.mode, [p for p in pairs if p.status in keep],
-                [i for i in indicators if i.status in keep], d.restatements, d.files)
+                [i for i in indicators if i.status in keep], d.restatements, d.files, d.explain)
 
 
 def diff_view(d: Diff, kinds: Sequence[str] = (), only: str | None = None,

@@ -34,7 +34,7 @@ from planctl.compare.items import Item, node_text
 from planctl.compare.kinds import ItemGroup
 from planctl.compare.semantics import LatentModel
 from planctl.compare.similarity import Vector, cosine, ratio, tokens_of, weighted
-from planctl.lexicon import lexicon
+from planctl.lexicon import CONCEPT_PREFIX, lexicon
 from planctl.model import Node
 from planctl.settings import MatchSettings
 
@@ -260,3 +260,80 @@ def add_margins(cands: Iterable[Candidate], left: Sequence[Prepared], right: Seq
             if o is not c and o.score > rival and not related(left[o.i], mine_l):
                 rival = o.score
         c.features["margin"] = c.score - rival
+
+
+# ---- why a pair was made, in words -----------------------------------------------------------
+@dataclass
+class RelatedTerm:
+    """Two words, one on each side, that planctl takes to mean the same or related things."""
+
+    left: str
+    right: str
+    via: str
+    """``thesaurus`` (a 《同义词词林》 synonym group), ``related`` (dictionaries/related.tsv) or
+    ``vectors`` (the domain word vectors)."""
+    similarity: float = 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"left": self.left, "right": self.right, "via": self.via, "similarity": round(self.similarity, 3)}
+
+    def mirrored(self) -> RelatedTerm:
+        return RelatedTerm(self.right, self.left, self.via, self.similarity)
+
+
+@dataclass
+class Evidence:
+    """Why two items were paired, in words a reader can check: the words both use (most telling
+    first) and the differently worded terms planctl related."""
+
+    shared_words: list[str] = field(default_factory=list)
+    related_terms: list[RelatedTerm] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"shared_words": list(self.shared_words), "related_terms": [t.to_dict() for t in self.related_terms]}
+
+    def mirrored(self) -> Evidence:
+        return Evidence(list(self.shared_words), [t.mirrored() for t in self.related_terms])
+
+
+_CONCEPT_MARKS = (CONCEPT_PREFIX, "≈")  # thesaurus codes and related-term groups
+
+
+def _words(p: Prepared) -> dict[str, float]:
+    """The item's words that say something to a reader: two Han characters or more (numbers,
+    units and single characters weigh in the matcher but explain nothing)."""
+    return {t: w for t, w in p.vec.items() if not t.startswith(_CONCEPT_MARKS) and sum(map(is_han, t)) >= 2}
+
+
+def evidence_of(a: Prepared, b: Prepared, limit: int = 8) -> Evidence:
+    """The evidence for pairing ``a`` with ``b``: shared words by the weight they carry in both,
+    and word pairs that differ but share a thesaurus or related-term group.
+
+        >>> Evidence(["就业"], [RelatedTerm("农民工", "农村劳动力", "related")]).mirrored().related_terms[0].left
+        '农村劳动力'
+    """
+    from planctl.compare.semantics import concepts_of
+
+    wa, wb = _words(a), _words(b)
+    shared = sorted((t for t in wa if t in wb), key=lambda t: (-wa[t] * wb[t], t))
+    lex = lexicon()
+
+    def groups(word: str) -> list[tuple[str, str]]:
+        return [(c, "thesaurus") for c in concepts_of(word)] + [(c, "related") for c in lex.related.get(word, ())]
+
+    right_by_group: dict[str, list[str]] = {}
+    for t in sorted(wb, key=lambda t: -wb[t]):
+        if t not in wa:
+            for code, _via in groups(t):
+                right_by_group.setdefault(code, []).append(t)
+    related: list[RelatedTerm] = []
+    seen: set[tuple[str, str]] = set()
+    for t in sorted(wa, key=lambda t: -wa[t]):
+        if t in wb:
+            continue
+        for code, via in groups(t):
+            for other in right_by_group.get(code, ()):
+                if (t, other) not in seen:
+                    seen.add((t, other))
+                    related.append(RelatedTerm(t, other, via))
+    return Evidence(shared[:limit], related[:limit])

@@ -128,13 +128,43 @@ def diff_rich(d: Diff, stream: TextIO) -> None:
         table.add_column("sure", justify="center", width=6)
         table.add_column(d.right.id, ratio=1)
         for p in d.pairs:
-            _add_pair_rows(table, p, escape)
+            _add_pair_rows(table, p, escape, d.explain)
         console.print(table)
     if d.indicators:
         console.print(_indicator_table(d))
 
 
-def _add_pair_rows(table: Any, p: DiffPair, escape: Any) -> None:
+_WHY_FEATURES = ("title", "content", "latent", "context", "kids", "parents", "region", "margin", "coverage")
+"""The features shown by ``--explain``, most telling first (all of them are in the JSON)."""
+
+
+def why_line(p: DiffPair) -> tuple[str, str, str]:
+    """Why a pair was made, in three plain parts: the main feature values, the words both use and
+    the differently worded terms planctl related."""
+    f = p.pair.features
+    values = " · ".join(f"{name} {f[name]:.2f}" for name in _WHY_FEATURES if f.get(name))
+    ev = p.pair.evidence
+    shared = "、".join(ev.shared_words[:6]) if ev else ""
+    related = "、".join(f"{t.left}~{t.right}" for t in ev.related_terms[:4]) if ev else ""
+    return values, shared, related
+
+
+def _why_text(p: DiffPair) -> Text:
+    from rich.text import Text
+
+    values, shared, related = why_line(p)
+    text = Text("  why ", style="dim")
+    text.append(values or "same text", style="dim")
+    if shared:
+        text.append("\n  shared ", style="dim")
+        text.append(shared)
+    if related:
+        text.append("\n  related ", style="dim")
+        text.append(related)
+    return text
+
+
+def _add_pair_rows(table: Any, p: DiffPair, escape: Any, explain: bool = False) -> None:
     heading = p.pair.kind in HEADING_KINDS
     left, right = escape(_label(p.pair.left)), escape(_label(p.pair.right))
     if p.status == "left_only":
@@ -154,6 +184,8 @@ def _add_pair_rows(table: Any, p: DiffPair, escape: Any) -> None:
     # Between editions a changed pair is news; between two plans nearly every pair is worded differently.
     changed = "[yellow]~[/]" if p.status == "changed" and p.segments else ""
     table.add_row(left, score + changed, right)
+    if explain:
+        table.add_row(_why_text(p), "", "")
     if p.segments:
         table.add_row(_segments_text(p.segments), "", "")
     elif not heading and p.pair.relation != "same":
@@ -209,6 +241,11 @@ def diff_markdown(d: Diff, stream: TextIO) -> None:
             if p.pair.kind in HEADING_KINDS and p.pair.left and p.pair.right:
                 left, right = f"**{left}**", f"**{right}**"
             out.append(f"| {left} | {score} | {right} |")
+            if d.explain and p.pair.left and p.pair.right:
+                values, shared, related = why_line(p)
+                why = " — ".join(x for x in (values, f"shared {shared}" if shared else "",
+                                             f"related {related}" if related else "") if x)
+                out.append(f"| {md_cell(why)} | | |")
             if p.word_diff:
                 out.append(f"| {md_cell(p.word_diff)} | | |")
         out.append("")
@@ -253,7 +290,8 @@ def diff_to_dict(d: Diff) -> dict[str, Any]:
              "word_diff": p.word_diff, "confidence": p.pair.confidence, "label": p.pair.label,
              "relation": p.pair.relation, "shared": p.pair.shared, "stage": p.pair.stage,
              "passages": [x.to_dict() for x in p.pair.passages],
-             "group": [_item(n) for n in p.pair.group]}
+             "group": [_item(n) for n in p.pair.group], "features": p.pair.features,
+             "evidence": p.pair.evidence.to_dict() if p.pair.evidence is not None else None}
             for p in d.pairs
         ],
         "restatements": [
