@@ -109,10 +109,13 @@ def _corpus() -> Any:
 
 
 def _workspace() -> Any:
-    """The corpus with its caches, statistics and executor (what diff, compare and eval ask)."""
-    from planctl.workspace import Workspace
+    """The corpus with its caches, statistics and executor (what diff, compare and eval ask),
+    judging pairs with the user's own calibration of this corpus when there is one."""
+    from planctl.workspace import Workspace, user_calibration
 
-    return Workspace(_corpus())
+    corpus = _corpus()
+    mine = user_calibration(corpus, _env())
+    return Workspace(corpus, calibration=mine) if mine is not None else Workspace(corpus)
 
 
 def _check_format(view: str, fmt: str) -> None:
@@ -319,10 +322,42 @@ def eval_command(
     Exit status 0 when every gold pair was found and no pair contradicts the gold, 1 otherwise.
     """
     _check_format("eval", fmt)
-    ws = _workspace()
-    results = [ws.evaluate(path, split.value, encoding=encoding) for path in gold]
+    results = _workspace().evaluate_all(gold, split.value, encoding=encoding)
     _render("eval", fmt, results)
     return ExitStatus.NO_MATCH if any(r.misses for r in results) else ExitStatus.OK
+
+
+@app.command("calibrate")
+@handles_errors
+def calibrate_command(
+    gold: Annotated[list[Path] | None, typer.Argument(help="Gold files of pairs you judged (see README).")] = None,
+    split: Annotated[
+        GoldSplit, typer.Option("--split", help="Calibrate on the dev pairs, the test pairs or all.")
+    ] = GoldSplit.all,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget your calibration: the shipped one applies.")] = False,
+    encoding: EncodingOpt = None,
+) -> int:
+    """Refine how sure planctl is of a pair on pairs you judged (a gold file, such as the one a
+    diff report downloads): kept for this corpus, used by diff, compare and eval.
+
+    Example: planctl calibrate judged/gansu--qinghai.tsv
+
+    Each run fits on the gold files it is given (replacing an earlier fit); planctl eval then shows
+    each score with the shipped calibration and with yours.
+    """
+    from planctl.workspace import CalibrationResult, Workspace, forget_user_calibration, save_user_calibration
+
+    ws = Workspace(_corpus())
+    if reset:
+        removed = forget_user_calibration(ws.corpus)
+        _env().note(f"removed {removed}" if removed else "no calibration of yours for this corpus")
+        return ExitStatus.OK
+    if not gold:
+        raise PlanctlError("name the gold files to calibrate on (or --reset)")
+    calibration = ws.calibrate(gold, split.value, encoding=encoding)
+    path = save_user_calibration(ws.corpus, calibration, gold)
+    _render("calibration", "text", CalibrationResult(calibration, shipped=ws.calibration, path=path))
+    return ExitStatus.OK
 
 
 @app.command("index")

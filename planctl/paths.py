@@ -35,3 +35,14 @@ def cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "planctl"
+
+
+def data_dir() -> Path:
+    """Where planctl keeps what a user made and must not lose with the cache (calibrations fitted
+    on their own gold): ``$PLANCTL_DATA``, else ``$XDG_DATA_HOME/planctl`` or ``~/.local/share/planctl``."""
+    env = os.environ.get("PLANCTL_DATA")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "planctl"

@@ -137,6 +137,9 @@ class MatchSettings:
     """Measure pairs at least this sure (``likely``) join ``planctl compare``'s clusters."""
     indicator_cluster: float = 0.8
     """Indicator pairs at least this alike join one row of ``planctl compare``'s indicator table."""
+    user_prior: float = 20.0
+    """``planctl calibrate``: how many of a user's judged pairs the shipped calibration counts as
+    (its Platt scaling moves towards theirs as their pairs outnumber this)."""
     all_pairs_up_to: int = 12
     """``planctl compare`` aligns every two plans when there are at most this many …"""
     neighbours: int = 6
@@ -154,6 +157,8 @@ class MatchSettings:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"MatchSettings.{name} must be a positive integer, got {value!r}")
+        if not self.user_prior > 0:
+            raise ValueError(f"MatchSettings.user_prior must be positive, got {self.user_prior!r}")
         if self.likely > self.strong:
             raise ValueError("MatchSettings.likely cannot exceed strong")
         if self.adapted_share > self.same_share:

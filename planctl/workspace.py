@@ -27,9 +27,9 @@ from typing import Any
 
 from planctl import cache
 from planctl.compare.align import Alignment, IndicatorPair, Pair, align, indicator_key, indicators_of
-from planctl.compare.confidence import Calibration, shipped_calibration
+from planctl.compare.confidence import Calibration, refine, shipped_calibration
 from planctl.compare.diff import COMPARE, VERSIONS, Diff, are_editions, diff_from_alignment, diff_view
-from planctl.compare.evaluate import Evaluation, gold_ref, read_gold, score_pairs
+from planctl.compare.evaluate import Evaluation, Gold, gold_ref, read_gold, score_pairs
 from planctl.compare.features import Evidence, RelatedTerm
 from planctl.compare.items import idf_texts
 from planctl.compare.kinds import Side
@@ -42,7 +42,7 @@ from planctl.corpus import Corpus
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
-from planctl.model import Document, Node
+from planctl.model import HEADING_KINDS, Document, Node
 from planctl.settings import MatchSettings
 
 PARALLEL_FROM = 6
@@ -146,6 +146,8 @@ class Workspace:
         chosen = mode or (VERSIONS if are_editions(left, right, self.settings) else COMPARE)
         result = diff_from_alignment(self.alignment(left, right), chosen)
         result.files = {d.source.path: str(self.corpus.file_of(d)) for d in (left, right)}
+        result.refs = (self.corpus.label(left), self.corpus.label(right))
+        result.calibrated_on = self.calibration.user_pairs
         return result
 
     def diff(self, left: Document, right: Document, *, mode: str | None = None, kinds: Sequence[str] = (),
@@ -210,32 +212,139 @@ class Workspace:
         jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
         tick = self.env.progress("aligning plans", total=len(jobs), minimum=PARALLEL_FROM)
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                 initargs=(str(self.corpus.root), str(cache_dir()))) as pool:
+                                 initargs=(str(self.corpus.root), str(cache_dir()), self.settings,
+                                           self.calibration)) as pool:
             for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
                 tick(done)
 
     # ---- gold --------------------------------------------------------------------------------
-    def evaluate(self, path: Path, split: str = "all", *, encoding: str | None = None) -> Evaluation:
-        """``planctl eval``: the matcher run as ``planctl diff`` runs it on the gold's two plans,
-        scored against the gold."""
+    def _gold_diff(self, path: Path, encoding: str | None) -> tuple[Gold, Document, Document, Diff]:
         gold = read_gold(path)
         left, right = self.corpus.resolve_pair(*(gold_ref(gold, r) for r in gold.refs), encoding=encoding)
         shown, _ = self.diff(left, right)
+        return gold, left, right, shown
+
+    def evaluate(self, path: Path, split: str = "all", *, encoding: str | None = None) -> Evaluation:
+        """``planctl eval``: the matcher run as ``planctl diff`` runs it on the gold's two plans,
+        scored against the gold."""
+        gold, left, right, shown = self._gold_diff(path, encoding)
         made = [((p.pair.left.path, p.pair.left.title), (p.pair.right.path, p.pair.right.title))
                 for p in shown.pairs if p.pair.left is not None and p.pair.right is not None]
         return score_pairs(gold, left, right, made, split)
+
+    def evaluate_all(self, paths: Sequence[Path], split: str = "all", *,
+                     encoding: str | None = None) -> list[Evaluation]:
+        """Every gold file scored; with a user's own calibration, each also with the shipped one
+        (``before``), so ``planctl eval`` shows what the user's pairs changed."""
+        results = [self.evaluate(path, split, encoding=encoding) for path in paths]
+        if self.calibration.user_pairs:
+            shipped = Workspace(self.corpus, self.settings, shipped_calibration(), self.workers)
+            for path, result in zip(paths, results, strict=True):
+                result.before = shipped.evaluate(path, split, encoding=encoding).total
+                result.calibrated_on = self.calibration.user_pairs
+        return results
+
+    def calibrate(self, paths: Sequence[Path], split: str = "all", *,
+                  encoding: str | None = None) -> Calibration:
+        """``planctl calibrate``: the shipped calibration refined on the pairs the matcher makes
+        on the plans of ``paths`` that the user's gold judges (right when the gold lists them,
+        wrong otherwise). Not stored: see :func:`save_user_calibration`."""
+        base = shipped_calibration()
+        ws = Workspace(self.corpus, self.settings, base, self.workers)
+        samples: list[tuple[bool, float, bool]] = []
+        for path in paths:
+            gold, _left, _right, shown = ws._gold_diff(path, encoding)
+            right_pairs, judged = gold.pairs_in(split), gold.judge(split)
+            for p in shown.pairs:
+                a, b = p.pair.left, p.pair.right
+                if a is None or b is None or not judged((a.path, a.title), (b.path, b.title)):
+                    continue
+                heading = a.kind in HEADING_KINDS and b.kind in HEADING_KINDS
+                samples.append((heading, base.probability(p.pair.features, heading, p.pair.score),
+                                ((a.path, a.title), (b.path, b.title)) in right_pairs))
+        if not samples:
+            raise PlanctlError("the gold files judge none of the pairs planctl makes on their plans: nothing to "
+                               "calibrate on (list pairs you are sure of, or mark wrong ones with '!')")
+        return refine(base, samples, self.settings.user_prior)
+
+
+# ---- a user's own calibration ----------------------------------------------------------------
+@dataclass
+class CalibrationResult:
+    """What ``planctl calibrate`` made: the refined calibration, the shipped one it started from,
+    and where it is kept."""
+
+    calibration: Calibration
+    shipped: Calibration
+    path: Path
+
+
+
+def user_calibration_path(corpus: Corpus) -> Path:
+    """Where the calibration fitted on a user's gold is kept for ``corpus`` (one per corpus folder,
+    in planctl's data directory: it is the user's work, not a cache)."""
+    import hashlib
+
+    from planctl.paths import data_dir
+
+    root = str(corpus.root.resolve()) if corpus.root is not None else ""
+    return data_dir() / "calibrations" / f"{hashlib.blake2b(root.encode(), digest_size=10).hexdigest()}.json"
+
+
+def save_user_calibration(corpus: Corpus, calibration: Calibration, golds: Sequence[Path]) -> Path:
+    """Keep ``calibration`` for ``corpus`` (written atomically); the path written."""
+    import json
+    from datetime import date
+
+    path = user_calibration_path(corpus)
+    data = calibration.to_dict() | {"corpus": str(corpus.root), "gold": [str(Path(g).resolve()) for g in golds],
+                                    "fitted": date.today().isoformat()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_atomic(path, lambda f: f.write(json.dumps(data, ensure_ascii=False, indent=2).encode()))
+    except OSError as exc:
+        raise PlanctlError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def forget_user_calibration(corpus: Corpus) -> Path | None:
+    """Remove the user's calibration of ``corpus`` (the shipped one applies again); the path
+    removed, or None when there was none."""
+    path = user_calibration_path(corpus)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PlanctlError(f"cannot remove {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def user_calibration(corpus: Corpus, env: Environment | None = None) -> Calibration | None:
+    """The calibration a user fitted for ``corpus`` with ``planctl calibrate``, if any (a damaged
+    file is reported and ignored)."""
+    path = user_calibration_path(corpus)
+    if not path.exists():
+        return None
+    held = Calibration.load(path)
+    if not held.user_pairs:
+        if env is not None:
+            env.warn(f"{path}: not a calibration planctl wrote; using the shipped one (planctl calibrate --reset)")
+        return None
+    return held
 
 
 # ---- worker processes ------------------------------------------------------------------------
 _WORKER: dict[str, Workspace] = {}
 
 
-def _start_worker(root: str, cache_root: str) -> None:
-    """Worker process: load the corpus once (trees come from the cache as needed)."""
+def _start_worker(root: str, cache_root: str, settings: MatchSettings, calibration: Calibration) -> None:
+    """Worker process: load the corpus once (trees come from the cache as needed); align with the
+    parent's settings and calibration, so that what it caches is what the parent looks up."""
     os.environ["PLANCTL_CACHE"] = cache_root
     from planctl.corpus import load_corpus
 
-    _WORKER["workspace"] = Workspace(load_corpus(root, lazy=True), workers=1)
+    _WORKER["workspace"] = Workspace(load_corpus(root, lazy=True), settings, calibration, workers=1)
 
 
 def _align_in_worker(ids: tuple[str, str]) -> None:

@@ -308,3 +308,45 @@ def test_diff_json_carries_features_and_evidence_mirrored() -> None:
         assert back["evidence"]["shared_words"] == p["evidence"]["shared_words"]
         assert [(t["right"], t["left"]) for t in back["evidence"]["related_terms"]] == [
             (t["left"], t["right"]) for t in p["evidence"]["related_terms"]]
+
+
+def test_a_pair_judged_wrong_counts_against_precision_and_nothing_else() -> None:
+    gold = parse_gold("# a\tb\n一|甲\t一|甲\tdev\n!二|乙\t二|丙\tdev\n", "g.tsv")
+    assert gold.pairs_in("dev") == {(("一", "甲"), ("一", "甲"))}
+    judged = gold.judge("dev")
+    assert judged(("二", "乙"), ("二", "丙"))  # the pair judged wrong
+    assert not judged(("二", "乙"), ("三", "丁"))  # the same node with another partner: not judged
+
+
+def test_calibrate_on_your_own_judgements_moves_confidence_and_eval_shows_before_and_after(
+        tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PLANCTL_DATA", str(tmp_path / "data"))
+    before = json.loads(runner.invoke(app, ["diff", "gansu", "qinghai", "-f", "json"]).output)
+    made = [p for p in before["pairs"] if p["left"] and p["right"] and p["kind"] == "measure"]
+    # a reader who finds every measure pair planctl made between these two plans wrong
+    lines = ["# gansu-employment-2021\tqinghai-employment-2021"]
+    lines += [f"!{p['left']['path']}|{p['left']['title']}\t{p['right']['path']}|{p['right']['title']}" for p in made]
+    judged = tmp_path / "judged.tsv"
+    judged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["calibrate", str(judged)])
+    assert result.exit_code == 0, result.output
+    assert f"calibrated on {len(made)} of your pairs" in result.output
+    after = json.loads(runner.invoke(app, ["diff", "gansu", "qinghai", "-f", "json"]).output)
+    conf = {(p["left"]["path"], p["left"]["title"]): p["confidence"] for p in after["pairs"] if p["left"] and p["right"]}
+    moved = [conf[(p["left"]["path"], p["left"]["title"])] < p["confidence"] for p in made
+             if (p["left"]["path"], p["left"]["title"]) in conf and p["confidence"] < 1.0]
+    assert moved and all(moved)  # surer of nothing it was told is wrong (same-text pairs stay certain)
+    assert f"calibrated on {len(made)} of your pairs" in runner.invoke(app, ["diff", "gansu", "qinghai"]).output
+    shown = runner.invoke(app, ["eval", str(judged)])
+    assert "shipped calibration: P" in shown.output and "→ calibrated on" in shown.output
+    assert runner.invoke(app, ["calibrate", "--reset"]).exit_code == 0
+    assert "calibrated on" not in runner.invoke(app, ["diff", "gansu", "qinghai"]).output
+
+
+def test_calibrate_without_judged_pairs_is_a_one_line_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PLANCTL_DATA", str(tmp_path / "data"))
+    gold = tmp_path / "none.tsv"
+    gold.write_text("# gansu-employment-2021\tqinghai-employment-2021\n", encoding="utf-8")
+    result = runner.invoke(app, ["calibrate", str(gold)])
+    assert result.exit_code == 2 and "nothing to calibrate on" in result.output
+    assert not (tmp_path / "data").exists()

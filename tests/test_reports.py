@@ -208,3 +208,40 @@ def test_source_links_point_at_the_files_from_any_folder(tmp_path, monkeypatch) 
     for args in (("diff", "gansu", "qinghai", "-f", "html"), ("compare", "--topic", "employment", "-f", "html")):
         hrefs = set(re.findall(r'href="(file://[^"]+)"', run(*args).stdout))
         assert hrefs and all(Path(h.removeprefix("file://")).is_file() for h in hrefs), args
+
+
+@needs_browser
+def test_report_judgements_download_as_a_gold_file_eval_reads(report: Path, tmp_path) -> None:
+    # A reader ticks one pair right, one wrong and pairs a lone item; the page writes what eval reads.
+    from planctl.compare.evaluate import parse_gold
+
+    page = report.read_text(encoding="utf-8")
+    clicks = """<script>
+    var yes = document.querySelectorAll("input.judge-yes"), no = document.querySelectorAll("input.judge-no");
+    yes[0].checked = true; no[1].checked = true;
+    var pick = document.querySelector("select.pick"); pick.value = pick.options[1].value;
+    document.dispatchEvent(new Event("change"));
+    var out = document.createElement("pre"); out.id = "out"; out.textContent = window.planctlJudgements();
+    document.body.appendChild(out);
+    </script></body>"""
+    judged = tmp_path / "judged.html"
+    judged.write_text(page.replace("</body>", clicks), encoding="utf-8")
+    dom = _chromium(judged.resolve().as_uri(), "--dump-dom", tmp=tmp_path).stdout
+    text = re.search(r'<pre id="out">(.*?)</pre>', dom, re.S)
+    assert text, "the page's script did not run"
+    gold = parse_gold(__import__("html").unescape(text.group(1)), "judged.tsv")
+    assert gold.refs == ("gansu-employment-2021", "qinghai-employment-2021")
+    assert len(gold.pairs) == 3 and sum(p.wrong for p in gold.pairs) == 1
+    assert re.search(r'id="judged">3 judged', dom)
+    rows = re.findall(r'<tr class="row [^"]*" data-left="([^"]*)" data-right="([^"]*)"', page)
+    first_pair = tuple(tuple(html_key.split("|", 1)) for html_key in rows[0])
+    assert (first_pair[0], first_pair[1]) in gold.pairs_in("all")
+
+
+@needs_browser
+def test_report_review_order_puts_the_least_sure_pairs_first(report: Path, tmp_path) -> None:
+    dom = _chromium(report.resolve().as_uri() + "#review", "--dump-dom", tmp=tmp_path).stdout
+    confidences = [float(c) for c in re.findall(r'<tr class="row [^"]*"[^>]* data-conf="([0-9.]+)"', dom)]
+    assert len(confidences) > 10 and confidences == sorted(confidences)
+    first_row = re.search(r'<tbody>\s*<tr class="row [^"]*"[^>]*>', dom).group(0)
+    assert f'data-conf="{confidences[0]:.3f}"' in first_row

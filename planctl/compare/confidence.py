@@ -64,13 +64,15 @@ class Calibration:
     """Confidence bars of ``strong`` and ``likely`` (empty: the settings' defaults)."""
     settings: MatchSettings = field(default_factory=MatchSettings)
     """Defaults for what the file does not state."""
+    user_pairs: int = 0
+    """How many of a user's own judged pairs refined it (``planctl calibrate``; 0: as shipped)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], settings: MatchSettings | None = None) -> Calibration:
         threshold = data.get("threshold")
         return cls(dict(data.get("heading") or {}), dict(data.get("measure") or {}), dict(data.get("platt") or {}),
                    None if threshold is None else float(threshold), dict(data.get("labels") or {}),
-                   settings or MatchSettings())
+                   settings or MatchSettings(), int(data.get("user_pairs") or 0))
 
     @classmethod
     def load(cls, path: Path, settings: MatchSettings | None = None) -> Calibration:
@@ -85,7 +87,7 @@ class Calibration:
         """What the calibration states (the form of ``calibration.json``, less its notes)."""
         return {"heading": dict(self.heading), "measure": dict(self.measure),
                 "platt": {k: dict(v) for k, v in self.platt.items()}, "threshold": self.threshold,
-                "labels": dict(self.labels)}
+                "labels": dict(self.labels), "user_pairs": self.user_pairs}
 
     @property
     def fingerprint(self) -> str:
@@ -132,3 +134,47 @@ def shipped_calibration() -> Calibration:
     """The calibration shipped with planctl (read once; ``shipped_calibration.cache_clear()``
     after rewriting the file)."""
     return Calibration.load(CALIBRATION)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def refine(calibration: Calibration, samples: Sequence[tuple[bool, float, bool]], prior: float) -> Calibration:
+    """The calibration with its Platt scaling refitted on a user's judged pairs: ``samples`` are
+    (heading?, candidate probability, right?) of pairs the matcher made. Each group's (a, b) is
+    fitted by penalised logistic regression pulled towards the shipped values with the weight of
+    ``prior`` pairs, so ten judgements nudge the confidence and a thousand decide it. The logistic
+    model of the features and the threshold stay as shipped.
+
+        >>> cal = Calibration(platt={"measure": {"a": 1.0, "b": 0.0}})
+        >>> wrong = [(False, 0.9, False)] * 200   # pairs the matcher was sure of, all judged wrong
+        >>> refine(cal, wrong, prior=20).calibrated(0.9, heading=False) < 0.5
+        True
+    """
+    platt = {group: dict(values) for group, values in calibration.platt.items()}
+    for group, heading in (("heading", True), ("measure", False)):
+        rows = [(_logit(p), float(right)) for h, p, right in samples if h == heading]
+        if not rows:
+            continue
+        a0, b0 = (platt.get(group) or {"a": 1.0, "b": 0.0})["a"], (platt.get(group) or {"a": 1.0, "b": 0.0})["b"]
+        a, b = a0, b0
+        lam = prior / 4  # a prior of n pairs ≈ n observations at p = ½, each of curvature ¼
+        for _ in range(50):  # Newton's method on (a, b)
+            ga, gb, haa, hab, hbb = lam * (a - a0), lam * (b - b0), lam, 0.0, lam
+            for z, y in rows:
+                q = 1 / (1 + math.exp(-max(-30.0, min(30.0, a * z + b))))
+                ga, gb = ga + (q - y) * z, gb + (q - y)
+                w = q * (1 - q)
+                haa, hab, hbb = haa + w * z * z, hab + w * z, hbb + w
+            det = haa * hbb - hab * hab
+            if det <= 1e-12:
+                break
+            da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+            a, b = a - da, b - db
+            if max(abs(da), abs(db)) < 1e-9:
+                break
+        platt[group] = {"a": round(a, 4), "b": round(b, 4)}
+    return Calibration(calibration.heading, calibration.measure, platt, calibration.threshold, calibration.labels,
+                       calibration.settings, len(samples))

@@ -89,6 +89,12 @@ class Diff:
     """Each plan's file (absolute) by its source path as shown, for links in reports."""
     explain: bool = False
     """Views show why each pair was made (its features and evidence: ``planctl diff --explain``)."""
+    refs: tuple[str, str] = ("", "")
+    """How to name the two plans again (an id, or ``PATH#N`` for a file given by path): the first
+    line of a gold file written from this diff."""
+    calibrated_on: int = 0
+    """How many of the user's own judged pairs the confidence was calibrated on (0: the shipped
+    calibration alone)."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -307,7 +313,8 @@ def filter_diff(d: Diff, kinds: Sequence[str] = (), only: str | None = None,
     else:
         keep = tuple(PairStatus)
     return Diff(d.left, d.right, d.mode, [p for p in pairs if p.status in keep],
-                [i for i in indicators if i.status in keep], d.restatements, d.files, d.explain)
+                [i for i in indicators if i.status in keep], d.restatements, d.files, d.explain, d.refs,
+                d.calibrated_on)
 
 
 def diff_view(d: Diff, kinds: Sequence[str] = (), only: str | None = None,

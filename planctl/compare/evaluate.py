@@ -4,14 +4,17 @@ A gold file is tab-separated UTF-8 text::
 
     # LEFT<TAB>RIGHT[<TAB>complete SPLIT]
     LEFT_PATH|LEFT_TITLE<TAB>RIGHT_PATH|RIGHT_TITLE[<TAB>SPLIT]
+    !LEFT_PATH|LEFT_TITLE<TAB>RIGHT_PATH|RIGHT_TITLE[<TAB>SPLIT]
     ...
 
 The first line names the two plans, as ``planctl diff`` would take them (an id, an alias or
 a file; a relative file path is read from the gold file's folder first). Each further line is
 one pair a reader is sure of: a node is named by its path in the tree (as ``planctl show``
 prints it, ``一/（二）``) and its title, joined by ``|``. ``SPLIT`` is ``dev`` (pairs weights
-were chosen on) or ``test`` (held out); without it a pair is ``test``. Blank lines and further
-lines starting with ``#`` are ignored.
+were chosen on) or ``test`` (held out); without it a pair is ``test``. A line starting with ``!``
+is a pair the reader judged *wrong* (what the report's ✗ writes): planctl making it counts against
+precision, and nothing else about the two nodes is implied. Blank lines and further lines
+starting with ``#`` are ignored.
 
 Precision counts the pairs planctl makes that touch a node of the gold (either side): a pair
 of two gold nodes not in the gold is wrong. Recall counts the gold pairs planctl makes.
@@ -47,6 +50,8 @@ class GoldPair:
     right: Key
     split: str = "test"
     line: int = 0
+    wrong: bool = False
+    """A pair the reader judged wrong (``!`` before the line)."""
 
 
 @dataclass
@@ -58,18 +63,22 @@ class Gold:
     """The split of a complete gold (every pair of the two plans listed), else None."""
 
     def pairs_in(self, split: str) -> set[tuple[Key, Key]]:
-        """The (left, right) pairs of ``split`` (``all``: every pair)."""
-        return {(p.left, p.right) for p in self.pairs if split == "all" or p.split == split}
+        """The (left, right) pairs of ``split`` (``all``: every pair) the reader says are right."""
+        return {(p.left, p.right) for p in self.pairs if (split == "all" or p.split == split) and not p.wrong}
+
+    def wrong_in(self, split: str) -> set[tuple[Key, Key]]:
+        """The pairs of ``split`` the reader says are wrong."""
+        return {(p.left, p.right) for p in self.pairs if (split == "all" or p.split == split) and p.wrong}
 
     def judge(self, split: str) -> Callable[[Key, Key], bool]:
         """Whether a pair planctl makes between two nodes is judged by the ``split`` part: it
-        touches a node of that part (either side), or the gold is complete in that split, so
-        that every pair it does not list is wrong."""
+        touches a node of a right pair of that part (either side), it is a pair judged wrong, or
+        the gold is complete in that split, so that every pair it does not list is wrong."""
         if self.complete is not None and split in ("all", self.complete):
             return lambda _a, _b: True
-        pairs = self.pairs_in(split)
+        pairs, wrong = self.pairs_in(split), self.wrong_in(split)
         lefts, rights = {a for a, _ in pairs}, {b for _, b in pairs}
-        return lambda a, b: a in lefts or b in rights
+        return lambda a, b: a in lefts or b in rights or (a, b) in wrong
 
 
 def _key(text: str, path: str, line: int) -> Key:
@@ -97,7 +106,8 @@ def parse_gold(text: str, path: str) -> Gold:
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip() or line.startswith("#"):
             continue
-        cells = line.split("\t")
+        wrong = line.startswith("!")
+        cells = line[1:].split("\t") if wrong else line.split("\t")
         if len(cells) not in (2, 3):
             raise PlanctlError(f"{path}:{number}: expected LEFT<TAB>RIGHT[<TAB>dev|test], got {len(cells)} fields")
         split = cells[2].strip() if len(cells) == 3 else (complete or "test")
@@ -105,7 +115,7 @@ def parse_gold(text: str, path: str) -> Gold:
             raise PlanctlError(f"{path}:{number}: the split is dev or test, got {split!r}")
         if complete and split != complete:
             raise PlanctlError(f"{path}:{number}: a complete gold has all its pairs in {complete}, got {split!r}")
-        pairs.append(GoldPair(_key(cells[0], path, number), _key(cells[1], path, number), split, number))
+        pairs.append(GoldPair(_key(cells[0], path, number), _key(cells[1], path, number), split, number, wrong))
     return Gold(path, (left_ref, right_ref), pairs, complete)
 
 
@@ -180,6 +190,10 @@ class Evaluation:
     misses: list[Miss] = field(default_factory=list)
     unknown: list[tuple[int, Key]] = field(default_factory=list)
     """Gold nodes not found in the trees (line, key): the plan changed or the gold has a typo."""
+    before: Score | None = None
+    """The overall score with the shipped calibration, when a user's own calibration made this one."""
+    calibrated_on: int = 0
+    """How many of the user's judged pairs the calibration used here was refined on (0: shipped)."""
 
     @property
     def total(self) -> Score:
@@ -203,9 +217,10 @@ def score_pairs(
     gold: Gold, left: Document, right: Document, predicted: Iterable[tuple[Key, Key]], split: str = "all"
 ) -> Evaluation:
     """Score ``predicted`` pairs (left key, right key) against the gold pairs of ``split``."""
-    chosen = [p for p in gold.pairs if split == "all" or p.split == split]
+    chosen = [p for p in gold.pairs if (split == "all" or p.split == split) and not p.wrong]
     lindex, rindex = node_index(left), node_index(right)
-    unknown = [(p.line, k) for p in chosen for k, ix in ((p.left, lindex), (p.right, rindex)) if k not in ix]
+    listed = [p for p in gold.pairs if split == "all" or p.split == split]
+    unknown = [(p.line, k) for p in listed for k, ix in ((p.left, lindex), (p.right, rindex)) if k not in ix]
     made = set(predicted)
     by_left = dict(made)
     by_right = {b: a for a, b in made}

@@ -98,6 +98,8 @@ def _summary_lines(d: Diff) -> list[str]:
     if s["grouped"] or s["restated"]:
         lines.append(f"[dim]headings matched as groups[/] {s['grouped']} · "
                      f"[dim]附件 items restating their own plan's measures (not counted)[/] {s['restated']}")
+    if d.calibrated_on:
+        lines.append(f"[dim]confidence calibrated on[/] {d.calibrated_on} [dim]of your pairs (planctl calibrate)[/]")
     adoption = d.adoption()
     if adoption:
         lines.append(f"[bold]adoption[/] {adoption['city']} from {adoption['province']}: "

@@ -60,6 +60,9 @@ ins { color: var(--strong); background: #dafbe1; text-decoration: none; }
 .cluster td:first-child { white-space: nowrap; }
 td.name { min-width: 13rem; }
 .status { font-size: .9rem; color: var(--dim); }
+.judge { display: block; font-size: .85rem; } .judge label { margin: 0 .2rem; cursor: pointer; }
+select.pick { display: block; max-width: 9rem; font-size: .75rem; margin: .2rem auto 0; }
+.review { font-size: .9rem; }
 footer { margin-top: 2rem; font-size: .8rem; color: var(--dim); }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; } .filters, .noprint { display: none !important; }

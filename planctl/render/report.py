@@ -64,10 +64,64 @@ SCRIPT = """
     status.setAttribute("data-shown", shown);
     status.setAttribute("data-total", rows.length);
   }
+  function review(hash) {
+    // #review: the pairs planctl is least sure of first, so a reader's few minutes go where a
+    // judgement helps most; then everything else in reading order.
+    if (!/(^|[#&])review(&|$)/.test(hash)) return;
+    var body = document.querySelector("table.pairs tbody");
+    var blocks = [], block = null;
+    Array.prototype.forEach.call(body.children, function (tr) {
+      if (tr.classList.contains("texts") && block) { block.rows.push(tr); return; }
+      block = {rows: [tr], conf: tr.hasAttribute("data-conf") ? parseFloat(tr.getAttribute("data-conf")) : 2,
+               order: blocks.length};
+      blocks.push(block);
+    });
+    blocks.sort(function (a, b) { return a.conf - b.conf || a.order - b.order; });
+    blocks.forEach(function (b) { b.rows.forEach(function (tr) { body.appendChild(tr); }); });
+  }
+  function judgements() {
+    var lines = [], table = document.querySelector("table.pairs");
+    document.querySelectorAll("table.pairs tr.row").forEach(function (tr) {
+      var left = tr.getAttribute("data-left"), right = tr.getAttribute("data-right");
+      var yes = tr.querySelector("input.judge-yes"), no = tr.querySelector("input.judge-no");
+      var pick = tr.querySelector("select.pick");
+      if (left && right && yes && yes.checked) lines.push(left + "\\t" + right);
+      if (left && right && no && no.checked) lines.push("!" + left + "\\t" + right);
+      if (pick && pick.value) {
+        lines.push(pick.getAttribute("data-side") === "left" ? left + "\\t" + pick.value : pick.value + "\\t" + right);
+      }
+    });
+    var head = "# " + table.getAttribute("data-left-ref") + "\\t" + table.getAttribute("data-right-ref") + "\\n";
+    return head + "# judged in the planctl report; ! marks a pair judged wrong\\n" + lines.join("\\n") +
+      (lines.length ? "\\n" : "");
+  }
+  function judged() {
+    var n = document.querySelectorAll("input.judge-yes:checked, input.judge-no:checked").length;
+    document.querySelectorAll("select.pick").forEach(function (s) { if (s.value) n += 1; });
+    var counter = document.getElementById("judged");
+    if (counter) counter.textContent = n + " judged";
+  }
+  var download = document.getElementById("download");
+  if (download) {
+    download.hidden = false;
+    download.addEventListener("click", function () {
+      var blob = new Blob([judgements()], {type: "text/tab-separated-values;charset=utf-8"});
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = download.getAttribute("data-file");
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+  }
+  window.planctlJudgements = judgements;
   apply(location.hash);
+  review(location.hash);
   form.addEventListener("change", count);
-  window.addEventListener("hashchange", function () { apply(location.hash); count(); });
+  document.addEventListener("change", judged);
+  window.addEventListener("hashchange", function () { apply(location.hash); review(location.hash); count(); });
   count();
+  judged();
 })();
 """
 
@@ -130,8 +184,44 @@ def _texts(p: DiffPair, classes: str) -> str:
             f'<td class="side">{cells[1]}</td></tr>')
 
 
+def _key(node: Node) -> str:
+    """A node as a gold file names it: path and title."""
+    return f"{node.path}|{node.title}"
+
+
+def _judge(k: int) -> str:
+    """✓ / ✗ for a pair made (written into the gold TSV the report downloads)."""
+    return (f'<span class="judge noprint"><label title="right"><input type="radio" class="judge-yes" '
+            f'name="j{k}" aria-label="right">✓</label><label title="wrong"><input type="radio" class="judge-no" '
+            f'name="j{k}" aria-label="wrong">✗</label></span>')
+
+
+def _pick(side: str, options: list[Node]) -> str:
+    """For a node one plan alone has: choose its partner among the other plan's lone nodes."""
+    if not options:
+        return ""
+    items = "".join(f'<option value="{esc(_key(n))}">{esc(n.path)} {esc(n.title or n.text[:30])}</option>'
+                    for n in options)
+    return (f'<select class="pick noprint" data-side="{side}" aria-label="pair with">'
+            f'<option value="">pair with …</option>{items}</select>')
+
+
+def _attributes(p: DiffPair) -> str:
+    left, right = p.pair.left, p.pair.right
+    out = ""
+    if left is not None:
+        out += f' data-left="{esc(_key(left))}"'
+    if right is not None:
+        out += f' data-right="{esc(_key(right))}"'
+    if left is not None and right is not None:
+        out += f' data-conf="{p.pair.confidence:.3f}"'
+    return out
+
+
 def _pair_rows(d: Diff) -> list[str]:
     rows = []
+    lone_left = [p.pair.left for p in d.pairs if p.status == "left_only" and p.pair.left is not None]
+    lone_right = [p.pair.right for p in d.pairs if p.status == "right_only" and p.pair.right is not None]
     for k, p in enumerate(d.pairs):
         classes = _classes(p)
         left, right = p.pair.left, p.pair.right
@@ -148,8 +238,14 @@ def _pair_rows(d: Diff) -> list[str]:
             continue
         checkbox = (f'<input type="checkbox" class="toggle" id="{toggle}" aria-label="show both texts">'
                     if toggle else "")
-        rows.append(f'<tr class="{classes}">{_side(left, d.left, d.files, toggle)}'
-                    f'<td class="mid">{checkbox}{_middle(p)}</td>{_side(right, d.right, d.files, toggle)}</tr>')
+        if p.status == "left_only":
+            extra = _pick("left", lone_right)
+        elif p.status == "right_only":
+            extra = _pick("right", lone_left)
+        else:
+            extra = _judge(k)
+        rows.append(f'<tr class="{classes}"{_attributes(p)}>{_side(left, d.left, d.files, toggle)}'
+                    f'<td class="mid">{checkbox}{_middle(p)}{extra}</td>{_side(right, d.right, d.files, toggle)}</tr>')
         if toggle:
             rows.append(_texts(p, classes))
     return rows
@@ -203,8 +299,9 @@ def _summary(d: Diff) -> list[str]:
             f'reworded; {adoption["added"]} measures are the city\'s own, {adoption["not_taken_up"]} of the '
             f"province's were not taken up.</p>")
     mode = "two editions of one plan: word changes shown" if d.mode == "versions" else "two plans compared"
+    calibrated = f" Calibrated on {d.calibrated_on} of your pairs." if d.calibrated_on else ""
     out.append(f'<p class="dim">Mode: {esc(mode)}. Confidence is the estimated probability that a pair is right '
-               f"(strong ≥ 0.9, likely ≥ 0.7); pairs below {shipped_calibration().floor:g} are not made. "
+               f"(strong ≥ 0.9, likely ≥ 0.7); pairs below {shipped_calibration().floor:g} are not made.{calibrated} "
                "Click a row to read both "
                "texts; shared passages (8 or more characters word for word) are marked.</p>")
     return out
@@ -221,6 +318,16 @@ def _filters() -> str:
             f'<fieldset><legend>Confidence</legend>{conf}</fieldset><span class="status" id="status"></span></form>')
 
 
+def _review_bar(d: Diff) -> str:
+    """Judge the pairs (✓ right, ✗ wrong, or pick a lone item's partner) and download the
+    judgements as a gold file for ``planctl eval`` and ``planctl calibrate``."""
+    name = f"{d.left.id}--{d.right.id}.tsv"
+    return (f'<p class="review noprint">Judge pairs with ✓ / ✗, pair a lone item by picking its partner, then '
+            f'<button type="button" id="download" data-file="{esc(name)}" hidden>download the judgements</button> '
+            f'as a gold file (<code>planctl eval</code>, <code>planctl calibrate</code>) · <span id="judged"></span> · '
+            '<a href="#review">least sure first</a></p>')
+
+
 def diff_html_page(d: Diff) -> str:
     from planctl import __version__
 
@@ -228,7 +335,9 @@ def diff_html_page(d: Diff) -> str:
             document_meta([d.left, d.right], d.files), "</section>", '<section id="summary">', *_summary(d),
             "</section>",
             _filter_css(), '<section id="structure"><h2>Structure and measures, side by side</h2>', _filters(),
-            '<table class="pairs"><thead><tr>'
+            _review_bar(d),
+            f'<table class="pairs" data-left-ref="{esc(d.refs[0] or d.left.id)}" '
+            f'data-right-ref="{esc(d.refs[1] or d.right.id)}"><thead><tr>'
             f'<th>{esc(d.left.id)}</th><th class="mid">sure</th><th>{esc(d.right.id)}</th></tr></thead><tbody>',
             *_pair_rows(d), "</tbody></table></section>"]
     if d.indicators:
