@@ -332,7 +332,8 @@ def test_calibrate_on_your_own_judgements_moves_confidence_and_eval_shows_before
     assert result.exit_code == 0, result.output
     assert f"calibrated on {len(made)} of your pairs" in result.output
     after = json.loads(runner.invoke(app, ["diff", "gansu", "qinghai", "-f", "json"]).output)
-    conf = {(p["left"]["path"], p["left"]["title"]): p["confidence"] for p in after["pairs"] if p["left"] and p["right"]}
+    conf = {(p["left"]["path"], p["left"]["title"]): p["confidence"]
+            for p in after["pairs"] if p["left"] and p["right"]}
     moved = [conf[(p["left"]["path"], p["left"]["title"])] < p["confidence"] for p in made
              if (p["left"]["path"], p["left"]["title"]) in conf and p["confidence"] < 1.0]
     assert moved and all(moved)  # surer of nothing it was told is wrong (same-text pairs stay certain)
