@@ -61,6 +61,10 @@ class Gold:
     pairs: list[GoldPair]
     complete: str | None = None
     """The split of a complete gold (every pair of the two plans listed), else None."""
+    genre: str = ""
+    """What kind of plan pair it is, from a ``# genre: …`` comment (same-subject plans, a city
+    against its province, regulations, central documents across years …): figures are reported
+    per genre."""
 
     def pairs_in(self, split: str) -> set[tuple[Key, Key]]:
         """The (left, right) pairs of ``split`` (``all``: every pair) the reader says are right."""
@@ -103,7 +107,10 @@ def parse_gold(text: str, path: str) -> Gold:
                                f"got {head[2].strip()!r}")
         complete = complete.strip()
     pairs: list[GoldPair] = []
+    genre = ""
     for number, line in enumerate(lines[1:], start=2):
+        if line.startswith("# genre:"):
+            genre = line.partition(":")[2].strip()
         if not line.strip() or line.startswith("#"):
             continue
         wrong = line.startswith("!")
@@ -116,7 +123,7 @@ def parse_gold(text: str, path: str) -> Gold:
         if complete and split != complete:
             raise PlanctlError(f"{path}:{number}: a complete gold has all its pairs in {complete}, got {split!r}")
         pairs.append(GoldPair(_key(cells[0], path, number), _key(cells[1], path, number), split, number, wrong))
-    return Gold(path, (left_ref, right_ref), pairs, complete)
+    return Gold(path, (left_ref, right_ref), pairs, complete, genre)
 
 
 def read_gold(path: Path) -> Gold:

@@ -15,6 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from planctl.compare.items import idf_texts
 from planctl.compare.semantics import LatentModel, build_latent, with_concepts
@@ -73,6 +74,8 @@ class Statistics:
     """Token → IDF; the empty key holds the IDF of a token seen nowhere."""
     model: LatentModel | None = None
     """The latent model (None: too few items to learn from, or switched off)."""
+    vectors: Any = None
+    """Domain word vectors (:class:`planctl.compare.vectors.WordVectors`; None: switched off)."""
 
 
 def documents_statistics(docs: Iterable[Document]) -> Statistics:
