@@ -5,9 +5,13 @@ Figures, each printed per folder:
 - **pairs**: every pair of terms on one line of ``dictionaries/synonyms.tsv`` (same meaning) and
   of ``dictionaries/related.tsv`` (one subject). For a pair whose two words are in the
   vocabulary: the rank of the partner among the whole vocabulary by cosine to the word (1 = its
-  nearest neighbour; both directions), its median, mean reciprocal rank and share within the top
-  10 / 100, and the AUC of pair cosines against the cosines of random vocabulary pairs. Pairs
-  with a word outside the vocabulary are counted and scored again with the fallback vector.
+  nearest neighbour; both directions), its median, mean reciprocal rank (MRR, also for the pairs
+  sharing no character: meaning that string similarity cannot see) and share within the top
+  10 / 100, and the AUC of pair cosines against the cosines of random vocabulary pairs. Over all
+  pairs, words outside the vocabulary taking the fallback vector: the AUC against random pairs,
+  against pairs of terms from different lines (domain words naming different things: the
+  negatives a matcher meets), for the pairs sharing no character against those, and against the
+  different-line pairs that share a character (surface false friends).
 - **cut**: the same pair figures with the vocabulary cut to its ``N`` most frequent words
   (``--cuts``), so the cost of a smaller file is visible.
 - **fallback**: in-vocabulary words of three or more characters taken from the less frequent
@@ -70,6 +74,20 @@ def term_pairs(name: str) -> list[tuple[str, str]]:
     return sorted({(a, b) for terms in term_lines(name) for a, b in itertools.combinations(terms, 2) if a != b})
 
 
+def cross_pairs(name: str) -> list[tuple[str, str]]:
+    """Pairs of terms from different lines (and on no line together): domain words that name
+    different things (农民工 / 退役军人), the negatives a matcher has to tell apart."""
+    lines = term_lines(name)
+    together = set(term_pairs(name))
+    out = set()
+    for i, j in itertools.combinations(range(len(lines)), 2):
+        for a in lines[i]:
+            for b in lines[j]:
+                if a != b and (a, b) not in together and (b, a) not in together:
+                    out.add((a, b))
+    return sorted(out)
+
+
 class Table:
     """A vocabulary's unit vectors in float32 for evaluation (the shipped rows, not re-normalised)."""
 
@@ -105,31 +123,50 @@ def auc(pos: np.ndarray, neg: np.ndarray) -> float:
     return float((below + equal / 2).mean() / len(neg))
 
 
-def pair_figures(table: Table, pairs: list[tuple[str, str]], neg: np.ndarray) -> dict[str, float]:
+def pair_figures(
+    table: Table, pairs: list[tuple[str, str]], neg: np.ndarray, cross: list[tuple[str, str]]
+) -> dict[str, float]:
     wv = table.wv
-    ranks, cos, cos_all = [], [], []
+    ranks, disjoint_ranks, cos, cos_all, cos_disjoint = [], [], [], [], []
     inside = 0
     for a, b in pairs:
+        share = bool(set(a) & set(b))
         if a in table.index and b in table.index:
             inside += 1
             va, vb = table.matrix[table.index[a]], table.matrix[table.index[b]]
             cos.append(float(va @ vb))
-            ranks += [table.rank(va, b, a), table.rank(vb, a, b)]
-            cos_all.append(float(va @ vb))
-        else:
-            va, vb = wv.vector(a), wv.vector(b)
-            cos_all.append(float(va @ vb) if va is not None and vb is not None else 0.0)
-    r = np.asarray(ranks, dtype=float)
+            r = [table.rank(va, b, a), table.rank(vb, a, b)]
+            ranks += r
+            if not share:
+                disjoint_ranks += r
+        c = similarity(wv, a, b)
+        cos_all.append(c)
+        if not share:
+            cos_disjoint.append(c)
+    cross_cos = np.asarray([similarity(wv, a, b) for a, b in cross])
+    # domain words of different lines that share a character: the false friends of surface overlap
+    cross_share = np.asarray([similarity(wv, a, b) for a, b in cross if set(a) & set(b)])
+    r, rd = np.asarray(ranks, dtype=float), np.asarray(disjoint_ranks, dtype=float)
     return {
         "pairs": len(pairs),
         "in vocab": inside,
+        "no shared char": len(cos_disjoint),
         "median rank": float(np.median(r)) if len(r) else float("nan"),
         "MRR": float((1 / r).mean()) if len(r) else float("nan"),
+        "MRR no shared char": float((1 / rd).mean()) if len(rd) else float("nan"),
         "top10": float((r <= 10).mean()) if len(r) else float("nan"),
         "top100": float((r <= 100).mean()) if len(r) else float("nan"),
         "AUC": auc(np.asarray(cos), neg),
         "AUC all (fallback)": auc(np.asarray(cos_all), neg),
+        "AUC vs other lines": auc(np.asarray(cos_all), cross_cos),
+        "AUC no-shared-char pairs vs other lines": auc(np.asarray(cos_disjoint), cross_cos),
+        "AUC vs other lines sharing a char": auc(np.asarray(cos_all), cross_share),
     }
+
+
+def similarity(wv: WordVectors, a: str, b: str) -> float:
+    va, vb = wv.vector(a), wv.vector(b)
+    return float(va @ vb) if va is not None and vb is not None else 0.0
 
 
 def parts_vector(wv: WordVectors, word: str, *, chars_only: bool = False) -> np.ndarray | None:
@@ -184,6 +221,7 @@ def evaluate(directory: Path, cuts: list[int], neighbours: bool) -> None:
     settings = meta.get("settings", {})
     print(f"\n## {directory}: {settings.get('method', '?')}, {len(wv):,} words × {wv.dim}")
     synonyms, related = term_pairs("synonyms.tsv"), term_pairs("related.tsv")
+    cross_syn, cross_rel = cross_pairs("synonyms.tsv"), cross_pairs("related.tsv")
     with tempfile.TemporaryDirectory() as tmp:
         for n in [None, *cuts]:
             if n is not None and n >= len(wv):
@@ -193,8 +231,8 @@ def evaluate(directory: Path, cuts: list[int], neighbours: bool) -> None:
             neg = random_cosines(table, np.random.default_rng(SEED))
             label = f"{len(sub):,} words"
             print(f"- {label}, random pairs: mean cos {neg.mean():.3f}")
-            print(f"  - synonyms: {fmt(pair_figures(table, synonyms, neg))}")
-            print(f"  - related: {fmt(pair_figures(table, related, neg))}")
+            print(f"  - synonyms: {fmt(pair_figures(table, synonyms, neg, cross_syn))}")
+            print(f"  - related: {fmt(pair_figures(table, related, neg, cross_rel))}")
             print(f"  - fallback: {fmt(fallback_figures(table, np.random.default_rng(SEED)))}")
     if neighbours:
         for w in DOMAIN_WORDS:
