@@ -38,6 +38,7 @@ from planctl.compare.matcher import Group, Restatement
 from planctl.compare.passages import Passage
 from planctl.compare.semantics import LatentModel, build_latent
 from planctl.compare.similarity import Statistics, idf_table, tokens_of
+from planctl.compare.vectors import VECTORS_DIRNAME, WordVectors, load_vectors
 from planctl.corpus import Corpus
 from planctl.env import Environment
 from planctl.errors import PlanctlError
@@ -266,6 +267,20 @@ class Workspace:
             raise PlanctlError("the gold files judge none of the pairs planctl makes on their plans: nothing to "
                                "calibrate on (list pairs you are sure of, or mark wrong ones with '!')")
         return refine(base, samples, self.settings.user_prior)
+
+
+def shipped_vectors() -> WordVectors:
+    """The domain word vectors shipped in ``dictionaries/vectors`` (see its card in
+    ``dictionaries/README.md``); nothing is read until a vector is asked for.
+
+    Example::
+
+        >>> shipped_vectors().similarity("稳岗", "援企稳岗") > 0.5
+        True
+    """
+    from planctl.paths import dictionaries_dir
+
+    return load_vectors(dictionaries_dir() / VECTORS_DIRNAME)
 
 
 # ---- a user's own calibration ----------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from planctl.compare.vectors import WordVectors, load_vectors
 from planctl.errors import PlanctlError
 from planctl.paths import dictionaries_dir
+from planctl.workspace import shipped_vectors
 
 SHIPPED = dictionaries_dir() / "vectors"
 MAX_BYTES = 30 * 1024 * 1024
@@ -130,10 +131,11 @@ def test_embed_is_a_weighted_unit_mean(wv: WordVectors) -> None:
 
 
 def test_load_vectors_is_cached_and_clearable() -> None:
-    first = load_vectors()
-    assert load_vectors() is first
+    first = shipped_vectors()
+    assert first.directory == SHIPPED
+    assert shipped_vectors() is first is load_vectors(SHIPPED)
     load_vectors.cache_clear()
-    assert load_vectors() is not first
+    assert shipped_vectors() is not first
 
 
 def _copy(tmp_path: Path) -> Path:

@@ -1,7 +1,8 @@
 """Domain word vectors: what words mean, learned from thousands of government texts.
 
 The vectors ship in ``dictionaries/vectors/`` (built by ``scripts/train_vectors.py``; the card in
-``dictionaries/README.md`` says from what and how): ``words.txt`` (one word a line, most frequent
+``dictionaries/README.md`` says from what and how; :func:`planctl.workspace.shipped_vectors`
+finds them, this module only reads the folder it is given): ``words.txt`` (one word a line, most frequent
 first) with ``words.npy`` (float16 unit vectors, one row a word), and ``chars.txt`` /
 ``chars.npy``, one vector per CJK character, for words the vocabulary lacks. Nothing is read
 until a vector is asked for, and the arrays are memory-mapped, so commands that never compare
@@ -13,7 +14,8 @@ word (``农民工`` + ``工资``), else one character's vector.
 
 Example::
 
-    >>> wv = load_vectors()
+    >>> from planctl.workspace import shipped_vectors
+    >>> wv = shipped_vectors()
     >>> wv.similarity("农民工", "务工人员") > wv.similarity("农民工", "大气污染")
     True
 """
@@ -28,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planctl.errors import PlanctlError
-from planctl.paths import dictionaries_dir
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,7 +77,8 @@ class WordVectors:
 
     Example::
 
-        >>> wv = load_vectors()
+        >>> from planctl.workspace import shipped_vectors
+        >>> wv = shipped_vectors()
         >>> [w for w, _ in wv.nearest("扶贫", 20)].count("脱贫") == 1
         True
     """
@@ -178,7 +180,8 @@ class WordVectors:
 
         Example::
 
-            >>> load_vectors().parts("农民工工资")
+            >>> from planctl.workspace import shipped_vectors
+            >>> shipped_vectors().parts("农民工工资")
             ['农民工', '工资']
         """
         t = self._load()
@@ -212,7 +215,8 @@ class WordVectors:
 
         Example::
 
-            >>> wv = load_vectors()
+            >>> from planctl.workspace import shipped_vectors
+            >>> wv = shipped_vectors()
             >>> wv.vector("农民工工资").shape == (wv.dim,)
             True
         """
@@ -234,7 +238,8 @@ class WordVectors:
 
         Example::
 
-            >>> round(load_vectors().similarity("稳岗", "稳岗"), 3)
+            >>> from planctl.workspace import shipped_vectors
+            >>> round(shipped_vectors().similarity("稳岗", "稳岗"), 3)
             1.0
         """
         va, vb = self.vector(a), self.vector(b)
@@ -249,7 +254,8 @@ class WordVectors:
 
         Example::
 
-            >>> wv = load_vectors()
+            >>> from planctl.workspace import shipped_vectors
+            >>> wv = shipped_vectors()
             >>> wv.nearest_to(wv.vector("帮扶"), 1)[0][0]
             '帮扶'
         """
@@ -281,7 +287,8 @@ class WordVectors:
 
         Example::
 
-            >>> "脱贫" in [w for w, _ in load_vectors().nearest("扶贫", 10)]
+            >>> from planctl.workspace import shipped_vectors
+            >>> "脱贫" in [w for w, _ in shipped_vectors().nearest("扶贫", 10)]
             True
         """
         v = self.vector(word)
@@ -293,7 +300,8 @@ class WordVectors:
 
         Example::
 
-            >>> wv = load_vectors()
+            >>> from planctl.workspace import shipped_vectors
+            >>> wv = shipped_vectors()
             >>> a = wv.embed({"农民工": 2.0, "返乡": 1.5, "创业": 1.0})
             >>> b = wv.embed({"务工人员": 2.0, "返乡": 1.5, "创业": 1.0})
             >>> c = wv.embed({"大气": 2.0, "污染": 1.5, "防治": 1.0})
@@ -322,14 +330,15 @@ class WordVectors:
 
 
 @lru_cache(maxsize=4)
-def load_vectors(directory: Path | None = None) -> WordVectors:
-    """The word vectors of ``directory`` (default: the shipped ``dictionaries/vectors``), one
-    instance per directory; nothing is read until a vector is asked for.
-    ``load_vectors.cache_clear()`` forgets them.
+def load_vectors(directory: Path) -> WordVectors:
+    """The word vectors of ``directory``, one instance per directory (nothing is read until a
+    vector is asked for); ``load_vectors.cache_clear()`` forgets them.
 
     Example::
 
-        >>> load_vectors() is load_vectors()
+        >>> from planctl.workspace import shipped_vectors
+        >>> wv = load_vectors(shipped_vectors().directory)
+        >>> wv is load_vectors(wv.directory)
         True
     """
-    return WordVectors(Path(directory) if directory is not None else dictionaries_dir() / VECTORS_DIRNAME)
+    return WordVectors(Path(directory))
