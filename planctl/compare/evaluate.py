@@ -136,8 +136,11 @@ def read_gold(path: Path) -> Gold:
 
 def gold_ref(gold: Gold, ref: str) -> str:
     """A plan reference of the header: a relative file path is taken from the gold's folder."""
-    beside = Path(gold.path).parent / ref
-    return str(beside) if ("/" in ref or "\\" in ref) and beside.exists() else ref
+    path, hash_, index = ref.partition("#")  # PATH#N: the N-th document of the file
+    beside = Path(gold.path).parent / path
+    if ("/" in path or "\\" in path) and beside.exists():
+        return f"{beside}{hash_}{index}"
+    return ref
 
 
 @dataclass
