@@ -61,6 +61,8 @@ class Workspace:
     """The confidence model pairs are judged by."""
     workers: int | None = None
     """Worker processes for many alignments (None: one per core, at most 8; 1: this process only)."""
+    vectors: Any = field(default_factory=lambda: shipped_vectors())
+    """The domain word vectors alignments use (memory-mapped on first use; None: none)."""
 
     @property
     def env(self) -> Environment:
@@ -99,7 +101,7 @@ class Workspace:
         """IDF and latent model over every alignable item of the corpus (cached on disk by corpus
         and dictionaries)."""
         key = self._corpus_key()
-        return Statistics(self._idf(key, []), self._model(key, []))
+        return Statistics(self._idf(key, []), self._model(key, []), self.vectors)
 
     def statistics(self, docs: Iterable[Document]) -> Statistics:
         """The statistics for comparing ``docs``: the corpus's own when every one belongs to it;
@@ -112,7 +114,7 @@ class Workspace:
         texts = [idf_texts(d) for d in outside]
         joined = "\x01".join("\x00".join(t) for t in texts)
         key = cache.content_key(joined.encode(), self.corpus.fingerprint(), lexicon().fingerprint)
-        return Statistics(self._idf(key, texts), self._model(key, texts))
+        return Statistics(self._idf(key, texts), self._model(key, texts), self.vectors)
 
     # ---- one pair ----------------------------------------------------------------------------
     def alignment(self, left: Document, right: Document) -> Alignment:
@@ -123,7 +125,8 @@ class Workspace:
         files = [self.corpus.file_key(d) for d in (left, right)]
         if not all(files):  # documents built in memory: nothing to key them by
             return self._align(left, right)
-        key = cache.content_key(repr(self.settings).encode(), self.calibration.fingerprint,
+        vectors = self.vectors.fingerprint if self.vectors is not None else "none"
+        key = cache.content_key(repr(self.settings).encode(), self.calibration.fingerprint, vectors,
                                 self.corpus.fingerprint(), lexicon().fingerprint, left.id,
                                 left.source.path, str(left.source.index), right.id, right.source.path,
                                 str(right.source.index), *files)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from planctl.compare import matcher
 from planctl.compare.confidence import Calibration, shipped_calibration
@@ -223,7 +224,8 @@ def _canonical_order(a: Document, b: Document) -> bool:
     return (a.id, a.source.path, a.source.index) <= (b.id, b.source.path, b.source.index)
 
 
-def _pair(c: Candidate, a: Prepared, b: Prepared, settings: MatchSettings, calibration: Calibration) -> Pair:
+def _pair(c: Candidate, a: Prepared, b: Prepared, settings: MatchSettings, calibration: Calibration,
+          vectors: Any = None) -> Pair:
     left, right = a.item.node, b.item.node
     ltext, rtext = compared_text(left), compared_text(right)
     passages = shared_passages(ltext, rtext, settings.min_run)
@@ -231,7 +233,7 @@ def _pair(c: Candidate, a: Prepared, b: Prepared, settings: MatchSettings, calib
     return Pair(left.kind, round(c.score, 3), left, right, confidence=round(c.confidence, 3),
                 label=calibration.label(c.confidence), relation=relation_of(share, settings), passages=passages,
                 shared=round(share, 3), stage=c.stage, features={k: round(v, 4) for k, v in c.features.items()},
-                evidence=evidence_of(a, b))
+                evidence=evidence_of(a, b, vectors=vectors))
 
 
 def align(
@@ -255,11 +257,12 @@ def align(
     cal = calibration or shipped_calibration()
     if stats is None:
         stats = documents_statistics([*corpus, left, right])
-    lp, rp = prepare(items_of(left), stats.idf, stats.model, s), prepare(items_of(right), stats.idf, stats.model, s)
+    lp = prepare(items_of(left), stats.idf, stats.model, s, stats.vectors)
+    rp = prepare(items_of(right), stats.idf, stats.model, s, stats.vectors)
     found = matcher.run(lp, rp, s, cal, trace=trace is not None)
     if trace is not None:
         trace.extend(found.trace)
-    pairs = [_pair(c, lp[c.i], rp[c.j], s, cal) for c in found.pairs]
+    pairs = [_pair(c, lp[c.i], rp[c.j], s, cal, stats.vectors) for c in found.pairs]
     used = {id(p.left) for p in pairs} | {id(p.right) for p in pairs}
     used |= {id(link.item) for link in found.links}
     restated, groups = found.links, found.groups

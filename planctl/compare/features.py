@@ -39,7 +39,7 @@ from planctl.model import Node
 from planctl.settings import MatchSettings
 
 FEATURES = ("content", "latent", "title", "context", "no_context", "region", "shingles", "kids", "parents",
-            "depth_gap", "margin", "box_gap", "coverage")
+            "depth_gap", "margin", "box_gap", "coverage", "semantic", "soft_title")
 """The features of a candidate pair, in the order the calibration's coefficients follow."""
 
 MEASURE_GROUPS = (ItemGroup.MEASURE, ItemGroup.LEAF)
@@ -64,6 +64,10 @@ class Prepared:
     """The node's own text without punctuation: two items with the same are the same item."""
     kids: list[int] = field(default_factory=list)
     """Indices (in the prepared list) of the measures and leaf sections under a heading."""
+    sem: Any = None
+    """The text's vector in the domain word vectors (IDF-weighted mean of its words), or None."""
+    title_words: list[tuple[Any, float]] = field(default_factory=list)
+    """The lead's words as (unit vector, weight), for soft term matching."""
 
 
 @dataclass
@@ -88,21 +92,34 @@ def _shingles(text: str, size: int) -> tuple[frozenset[str], int]:
     return frozenset(han[k:k + size] for k in range(len(han) - size + 1)), len(han)
 
 
+def _word_weights(vec: Mapping[str, float]) -> dict[str, float]:
+    """The words of a TF-IDF vector (thesaurus and related-term codes left out)."""
+    return {t: w for t, w in vec.items() if not t.startswith(_CONCEPT_MARKS)}
+
+
 def prepare(items: Sequence[Item], idf: Mapping[str, float], model: LatentModel | None,
-            settings: MatchSettings) -> list[Prepared]:
-    """Each item's vectors, lead, shingles and kids, once per alignment."""
+            settings: MatchSettings, vectors: Any = None) -> list[Prepared]:
+    """Each item's vectors, lead, shingles and kids, once per alignment (``vectors``: the
+    domain word vectors, :class:`~planctl.compare.vectors.WordVectors`, or None)."""
     lex = lexicon()
     out = []
     for item in items:
         tokens = tokens_of(item.own)
         text = item.own if item.group != ItemGroup.HEADING else node_text(item.node)
         shingles, han = _shingles(text, settings.shingle)
-        out.append(Prepared(
+        p = Prepared(
             item, weighted(tokens, idf), model.embed(tokens) if model else None,
             weighted(tokens_of(item.node.title), idf), weighted(tokens_of(item.context), idf),
             lex.canonical_phrase(item.node.title) or item.node.title, shingles, han,
             frozenset(id(n) for n in item.ancestors), words_only(node_text(item.node)),
-        ))
+        )
+        if vectors is not None:
+            words = _word_weights(p.vec)
+            if words:
+                p.sem = vectors.embed(words)
+            p.title_words = [(v, w) for t, w in _word_weights(p.title_vec).items()
+                             if (v := vectors.vector(t)) is not None]
+        out.append(p)
     position = {id(p.item.node): k for k, p in enumerate(out)}
     for p in out:
         if p.item.group == ItemGroup.HEADING:
@@ -117,6 +134,31 @@ def latent_cosine(a: Prepared, b: Prepared) -> float:
     if a.latent is None or b.latent is None:
         return cosine(a.vec, b.vec)
     return max(0.0, float(a.latent @ b.latent))
+
+
+def semantic_cosine(a: Prepared, b: Prepared) -> float:
+    """Cosine of the two texts' vectors in the domain word vectors (the latent cosine when
+    there are no word vectors, so a model fitted with them degrades gracefully without)."""
+    if a.sem is None or b.sem is None:
+        return latent_cosine(a, b)
+    return max(0.0, float(a.sem @ b.sem))
+
+
+def _soft_cover(xs: list[tuple[Any, float]], ys: list[tuple[Any, float]]) -> float:
+    """Weighted mean over the words of ``xs`` of their best cosine with a word of ``ys``."""
+    total = sum(w for _, w in xs)
+    if not total or not ys:
+        return 0.0
+    return sum(w * max(max(0.0, float(v @ u)) for u, _ in ys) for v, w in xs) / total
+
+
+def soft_title(a: Prepared, b: Prepared) -> float:
+    """Soft term matching of the two leads: each word of one lead finds its nearest word of the
+    other in the word vectors (an identical word scores 1), weighted by IDF, both ways averaged
+    (稳岗 ~ 援企稳岗, 农民工 ~ 农村劳动力). Without vectors: the ``title`` feature."""
+    if not a.title_words or not b.title_words:
+        return max(ratio(a.lead, b.lead), cosine(a.title_vec, b.title_vec))
+    return (_soft_cover(a.title_words, b.title_words) + _soft_cover(b.title_words, a.title_words)) / 2
 
 
 def shingle_share(a: Prepared, b: Prepared) -> float:
@@ -147,6 +189,8 @@ def base_features(a: Prepared, b: Prepared, content: float | None = None) -> dic
         "depth_gap": float(a.item.depth != b.item.depth),
         "box_gap": float(a.item.in_box != b.item.in_box),
         "coverage": _coverage(a, b),
+        "semantic": semantic_cosine(a, b),
+        "soft_title": soft_title(a, b),
     }
 
 
@@ -305,9 +349,28 @@ def _words(p: Prepared) -> dict[str, float]:
     return {t: w for t, w in p.vec.items() if not t.startswith(_CONCEPT_MARKS) and sum(map(is_han, t)) >= 2}
 
 
-def evidence_of(a: Prepared, b: Prepared, limit: int = 8) -> Evidence:
+def _vector_terms(wa: Mapping[str, float], wb: Mapping[str, float], vectors: Any, limit: int,
+                  floor: float = 0.55) -> list[RelatedTerm]:
+    """The most telling words of each side that the other lacks, paired by the word vectors when
+    they are close (each word used once, closest first)."""
+    lefts = [t for t in sorted(wa, key=lambda t: -wa[t]) if t not in wb][:limit]
+    rights = [t for t in sorted(wb, key=lambda t: -wb[t]) if t not in wa][:limit]
+    scored = sorted(((vectors.similarity(x, y), x, y) for x in lefts for y in rights), reverse=True)
+    used: set[str] = set()
+    out: list[RelatedTerm] = []
+    for sim, x, y in scored:
+        if sim < floor or len(out) >= limit // 2:
+            break
+        if x not in used and y not in used:
+            used |= {x, y}
+            out.append(RelatedTerm(x, y, "vectors", sim))
+    return out
+
+
+def evidence_of(a: Prepared, b: Prepared, limit: int = 8, vectors: Any = None) -> Evidence:
     """The evidence for pairing ``a`` with ``b``: shared words by the weight they carry in both,
-    and word pairs that differ but share a thesaurus or related-term group.
+    and word pairs that differ but share a thesaurus or related-term group, or that the word
+    vectors place close together.
 
         >>> Evidence(["就业"], [RelatedTerm("农民工", "农村劳动力", "related")]).mirrored().related_terms[0].left
         '农村劳动力'
@@ -336,4 +399,6 @@ def evidence_of(a: Prepared, b: Prepared, limit: int = 8) -> Evidence:
                 if (t, other) not in seen:
                     seen.add((t, other))
                     related.append(RelatedTerm(t, other, via))
+    if vectors is not None:
+        related = _vector_terms(wa, wb, vectors, limit) + related
     return Evidence(shared[:limit], related[:limit])

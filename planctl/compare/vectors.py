@@ -88,6 +88,7 @@ class WordVectors:
         """The folder holding words.txt/words.npy and chars.txt/chars.npy."""
         self.settings = settings or VectorSettings()
         self._tables: _Tables | None = None
+        self._memo: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"WordVectors({str(self.directory)!r})"
@@ -220,18 +221,23 @@ class WordVectors:
             >>> wv.vector("农民工工资").shape == (wv.dim,)
             True
         """
+        if word in self._memo:  # plans repeat their words: each is looked up once
+            return self._memo[word]
         t = self._load()
         i = t.index.get(word)
         if i is not None:
-            return self._row(t.matrix, i)
-        parts = self.parts(word)
-        if not parts:
-            return None
-        import numpy as np
+            found = self._row(t.matrix, i)
+        else:
+            parts = self.parts(word)
+            found = None
+            if parts:
+                import numpy as np
 
-        v = np.sum([self._part_vector(p) for p in parts], axis=0)
-        n = float(np.linalg.norm(v))
-        return v / n if n > 0 else None
+                v = np.sum([self._part_vector(p) for p in parts], axis=0)
+                n = float(np.linalg.norm(v))
+                found = v / n if n > 0 else None
+        self._memo[word] = found
+        return found
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine of the two words' vectors; 0.0 when either has none.
@@ -318,6 +324,20 @@ class WordVectors:
                     total += float(weight) * v
         n = float(np.linalg.norm(total))
         return total / n if n > 0 else total
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the vectors do (keys cached alignments): meta.json and the arrays' sizes."""
+        import hashlib
+
+        digest = hashlib.blake2b(digest_size=10)
+        for name in ("meta.json", WORDS_ARRAY, CHARS_ARRAY, WORDS_FILE):
+            path = self.directory / name
+            try:
+                digest.update(path.read_bytes() if name == "meta.json" else str(path.stat().st_size).encode())
+            except OSError:
+                digest.update(b"-")
+        return digest.hexdigest()
 
     def meta(self) -> dict[str, Any]:
         """meta.json of the directory (method, parameters, corpus digest); ``{}`` when absent."""

@@ -136,7 +136,8 @@ def diff_rich(d: Diff, stream: TextIO) -> None:
         console.print(_indicator_table(d))
 
 
-_WHY_FEATURES = ("title", "content", "latent", "context", "kids", "parents", "region", "margin", "coverage")
+_WHY_FEATURES = ("title", "soft_title", "content", "semantic", "latent", "context", "kids", "parents", "region",
+                 "margin", "coverage")
 """The features shown by ``--explain``, most telling first (all of them are in the JSON)."""
 
 
