@@ -32,9 +32,10 @@ from typing import Any
 
 from planctl.compare.features import FEATURES
 from planctl.compare.kinds import Label
+from planctl.paths import package_file
 from planctl.settings import MatchSettings
 
-CALIBRATION = Path(__file__).with_name("calibration.json")
+CALIBRATION = package_file("planctl.compare", "calibration.json")
 """The calibration shipped with planctl (fitted on the dev gold by ``make calibrate``)."""
 
 
