@@ -120,6 +120,7 @@ def handles_errors(fn: F) -> F:
         try:
             status = fn(*args, **kwargs)
         except PlanctlError as exc:
+            env.close()  # clear any progress line first: the error must not be drawn over
             if env.debug:
                 raise
             print(f"planctl: error: {exc}", file=sys.stderr)
@@ -129,6 +130,7 @@ def handles_errors(fn: F) -> F:
             _silence_stdout()
             raise typer.Exit(ExitStatus.OK) from None
         except KeyboardInterrupt:
+            env.close()
             if env.debug:
                 raise
             print("planctl: interrupted", file=sys.stderr)

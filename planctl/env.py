@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -154,7 +153,7 @@ class Environment:
     def _display_for(self) -> _Display:
         if self._display is None:
             assert self.stderr is not None
-            self._display = _Display(self.stderr, self)
+            self._display = _Display(self.stderr)
         return self._display
 
 
@@ -164,7 +163,6 @@ class _Task:
     def __init__(self, display: _Display, label: str, total: int | None, unit: str, delay: float) -> None:
         self.display, self.label, self.total, self.unit = display, label, total, unit
         self.done = 0
-        self.started = time.monotonic()
         self.handle: Any = None
         self.finished = False
         self.timer = threading.Timer(delay, self.display.show, (self,))
@@ -193,8 +191,8 @@ class _Display:
     """The live progress lines of one environment (rich, on stderr, cleared when done). One
     display serves every task, so steps may nest."""
 
-    def __init__(self, stream: TextIO, env: Environment) -> None:
-        self.stream, self.env = stream, env
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
         self.lock = threading.Lock()
         self.tasks: list[_Task] = []
         self.pending: list[_Task] = []
