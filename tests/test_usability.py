@@ -77,6 +77,20 @@ def test_plans_given_by_path_need_no_corpus(tmp_path: Path) -> None:
     assert listed.exit_code == 2 and "corpus directory not found" in listed.stderr
 
 
+def test_a_diff_of_two_files_reads_no_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    import planctl.corpus
+
+    def no_corpus(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the corpus was read")
+
+    qinghai = str(CORPUS / "qinghai-2021-employment-plan.txt")
+    monkeypatch.setattr(planctl.corpus, "load_corpus", no_corpus)
+    result = run("diff", WUWEI, qinghai, "-f", "json")
+    assert result.exit_code == 1, result.stderr  # the plans differ
+    assert json.loads(result.stdout)["summary"]["matched"] > 20
+    assert "the corpus was read" in str(run("diff", "wuwei", qinghai).exception)  # an id needs the corpus
+
+
 # ---- locations -------------------------------------------------------------------------
 def test_list_names_each_documents_file() -> None:
     docs = json.loads(run("list", "-f", "json").stdout)
