@@ -33,11 +33,6 @@ def _package_dir(package: str) -> Path:
     return found
 
 
-def package_file(package: str, name: str) -> Path:
-    """A data file shipped inside one of planctl's packages (``calibration.json``)."""
-    return Path(str(resources.files(package).joinpath(name)))
-
-
 def _home() -> Path | None:
     env = os.environ.get("PLANCTL_HOME")
     return Path(env) if env else None

@@ -27,15 +27,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from planctl.compare.features import FEATURES
 from planctl.compare.kinds import Label
-from planctl.paths import package_file
 from planctl.settings import MatchSettings
 
-CALIBRATION = package_file("planctl.compare", "calibration.json")
+CALIBRATION = Path(str(resources.files("planctl.compare").joinpath("calibration.json")))
 """The calibration shipped with planctl (fitted on the dev gold by ``make calibrate``)."""
 
 
