@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -52,12 +53,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             shutil.copytree(path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(path, src / name)
+    # a data folder added under dictionaries/ (as vectors/ will be) goes into the wheel, quietly
+    (src / "dictionaries" / "probe").mkdir()
+    (src / "dictionaries" / "probe" / "words.txt").write_text("就业\n", encoding="utf-8")
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
                             "-w", str(dist), str(src)], capture_output=True, text=True, timeout=600, check=False)
     assert build.returncode == 0, build.stderr
     # The install log is clean: no deprecation or other warning from the build.
     assert "warning" not in (build.stdout + build.stderr).lower(), build.stdout + build.stderr
     wheel = next(dist.glob("planctl-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"planctl/dictionaries/probe/words.txt", "planctl/dictionaries/regions.tsv",
+            "planctl/corpora/wuwei-2022-employment-plan.txt", "planctl/compare/calibration.json"} <= names
     try:
         venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
     except Exception as exc:  # no venv module or no room: say so rather than fail
