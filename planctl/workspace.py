@@ -141,7 +141,8 @@ class Workspace:
 
     def _align(self, left: Document, right: Document) -> Alignment:
         stats = self.statistics((left, right))
-        with self.env.step(f"aligning {self.corpus.label(left)} with {self.corpus.label(right)}"):
+        names = [Path(self.corpus.label(d)).name for d in (left, right)]  # an id, or a file's name and #N
+        with self.env.step(f"aligning {names[0]} with {names[1]}"):
             return align(left, right, stats, settings=self.settings, calibration=self.calibration)
 
     def diff_of(self, left: Document, right: Document, mode: str | None = None) -> Diff:
