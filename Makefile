@@ -6,21 +6,25 @@ STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint bench eval eval-match calibrate clean
+.PHONY: help install demo test lint bench bench-commands eval eval-match calibrate clean
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# setuptools says, on every editable install of a package whose data packages map other
+# folders (corpora/, dictionaries/), that such folders may shadow imports: information only.
+QUIET_EDITABLE = PYTHONWARNINGS="ignore:Editable installation"
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
 $(DEVSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(DEVSTAMP)
 
 install: $(STAMP) ## Create .venv and install planctl with its test extras
@@ -44,6 +48,9 @@ lint: $(DEVSTAMP) ## ruff and mypy
 
 bench: $(STAMP) ## Speed benchmark: start-up, parsing, commands, scaled corpora (not part of `make test`)
 	$(BIN)/python scripts/bench.py
+
+bench-commands: $(STAMP) ## Only the commands' cold and warm times, beside the last release's (a minute)
+	$(BIN)/python scripts/bench.py commands
 
 eval: $(STAMP) ## How planctl reads the real documents in ../shared/real and the shipped corpus
 	$(BIN)/python scripts/eval_documents.py

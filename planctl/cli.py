@@ -7,21 +7,90 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TextIO, TypeVar
+from typing import Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
+
+# typer 0.28 (pinned) carries its own click: its usage error and context types are these.
+from typer._click import Context
+from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
 
 from planctl import __version__
 from planctl.env import Environment
 from planctl.errors import ExitStatus, PlanctlError
 
+GLOBAL_OPTIONS = {"--corpus": True, "--encoding": True, "--quiet": False, "-q": False, "--debug": False,
+                  "--strict": False}
+"""Options of every command, accepted before or after the subcommand (True: takes a value)."""
+
+
+def _hoist_globals(args: list[str], commands: Mapping[str, Any]) -> list[str]:
+    """``planctl list --corpus DIR`` as ``planctl --corpus DIR list``: the global options found
+    after the subcommand (up to ``--``) move before it, unless the subcommand has an option of
+    that name itself (``show --encoding``)."""
+    at = next((k for k, a in enumerate(args) if a in commands and (k == 0 or args[k - 1] not in GLOBAL_OPTIONS
+                                                                   or not GLOBAL_OPTIONS[args[k - 1]])), None)
+    if at is None:
+        return args
+    own = {opt for param in commands[args[at]].params for opt in param.opts}
+    moved: list[str] = []
+    rest: list[str] = []
+    k = at + 1
+    while k < len(args):
+        arg = args[k]
+        if arg == "--":
+            rest += args[k:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and name not in own:
+            takes = GLOBAL_OPTIONS[name] and "=" not in arg
+            moved += args[k:k + 2] if takes else [arg]
+            k += 2 if takes else 1
+            continue
+        rest.append(arg)
+        k += 1
+    return [*args[:at], *moved, args[at], *rest]
+
+
+def _usage_error(exc: UsageError) -> NoReturn:
+    """A usage error as one ``planctl: error:`` line with a hint, exit status 2 (click prints a
+    usage block)."""
+    message = " ".join(exc.format_message().split())
+    ctx = exc.ctx
+    command = ctx.command_path if ctx is not None else "planctl"
+    print(f"planctl: error: {message} (see '{command} --help')", file=sys.stderr)
+    raise typer.Exit(ExitStatus.ERROR)
+
+
+class _Group(TyperGroup):
+    """planctl's command group: global options anywhere, usage errors in one line, and the run's
+    progress ended however a command ends."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        args = _hoist_globals(list(args), self.commands)
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            _usage_error(exc)
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            _usage_error(exc)
+        finally:
+            if _state["env"] is not None:
+                _state["env"].close()
+
+
 app = typer.Typer(
+    cls=_Group,
     name="planctl",
-    help="Turn Chinese government plans (规划) and notices into structure you can compare, search and export.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,7 +99,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state: dict[str, Any] = {"env": None, "corpus": None, "strict": False}
+_state: dict[str, Any] = {"env": None, "strict": False, "encoding": None}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -51,6 +120,7 @@ def handles_errors(fn: F) -> F:
         try:
             status = fn(*args, **kwargs)
         except PlanctlError as exc:
+            env.close()  # clear any progress line first: the error must not be drawn over
             if env.debug:
                 raise
             print(f"planctl: error: {exc}", file=sys.stderr)
@@ -60,6 +130,7 @@ def handles_errors(fn: F) -> F:
             _silence_stdout()
             raise typer.Exit(ExitStatus.OK) from None
         except KeyboardInterrupt:
+            env.close()
             if env.debug:
                 raise
             print("planctl: interrupted", file=sys.stderr)
@@ -83,12 +154,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     corpus: Annotated[
         Path | None,
-        typer.Option("--corpus", help="Corpus directory (default: the shipped corpora/, or $PLANCTL_CORPUS).",
-                     envvar="PLANCTL_CORPUS"),
+        typer.Option("--corpus", help="Corpus folder (default: $PLANCTL_CORPUS, else the sample corpus shipped "
+                     "with planctl). Plans given by path need none.", envvar="PLANCTL_CORPUS"),
     ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Decode plan files given by path with this codec.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no notes on stderr.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="A corpus file that cannot be read is an error, not a warning.")
     ] = False,
@@ -96,24 +171,40 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    _state["env"] = Environment(debug=debug)
-    _state["corpus"] = corpus
+    """Turn Chinese government plans (规划) and notices into structure you can compare, search and export.
+
+    --corpus, --encoding, --quiet, --debug and --strict may also follow the command.
+    """
+    _state["env"] = Environment(debug=debug, quiet=quiet, corpus=corpus, corpus_given=corpus is not None)
     _state["strict"] = strict
+    _state["encoding"] = encoding
 
 
-def _corpus() -> Any:
-    """The corpus, lazily: metadata first, trees when a command asks (Corpus.ensure_trees)."""
-    from planctl.corpus import load_corpus
+def _corpus(refs: Sequence[str] | None = None, *, statistics: bool = False) -> Any:
+    """The corpus, lazily: metadata first, trees when a command asks (Corpus.ensure_trees). When
+    every plan the command names is a file given by path, none is read; unless the command
+    weighs words by a corpus (``statistics``: diff) and the user named one."""
+    from planctl.corpus import Corpus, load_corpus, path_reference
 
-    return load_corpus(_state["corpus"], lazy=True, env=_env(), strict=_state["strict"])
+    env = _env()
+    needed = statistics and env.corpus_given
+    if refs and not needed and all(path_reference(r.strip()) for r in refs):
+        return Corpus(env=env)
+    return load_corpus(env.corpus, lazy=True, env=env, strict=_state["strict"])
 
 
-def _workspace() -> Any:
+def _encoding(given: str | None) -> str | None:
+    """A command's --encoding, else the global one."""
+    return given or _state["encoding"]
+
+
+def _workspace(refs: Sequence[str] | None = None, *, statistics: bool = False) -> Any:
     """The corpus with its caches, statistics and executor (what diff, compare and eval ask),
-    judging pairs with the user's own calibration of this corpus when there is one."""
+    judging pairs with the user's own calibration of this corpus when there is one (see
+    :func:`_corpus` for ``refs`` and ``statistics``)."""
     from planctl.workspace import Workspace, user_calibration
 
-    corpus = _corpus()
+    corpus = _corpus(refs, statistics=statistics)
     mine = user_calibration(corpus, _env())
     return Workspace(corpus, calibration=mine) if mine is not None else Workspace(corpus)
 
@@ -138,8 +229,9 @@ def _render(view: str, fmt: str, data: Any, stream: TextIO | None = None) -> Non
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or the file ``path`` (its errors are one-line planctl errors)."""
+def _output(path: Path | None, what: str = "") -> Iterator[TextIO]:
+    """stdout, or the file ``path`` (its errors are one-line planctl errors); a file written is
+    said on stderr (``what`` it holds), since nothing else shows it."""
     if path is None:
         yield _env().stdout
         return
@@ -148,19 +240,25 @@ def _output(path: Path | None) -> Iterator[TextIO]:
             yield stream
     except OSError as exc:
         raise PlanctlError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if what:
+        _env().note(f"wrote {what} to {path}")
 
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Output format.")]
+GLOBALS_HELP = ("Global options, before or after the command: --corpus DIR, --encoding CODEC, --quiet (-q), --debug, "
+                "--strict (see planctl --help).")
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Decode plan files with this codec instead of auto-detecting.")
 ]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")]
 
 
-@app.command("list")
+@app.command("list", epilog=GLOBALS_HELP)
 @handles_errors
-def list_command(fmt: FormatOpt = "rich") -> int:
-    """List every document in the corpus: id, aliases, kind, title, region, date, size.
+def list_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="rich (a table), json or markdown.")] = "rich",
+) -> int:
+    """List every document in the corpus: id, aliases, kind, title, region, date, size and the file
+    it came from (PATH#N: the N-th document of that file).
 
     Example: planctl list --format json
     """
@@ -168,7 +266,7 @@ def list_command(fmt: FormatOpt = "rich") -> int:
     return ExitStatus.OK
 
 
-@app.command("show")
+@app.command("show", epilog=GLOBALS_HELP)
 @handles_errors
 def show_command(
     plans: Annotated[list[str], typer.Argument(help="Plan id, alias (gansu, 甘肃), file path, or PATH#N.")],
@@ -191,7 +289,7 @@ def show_command(
     from planctl.indicators import indicator_tables
     from planctl.render.show import ShowRequest
 
-    docs = _corpus().resolve_all(plans, encoding=encoding)
+    docs = _corpus(plans).resolve_all(plans, encoding=_encoding(encoding))
     if not indicators:
         _render("show", fmt, ShowRequest(docs, everything=everything, depth=depth))
         return ExitStatus.OK
@@ -223,7 +321,7 @@ class DiffKind(str, Enum):
     indicator = "indicator"
 
 
-@app.command("diff")
+@app.command("diff", epilog=GLOBALS_HELP)
 @handles_errors
 def diff_command(
     left: Annotated[str, typer.Argument(help="Plan id, alias (gansu, 甘肃), path or PATH#N.")],
@@ -256,12 +354,12 @@ def diff_command(
     Exit status 0 when there are no differences, 1 when there are, 2 on error.
     """
     _check_format("diff", fmt)
-    ws = _workspace()
-    a, b = ws.corpus.resolve_pair(left, right, encoding=encoding)
+    ws = _workspace([left, right], statistics=True)
+    a, b = ws.corpus.resolve_pair(left, right, encoding=_encoding(encoding))
     shown, differs = ws.diff(a, b, mode=mode.value if mode else None, kinds=[k.value for k in kind or []],
                              only=only.value if only else None, threshold=threshold)
     shown.explain = explain
-    with _output(output) as stream:
+    with _output(output, f"the {fmt} diff of {a.id} and {b.id}") as stream:
         _render("diff", fmt, shown, stream)
     return ExitStatus.NO_MATCH if differs else ExitStatus.OK
 
@@ -272,7 +370,7 @@ class CompareTable(str, Enum):
     clusters = "clusters"
 
 
-@app.command("compare")
+@app.command("compare", epilog=GLOBALS_HELP)
 @handles_errors
 def compare_command(
     plans: Annotated[list[str] | None, typer.Argument(help="Plans (ids, aliases, files); default: a --topic.")] = None,
@@ -293,7 +391,7 @@ def compare_command(
     _check_format("compare", fmt)
     ws = _workspace()
     chosen = ws.plans_for(plans or [], topic=topic, level=level, region=region)
-    with _output(output) as stream:
+    with _output(output, f"the {fmt} comparison of {len(chosen)} plans") as stream:
         _render("compare", fmt, CompareView(ws.compare_plans(chosen), table.value), stream)
     return ExitStatus.OK
 
@@ -304,7 +402,7 @@ class GoldSplit(str, Enum):
     all = "all"
 
 
-@app.command("eval")
+@app.command("eval", epilog=GLOBALS_HELP)
 @handles_errors
 def eval_command(
     gold: Annotated[list[Path], typer.Argument(help="Gold files (tab-separated pairs, see README).")],
@@ -322,12 +420,12 @@ def eval_command(
     Exit status 0 when every gold pair was found and no pair contradicts the gold, 1 otherwise.
     """
     _check_format("eval", fmt)
-    results = _workspace().evaluate_all(gold, split.value, encoding=encoding)
+    results = _workspace().evaluate_all(gold, split.value, encoding=_encoding(encoding))
     _render("eval", fmt, results)
     return ExitStatus.NO_MATCH if any(r.misses for r in results) else ExitStatus.OK
 
 
-@app.command("calibrate")
+@app.command("calibrate", epilog=GLOBALS_HELP)
 @handles_errors
 def calibrate_command(
     gold: Annotated[list[Path] | None, typer.Argument(help="Gold files of pairs you judged (see README).")] = None,
@@ -354,13 +452,13 @@ def calibrate_command(
         return ExitStatus.OK
     if not gold:
         raise PlanctlError("name the gold files to calibrate on (or --reset)")
-    calibration = ws.calibrate(gold, split.value, encoding=encoding)
+    calibration = ws.calibrate(gold, split.value, encoding=_encoding(encoding))
     path = save_user_calibration(ws.corpus, calibration, gold)
     _render("calibration", "text", CalibrationResult(calibration, shipped=ws.calibration, path=path))
     return ExitStatus.OK
 
 
-@app.command("index")
+@app.command("index", epilog=GLOBALS_HELP)
 @handles_errors
 def index_command() -> int:
     """Rebuild the search index of the corpus now and report what it holds.
@@ -369,23 +467,25 @@ def index_command() -> int:
     """
     from planctl.search import index
 
-    _render("index", "text", index(_state["corpus"], env=_env(), strict=_state["strict"]))
+    _render("index", "text", index(_env().corpus, env=_env(), strict=_state["strict"]))
     return ExitStatus.OK
 
 
 class SearchFormat(str, Enum):
     grep = "grep"
+    vimgrep = "vimgrep"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
 
 
-@app.command("search", context_settings={"ignore_unknown_options": True})
+@app.command("search", context_settings={"ignore_unknown_options": True}, epilog=GLOBALS_HELP)
 @handles_errors
 def search_command(
     query: Annotated[
-        list[str], typer.Argument(help='Words (all must match), A OR B, -word to exclude, "exact phrase".')
-    ],
+        list[str] | None,
+        typer.Argument(help='Words (all must match), A OR B, -word to exclude, "exact phrase"; none with --dept.'),
+    ] = None,
     plan: Annotated[
         list[str] | None, typer.Option("--plan", "-p", help="Only these plans: id, alias or path (repeatable).")
     ] = None,
@@ -403,7 +503,12 @@ def search_command(
     expand: Annotated[
         bool, typer.Option("--expand", "-e", help="Also match synonyms (dictionaries/synonyms.tsv).")
     ] = False,
-    fmt: Annotated[SearchFormat, typer.Option("--format", "-f", help="grep (default), json, jsonl or csv.")] = (
+    dept: Annotated[
+        list[str] | None, typer.Option("--dept", help="Only measures this department is responsible for: 人社厅, "
+                                       "省发展改革委 … (any of its names; repeatable).")
+    ] = None,
+    fmt: Annotated[SearchFormat, typer.Option("--format", "-f", help="grep (file:line: plan path text), vimgrep "
+                                              "(file:line:column: for editors), json, jsonl or csv.")] = (
         SearchFormat.grep
     ),
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many hits.")] = None,
@@ -422,13 +527,38 @@ def search_command(
     from planctl.render.search import SearchView
     from planctl.search import SearchRequest, run
 
-    request = SearchRequest(" ".join(query), plans=list(plan or []), region=region or "", level=level or "",
+    request = SearchRequest(" ".join(query or []), plans=list(plan or []), region=region or "", level=level or "",
                             kinds=list(kind or []), within=within or "", any_term=any_term, expand=expand,
-                            limit=limit, context=context, encoding=encoding)
-    result = run(request, root=_state["corpus"], env=_env(), strict=_state["strict"])
+                            limit=limit, context=context, encoding=_encoding(encoding), departments=list(dept or []))
+    result = run(request, root=_env().corpus, env=_env(), strict=_state["strict"])
     view = "count" if count else ("plans" if plans_only else fmt.value)
-    _render("search", view, SearchView(result, color=fmt == SearchFormat.grep and _env().stdout_color))
+    _render("search", view, SearchView(result, color=fmt == SearchFormat.grep and _env().stdout_color,
+                                       departments=bool(dept)))
     return ExitStatus.OK if result.hits else ExitStatus.NO_MATCH
+
+
+@app.command("doctor", epilog=GLOBALS_HELP)
+@handles_errors
+def doctor_command(
+    folder: Annotated[Path | None, typer.Argument(help="A folder of plan files, or one file (default: the corpus).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (a report to read) or json.")] = "text",
+) -> int:
+    """What to run first on a folder: each file's format and encoding, the documents found in it
+    (kinds, titles, chapters), anything that looks wrong (unreadable files, damaged bytes, tiny
+    documents, titles like page headers, plans without chapters, the same file twice) and what
+    to do about it.
+
+    Example: planctl doctor ~/plans
+
+    Exit status 0 when nothing needs a look, 1 when something does, 2 on error.
+    """
+    from planctl.corpus.doctor import examine
+
+    _check_format("doctor", fmt)
+    checkup = examine(folder, _env())
+    _render("doctor", fmt, checkup)
+    return ExitStatus.NO_MATCH if checkup.needs_look else ExitStatus.OK
 
 
 class ExportWhat(str, Enum):
@@ -437,7 +567,7 @@ class ExportWhat(str, Enum):
     outline = "outline"
 
 
-@app.command("export")
+@app.command("export", epilog=GLOBALS_HELP)
 @handles_errors
 def export_command(
     what: Annotated[ExportWhat, typer.Argument(help="indicators, measures or outline.")],
@@ -459,7 +589,7 @@ def export_command(
     from planctl.render.rows import RowsRequest
 
     _check_format("rows", fmt)
-    docs = _corpus().resolve_all(plans or [], encoding=encoding)
+    docs = _corpus(plans).resolve_all(plans or [], encoding=_encoding(encoding))
     rows, columns = export_rows(what.value, docs)
     if not rows:
         _env().note(f"no {what.value} in " + ", ".join(d.id for d in docs))

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 Tick = Callable[[int], None]
@@ -30,7 +32,7 @@ def _no_progress(done: int) -> None:
 
 @dataclass
 class Environment:
-    """Streams, colour and progress for one run of planctl."""
+    """Streams, colour, progress and the run's choices of data for one run of planctl."""
 
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     """Where data goes."""
@@ -39,12 +41,24 @@ class Environment:
     color: bool | None = None
     """Colour on stdout; None decides by terminal and ``NO_COLOR``."""
     progress_bars: bool | None = None
-    """Progress bars on stderr; None shows them on a terminal only."""
+    """Progress on stderr; None shows it on a terminal only (never with ``quiet``)."""
     debug: bool = False
     """Let errors raise with their traceback."""
+    quiet: bool = False
+    """No progress and no notes (``--quiet``); warnings and errors are still said."""
+    progress_delay: float = field(default_factory=lambda: _seconds(os.environ.get("PLANCTL_PROGRESS_DELAY"), 1.0))
+    """Seconds a step runs before its progress is drawn (``$PLANCTL_PROGRESS_DELAY``, default 1):
+    quick work shows nothing."""
+    corpus: Path | None = None
+    """The corpus folder this run reads (``--corpus``); None means :func:`planctl.paths.corpus_dir`
+    (``$PLANCTL_CORPUS`` or the sample corpus installed with planctl)."""
+    corpus_given: bool = False
+    """Whether the user named the corpus (``--corpus`` or ``$PLANCTL_CORPUS``): a command whose
+    plans are all files given by path then still reads it, for its statistics."""
     warnings: list[str] = field(default_factory=list)
     """Every warning given so far, in order (what a caller or a test may inspect)."""
     _once: set[str] = field(default_factory=set, repr=False)
+    _display: _Display | None = field(default=None, repr=False)
 
     @classmethod
     def recording(cls) -> Environment:
@@ -58,6 +72,12 @@ class Environment:
             return self.color
         return _isatty(self.stdout) and not os.environ.get("NO_COLOR")
 
+    def corpus_dir(self) -> Path:
+        """The corpus folder of this run."""
+        from planctl.paths import corpus_dir
+
+        return self.corpus or corpus_dir()
+
     def warn(self, message: str) -> None:
         """A problem that did not stop the work: one line on stderr."""
         self.warnings.append(message)
@@ -70,8 +90,10 @@ class Environment:
             self.warn(message)
 
     def note(self, message: str) -> None:
-        """Something worth knowing (how a file was decoded), one line on stderr."""
-        self._line(f"planctl: {message}")
+        """Something worth knowing (how a file was decoded, what was written), one line on stderr;
+        none with ``quiet``."""
+        if not self.quiet:
+            self._line(f"planctl: {message}")
 
     def replay(self, warnings: list[str]) -> None:
         """Give warnings recorded elsewhere (a worker process) as if they happened here."""
@@ -79,35 +101,160 @@ class Environment:
             self.warn(message)
 
     def _line(self, text: str) -> None:
-        if self.stderr is not None:
+        if self.stderr is None:
+            return
+        display = self._display
+        if display is not None:  # print above a live progress display, not through it
+            display.print(text)
+        else:
             print(text, file=self.stderr, flush=True)
 
-    def progress(self, label: str, total: int, *, minimum: int = 20, delay: float = 1.0) -> Tick:
-        """A progress bar for ``total`` units of work on stderr: shown on a terminal only, for at
-        least ``minimum`` units, once the work has taken ``delay`` seconds (quick work shows none)."""
-        show = self.progress_bars if self.progress_bars is not None else _isatty(self.stderr)
-        if not show or total < max(minimum, 1) or self.stderr is None:
+    # ---- progress ---------------------------------------------------------------------------
+    @property
+    def shows_progress(self) -> bool:
+        """Whether progress is drawn: on a terminal (or when asked), never with ``quiet``."""
+        if self.quiet or self.stderr is None:
+            return False
+        return self.progress_bars if self.progress_bars is not None else _isatty(self.stderr)
+
+    def progress(self, label: str, total: int, *, unit: str = "", minimum: int = 1,
+                 delay: float | None = None) -> Tick:
+        """Progress through ``total`` units of work, said in words on stderr (``aligning 6 of 10
+        pairs``): shown for at least ``minimum`` units once the work has taken ``delay`` seconds
+        (default :attr:`progress_delay`; quick work shows nothing). Call the returned tick with the
+        units done; the line goes when they reach ``total``."""
+        if not self.shows_progress or total < max(minimum, 1):
             return _no_progress
-        started = time.monotonic()
-        state: dict[str, Any] = {}
-        stream = self.stderr
+        task = self._display_for().add(label, total, unit, self.progress_delay if delay is None else delay)
 
         def tick(done: int) -> None:
-            bar = state.get("bar")
-            if bar is None:
-                if done >= total or time.monotonic() - started < delay:
-                    return
-                from rich.console import Console
-                from rich.progress import Progress
-
-                bar = state["bar"] = Progress(console=Console(file=stream), transient=True)
-                state["task"] = bar.add_task(label, total=total)
-                bar.start()
-            bar.update(state["task"], completed=done)
-            if done >= total:
-                bar.stop()
+            task.update(done)
 
         return tick
+
+    @contextmanager
+    def step(self, label: str, *, delay: float | None = None) -> Iterator[None]:
+        """A step of unknown length, said in words on stderr (``fitting the word model on 1,900
+        passages``) with a spinner and the time taken, once it has taken ``delay`` seconds."""
+        if not self.shows_progress:
+            yield
+            return
+        task = self._display_for().add(label, None, "", self.progress_delay if delay is None else delay)
+        try:
+            yield
+        finally:
+            task.finish()
+
+    def close(self) -> None:
+        """End any progress still pending or drawn (a command's end, an error)."""
+        if self._display is not None:
+            self._display.close()
+
+    def _display_for(self) -> _Display:
+        if self._display is None:
+            assert self.stderr is not None
+            self._display = _Display(self.stderr)
+        return self._display
+
+
+class _Task:
+    """One line of the progress display, drawn once its delay has passed."""
+
+    def __init__(self, display: _Display, label: str, total: int | None, unit: str, delay: float) -> None:
+        self.display, self.label, self.total, self.unit = display, label, total, unit
+        self.done = 0
+        self.handle: Any = None
+        self.finished = False
+        self.timer = threading.Timer(delay, self.display.show, (self,))
+        self.timer.daemon = True
+        self.timer.start()
+
+    def words(self) -> str:
+        if self.total is None:
+            return self.label
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.label} {self.done:,} of {self.total:,}{unit}"
+
+    def update(self, done: int) -> None:
+        self.done = done
+        if self.total is not None and done >= self.total:
+            self.finish()
+        else:
+            self.display.refresh(self)
+
+    def finish(self) -> None:
+        self.timer.cancel()
+        self.display.remove(self)
+
+
+class _Display:
+    """The live progress lines of one environment (rich, on stderr, cleared when done). One
+    display serves every task, so steps may nest."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+        self.tasks: list[_Task] = []
+        self.pending: list[_Task] = []
+        self.progress: Any = None
+
+    def add(self, label: str, total: int | None, unit: str, delay: float) -> _Task:
+        task = _Task(self, label, total, unit, delay)
+        with self.lock:
+            self.pending.append(task)
+        return task
+
+    def close(self) -> None:
+        with self.lock:
+            pending = list(self.pending)
+        for task in pending:
+            task.finish()
+
+    def show(self, task: _Task) -> None:
+        with self.lock:
+            if task.finished:
+                return
+            if self.progress is None:
+                from rich.console import Console
+                from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+                self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                         TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
+                self.progress.start()
+            task.handle = self.progress.add_task(task.words(), total=task.total, completed=task.done)
+            self.tasks.append(task)
+
+    def refresh(self, task: _Task) -> None:
+        with self.lock:
+            if task.handle is not None and self.progress is not None:
+                self.progress.update(task.handle, description=task.words(), completed=task.done)
+
+    def remove(self, task: _Task) -> None:
+        with self.lock:
+            task.finished = True
+            if task in self.pending:
+                self.pending.remove(task)
+            if task.handle is None or self.progress is None:
+                return
+            self.progress.remove_task(task.handle)
+            self.tasks.remove(task)
+            if not self.tasks:
+                self.progress.stop()
+                self.progress = None
+
+    def print(self, text: str) -> None:
+        with self.lock:
+            if self.progress is not None:
+                self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+                return
+        print(text, file=self.stream, flush=True)
+
+
+def _seconds(text: str | None, default: float) -> float:
+    try:
+        return max(0.0, float(text)) if text else default
+    except ValueError:
+        return default
 
 
 def _isatty(stream: TextIO | None) -> bool:

@@ -1,30 +1,58 @@
-"""Where planctl finds its data: the shipped corpus, dictionaries and the cache.
+"""Where planctl finds its data: the sample corpus, the dictionaries and the cache.
 
-``PLANCTL_HOME`` points at a checkout (corpora/ and dictionaries/ beside each other);
-``PLANCTL_CORPUS`` and ``PLANCTL_CACHE`` override the two directories separately.
+The sample corpus and the dictionaries are package data (``planctl.corpora``,
+``planctl.dictionaries``: the checkout's ``corpora/`` and ``dictionaries/``), found with
+:mod:`importlib.resources` wherever planctl is installed. ``PLANCTL_HOME`` points at another
+folder holding ``corpora/`` and ``dictionaries/`` side by side; ``PLANCTL_CORPUS`` and
+``PLANCTL_CACHE`` override the corpus and the cache separately. A run's choices (``--corpus``)
+are carried on its :class:`planctl.env.Environment`.
+
+Example::
+
+    >>> (dictionaries_dir() / "regions.tsv").is_file()
+    True
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
+from planctl.errors import PlanctlError
 
-def project_root() -> Path:
-    """The directory holding corpora/ and dictionaries/."""
+
+def _package_dir(package: str) -> Path:
+    """The folder of a data package as installed (a wheel is always unpacked: a real folder)."""
+    try:
+        found = resources.files(package)
+    except ModuleNotFoundError:
+        raise PlanctlError(f"planctl's data ({package}) is not installed; reinstall planctl") from None
+    if not isinstance(found, Path):  # a zipped install: planctl reads its data as files
+        raise PlanctlError(f"planctl's data ({package}) is not on disk ({found}); install planctl unzipped")
+    return found
+
+
+def _home() -> Path | None:
     env = os.environ.get("PLANCTL_HOME")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    return Path(env) if env else None
 
 
 def corpus_dir() -> Path:
-    """The shipped corpus (``$PLANCTL_CORPUS`` or ``corpora/``)."""
+    """The default corpus: ``$PLANCTL_CORPUS``, else ``$PLANCTL_HOME/corpora``, else the sample
+    corpus installed with planctl."""
     env = os.environ.get("PLANCTL_CORPUS")
-    return Path(env) if env else project_root() / "corpora"
+    if env:
+        return Path(env)
+    home = _home()
+    return home / "corpora" if home else _package_dir("planctl.corpora")
 
 
 def dictionaries_dir() -> Path:
-    """The dictionaries directory."""
-    return project_root() / "dictionaries"
+    """The dictionaries: ``$PLANCTL_HOME/dictionaries``, else those installed with planctl. Every
+    dictionary file (and vectors under it) is read through this one function."""
+    home = _home()
+    return home / "dictionaries" if home else _package_dir("planctl.dictionaries")
 
 
 def cache_dir() -> Path:

@@ -1,5 +1,5 @@
-"""The region table (dictionaries/regions.tsv), the central organs (dictionaries/central.tsv)
-and the topic table (dictionaries/topics.tsv).
+"""The region table (dictionaries/regions.tsv), the central organs (dictionaries/central.tsv),
+the topic table (dictionaries/topics.tsv) and the departments' names (dictionaries/departments.tsv).
 
 Example::
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from planctl.paths import dictionaries_dir
@@ -153,3 +153,49 @@ def central_organs(text: str) -> list[Organ]:
 def central_organ(text: str) -> bool:
     """Whether ``text`` names a central organ, or the centre itself (``中央一号文件``, ``党中央``)."""
     return bool(central_organs(text)) or "中央" in text
+
+
+@dataclass(frozen=True)
+class DepartmentTable:
+    """Government departments by every name people write (dictionaries/departments.tsv): a name
+    is known by its ending, so ``省人社厅`` is 人社厅 with the prefix 省."""
+
+    families: tuple[tuple[str, ...], ...]
+    """Each department's names: full form first, then the other levels' forms and abbreviations."""
+
+    @cached_property
+    def _endings(self) -> list[tuple[str, int]]:
+        """Every name with its department, longest first (人力资源社会保障局 before 保障局)."""
+        return sorted(((name, k) for k, names in enumerate(self.families) for name in names),
+                      key=lambda e: -len(e[0]))
+
+    def split(self, name: str) -> tuple[str, tuple[str, ...]] | None:
+        """``name`` as (prefix, the names of its department), or None for a name not in the table:
+        ``省人社厅`` → ``("省", ("人力资源和社会保障厅", …, "人社厅", …))``."""
+        name = name.strip()
+        for ending, k in self._endings:
+            if name.endswith(ending):
+                return name[: len(name) - len(ending)], self.families[k]
+        return None
+
+    def aliases(self, name: str) -> list[str]:
+        """``name`` and every other name of its department, each with ``name``'s prefix
+        (``人社厅`` → 人社厅, 人力资源和社会保障厅, 人社局 …); just ``name`` when unknown."""
+        found = self.split(name)
+        if found is None:
+            return [name]
+        prefix, names = found
+        return list(dict.fromkeys([name, *(prefix + n for n in names)]))
+
+
+@lru_cache(maxsize=1)
+def department_table() -> DepartmentTable:
+    """The shipped table of department names and abbreviations, loaded once.
+
+    >>> department_table().aliases("人社厅")[:3]
+    ['人社厅', '人力资源和社会保障厅', '人力资源社会保障厅']
+    >>> department_table().split("武威市住建局")[0]
+    '武威市'
+    """
+    rows = _read_tsv(dictionaries_dir() / "departments.tsv")
+    return DepartmentTable(tuple(tuple(c.strip() for c in row if c.strip()) for row in rows if row and row[0].strip()))

@@ -20,7 +20,7 @@ Example::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,9 @@ class Workspace:
         trees are loaded only when the table must be computed)."""
         table = cache.load_json("idf", key, dict, self.env)
         if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
-            table = idf_table(self._texts(extra))
+            texts = self._texts(extra)
+            tick = self.env.progress("counting words in", len(texts), unit="documents")
+            table = idf_table(_ticking(texts, tick))
             cache.store_json("idf", key, table, self.env)
         return table
 
@@ -90,7 +92,8 @@ class Workspace:
         """The latent (LSA) model over the corpus's items and ``extra``, cached on disk under ``key``."""
         held = cache.load_pickle("latent", key, (LatentModel, type(None)), self.env)
         if held is None and not cache.load_pickle("latent-none", key, bool, self.env):
-            held = build_latent([tokens_of(t) for group in self._texts(extra) for t in group])
+            with self.env.step("fitting the word model on the corpus"):
+                held = build_latent([tokens_of(t) for group in self._texts(extra) for t in group])
             if held is None:
                 cache.store_pickle("latent-none", key, True, self.env)
             else:
@@ -141,8 +144,10 @@ class Workspace:
         return al
 
     def _align(self, left: Document, right: Document) -> Alignment:
-        return align(left, right, self.statistics((left, right)), settings=self.settings,
-                     calibration=self.calibration)
+        stats = self.statistics((left, right))
+        names = [Path(self.corpus.label(d)).name for d in (left, right)]  # an id, or a file's name and #N
+        with self.env.step(f"aligning {names[0]} with {names[1]}"):
+            return align(left, right, stats, settings=self.settings, calibration=self.calibration)
 
     def diff_of(self, left: Document, right: Document, mode: str | None = None) -> Diff:
         """The whole diff of two documents (``mode`` None detects editions)."""
@@ -196,30 +201,37 @@ class Workspace:
         self.corpus.ensure_trees(plans)
         sims = document_similarities(plans, self.corpus_statistics().idf)
         pairs = pairs_to_align(sims, self.settings)
-        self._align_in_workers(plans, pairs)
-        diffs = {(i, j): self.diff_of(plans[i], plans[j], COMPARE) for i, j in pairs}
+        tick = self.env.progress("aligning", len(pairs), unit="pairs of plans")
+        in_workers = self._align_in_workers(plans, pairs, tick)
+        diffs = {}
+        for done, (i, j) in enumerate(pairs, start=1):
+            diffs[(i, j)] = self.diff_of(plans[i], plans[j], COMPARE)
+            if not in_workers:
+                tick(done)
         result = comparison(plans, sims, diffs, self.settings)
         result.files = {p.source.path: str(self.corpus.file_of(p)) for p in plans}
         return result
 
-    def _align_in_workers(self, plans: list[Document], pairs: list[tuple[int, int]]) -> None:
+    def _align_in_workers(self, plans: list[Document], pairs: list[tuple[int, int]],
+                          tick: Callable[[int], None]) -> bool:
         """Fill the alignment cache for ``pairs`` in worker processes, when there are enough of
-        them and every plan is a corpus file (the workers load the corpus themselves)."""
+        them and every plan is a corpus file (the workers load the corpus themselves); whether
+        they did."""
         from planctl.paths import cache_dir
 
         members = all(self.corpus.is_member(p) for p in plans)
         workers = min(len(pairs), self.workers or os.cpu_count() or 1, 8)
         if not (members and len(pairs) >= PARALLEL_FROM and workers > 1):
-            return
+            return False
         from concurrent.futures import ProcessPoolExecutor
 
         jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
-        tick = self.env.progress("aligning plans", total=len(jobs), minimum=PARALLEL_FROM)
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                  initargs=(str(self.corpus.root), str(cache_dir()), self.settings,
                                            self.calibration)) as pool:
             for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
                 tick(done)
+        return True
 
     # ---- gold --------------------------------------------------------------------------------
     def _gold_diff(self, path: Path, encoding: str | None) -> tuple[Gold, Document, Document, Diff]:
@@ -296,6 +308,13 @@ class CalibrationResult:
     shipped: Calibration
     path: Path
 
+
+
+def _ticking(items: list[list[str]], tick: Callable[[int], None]) -> Iterator[list[str]]:
+    """``items`` one by one, saying how many were taken."""
+    for done, item in enumerate(items, start=1):
+        yield item
+        tick(done)
 
 
 def user_calibration_path(corpus: Corpus) -> Path:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from planctl.cli import app
 from planctl.corpus import load_corpus
 from planctl.search import Query, TermGroup, memory_index, parse_query, search
-from tests.helpers import CORPUS
+from tests.helpers import CORPUS, ROOT
 
 runner = CliRunner()
 corpus = load_corpus()
@@ -72,7 +72,11 @@ def test_grep_output_and_exit_status() -> None:
     result = run("search", "零工市场")
     assert result.exit_code == 0
     first = result.stdout.splitlines()[0]
-    assert re.match(r"^[a-z0-9-]+:\d+: \S+  ", first) and "零工市场" in first and "\x1b[" not in first
+    # file:line: first, as grep and ripgrep print it (a terminal or an editor opens it), then the plan and path
+    assert re.match(r"^corpora/[\w.-]+\.txt:\d+: [a-z0-9-]+ \S+  ", first) and "零工市场" in first
+    assert "\x1b[" not in first
+    file, line = first.split(":")[:2]
+    assert "零工市场" in (ROOT / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
     none = run("search", "火星基地")
     assert none.exit_code == 1 and none.stdout == ""
 
@@ -83,7 +87,9 @@ def test_json_contract_and_formats() -> None:
     jsonl = run("search", "零工市场", "-f", "jsonl").stdout.splitlines()
     assert len(jsonl) == len(hits)
     csv_out = run("search", "零工市场", "-f", "csv").stdout.splitlines()
-    assert csv_out[0] == "plan_id,path,kind,title,text,snippet,score,line" and len(csv_out) == len(hits) + 1
+    # the columns as they were, then the ones added since (never renamed or dropped)
+    assert csv_out[0] == "plan_id,path,kind,title,text,snippet,score,line,file,departments"
+    assert len(csv_out) == len(hits) + 1
 
 
 def test_limit_count_plans_context() -> None:

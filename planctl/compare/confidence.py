@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from planctl.compare.features import FEATURES
 from planctl.compare.kinds import Label
 from planctl.settings import MatchSettings
 
-CALIBRATION = Path(__file__).with_name("calibration.json")
+CALIBRATION = Path(str(resources.files("planctl.compare").joinpath("calibration.json")))
 """The calibration shipped with planctl (fitted on the dev gold by ``make calibrate``)."""
 
 

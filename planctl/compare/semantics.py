@@ -151,5 +151,10 @@ def build_latent(texts: Sequence[Sequence[str]]) -> LatentModel | None:
     matrix = _SparseRows(np.frombuffer(rows, dtype=np.int32), np.frombuffer(cols, dtype=np.int32),
                          np.frombuffer(vals, dtype=np.float32), (n, len(vocab)))
     rank = max(8, min(_RANK, n // 4, len(vocab) // 4))
-    vectors, values = _randomized_svd(matrix, rank)
+    # One BLAS thread: the products are small, and OpenBLAS's threads spin-wait for each other;
+    # on a machine whose cores are busy with other work that made the fit 10× slower (1 s → 11 s).
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        vectors, values = _randomized_svd(matrix, rank)
     return LatentModel(index, (vectors * values).astype(np.float32), idf)

@@ -29,9 +29,8 @@ from planctl.corpus.resolve import match_reference, path_reference, pick_group, 
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.model import Document, ParsedFile, Source
-from planctl.paths import corpus_dir
 
-__all__ = ["CORPUS_SUFFIXES", "Corpus", "Skipped", "corpus_files", "load_corpus"]
+__all__ = ["CORPUS_SUFFIXES", "Corpus", "Skipped", "corpus_files", "load_corpus", "path_reference"]
 
 
 @dataclass
@@ -177,13 +176,14 @@ class Corpus:
 
 def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Environment | None = None,
                 strict: bool = False) -> Corpus:
-    """Parse every plan file of ``root`` (default: the shipped ``corpora/``) and its subfolders.
+    """Parse every plan file of ``root`` (default: the environment's corpus, see
+    :meth:`planctl.env.Environment.corpus_dir`) and its subfolders.
 
     Files that cannot be read are skipped with one warning naming each and why (``strict``: an
     error instead). ``lazy`` returns documents without their trees when the cache has them (see
     :meth:`Corpus.ensure_trees`)."""
     env = env or Environment()
-    base = Path(root) if root else corpus_dir()
+    base = Path(root) if root else env.corpus_dir()
     files, skipped = load_files(base, env, lazy=lazy)
     skipped.report(env, strict)
     docs = [d for entry in files for d in entry.documents]

@@ -170,12 +170,12 @@ def _cached_meta(key: str, env: Environment) -> list[Document] | None:
 
 
 def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tuple[list[LoadedFile], Skipped]:
-    """Every plan file of ``root`` (default: the shipped ``corpora/``), parsed or from the cache,
+    """Every plan file of ``root`` (default: the environment's corpus), parsed or from the cache,
     and the files that could not be read.
 
     ``lazy`` takes metadata-only entries from the cache when it has them; files that miss the
     cache are parsed, in worker processes when there are many of them."""
-    base = root or corpus_dir()
+    base = root or env.corpus_dir()
     loaded: list[LoadedFile] = []
     missing: list[LoadedFile] = []
     files = corpus_files(base)
@@ -205,7 +205,7 @@ def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tu
 
 
 def _parse_missing(missing: Sequence[LoadedFile], env: Environment) -> list[tuple[str, str]]:
-    tick = env.progress("parsing plans", len(missing))
+    tick = env.progress("parsing", len(missing), unit="files")
     jobs = [(str(entry.path), entry.display) for entry in missing]
     failed: list[tuple[str, str]] = []
     with contextlib.ExitStack() as stack:

@@ -234,7 +234,7 @@ def pdf_to_source(path: str | Path, *, display: str | None = None,
     try:
         with pdfplumber.open(path) as pdf:
             report.pages = len(pdf.pages)
-            tick = env.progress("reading PDF", report.pages, minimum=21)
+            tick = env.progress("reading PDF", report.pages, unit="pages", minimum=21)
             for number, page in enumerate(pdf.pages, 1):
                 items, raw = _page_items(page)
                 if not raw.strip():

@@ -27,7 +27,7 @@ def parse(source: Source, settings: ParseSettings | None = None, env: Environmen
     """Parse a decoded source into its documents, keeping the cleaned lines."""
     env = env or Environment()
     parser = BlockParser(source.lines, settings)
-    blocks = parser.run(env.progress(f"parsing {source.path}", len(source.lines), minimum=5000))
+    blocks = parser.run(env.progress(f"parsing {source.path}:", len(source.lines), unit="lines", minimum=5000))
     cleaned = parser.lines
     for first, last, original in parser.duplicates:
         env.warn(

@@ -23,7 +23,7 @@ _REGISTRY: dict[tuple[str, str], Renderer] = {}
 # The module holding each view's renderers: only that one is imported to draw the view.
 _VIEW_MODULES = {"list": "show", "show": "show", "indicators": "indicators", "rows": "rows",
                  "diff": "diff report", "search": "search", "index": "search", "eval": "evaluation",
-                 "calibration": "evaluation", "compare": "compare"}
+                 "calibration": "evaluation", "compare": "compare", "doctor": "doctor"}
 
 
 def register(view: str, fmt: str) -> Callable[[Renderer], Renderer]:
@@ -80,6 +80,7 @@ def document_summary(doc: Document) -> dict[str, Any]:
         "level": doc.level, "topic": doc.topic, "doc_number": doc.doc_number, "date": doc.date,
         "size": stats["size"], "measures": stats["measures"], "columns": stats["columns"], "tables": stats["tables"],
         "path": doc.source.path, "index": doc.source.index, "articles": stats.get("articles", 0),
+        "file": f"{doc.source.path}#{doc.source.index}",
     }
 
 

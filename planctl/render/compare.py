@@ -242,12 +242,14 @@ def compare_html(view: CompareView, stream: TextIO) -> None:
             cells.append(f'<td class="cell" style="{_heat(s.measures)}" title="document similarity '
                          f'{s.document:.2f}">{_pct(s.measures)}<br><small>{_pct(s.text)} text</small></td>')
         body.append(f"<tr><th>{esc(a)}</th>{''.join(cells)}</tr>")
-    body += ["</tbody></table></section>", '<section id="indicators"><h2>Indicator targets</h2>',
-             '<p class="dim">One row per indicator (names reconciled through synonyms and the pairwise alignments); '
-             "the target as printed, ◆ binding (约束性), ◇ expected (预期性), 〔〕 a five-year total.</p>",
-             f"<table><thead><tr><th>indicator</th><th>unit</th>{head}</tr></thead><tbody>",
-             *(_indicator_row(c, r) for r in c.indicators), "</tbody></table></section>",
-             '<section id="clusters"><h2>Measures across plans</h2>',
+    indicators = [
+        '<p class="dim">One row per indicator (names reconciled through synonyms and the pairwise alignments); '
+        "the target as printed, ◆ binding (约束性), ◇ expected (预期性), 〔〕 a five-year total.</p>",
+        f"<table><thead><tr><th>indicator</th><th>unit</th>{head}</tr></thead><tbody>",
+        *(_indicator_row(c, r) for r in c.indicators), "</tbody></table>",
+    ] if c.indicators else ['<p class="dim">None of these plans has an indicator table.</p>']
+    body += ["</tbody></table></section>", '<section id="indicators"><h2>Indicator targets</h2>', *indicators,
+             "</section>", '<section id="clusters"><h2>Measures across plans</h2>',
              '<p class="dim">Measures that correspond across plans (pairs at least <i>likely</i>, never two of one '
              "plan together), most shared first, then the ones a single plan has.</p>",
              f'<table class="cluster"><thead><tr><th>plans</th>{head}</tr></thead><tbody>',

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TextIO
 
+from planctl.compare.align import compared_text
 from planctl.compare.diff import Diff, DiffPair, IndicatorDiff
 from planctl.export import indicator_row
 from planctl.indicators import Indicator
@@ -278,6 +279,14 @@ def _item(node: Node | None) -> dict[str, Any] | None:
             "line_start": node.line_start}
 
 
+def _compared(p: DiffPair) -> dict[str, str] | None:
+    """The two texts the passages' offsets index (title and body as compared), with passages only."""
+    left, right = p.pair.left, p.pair.right
+    if not p.pair.passages or left is None or right is None:
+        return None
+    return {"left": compared_text(left), "right": compared_text(right)}
+
+
 def diff_to_dict(d: Diff) -> dict[str, Any]:
     """The JSON contract of ``planctl diff --format json``."""
     return {
@@ -293,6 +302,7 @@ def diff_to_dict(d: Diff) -> dict[str, Any]:
              "word_diff": p.word_diff, "confidence": p.pair.confidence, "label": p.pair.label,
              "relation": p.pair.relation, "shared": p.pair.shared, "stage": p.pair.stage,
              "passages": [x.to_dict() for x in p.pair.passages],
+             "compared": _compared(p),
              "group": [_item(n) for n in p.pair.group], "features": p.pair.features,
              "evidence": p.pair.evidence.to_dict() if p.pair.evidence is not None else None}
             for p in d.pairs
@@ -318,25 +328,36 @@ def diff_json(d: Diff, stream: TextIO) -> None:
     write_json(diff_to_dict(d), stream)
 
 
-DIFF_CSV_COLUMNS = ("kind", "status", "score", "left_path", "left_title", "left_line", "right_path", "right_title",
-                    "right_line", "word_diff", "confidence", "label", "relation", "shared")
+DIFF_CSV_COLUMNS = ("kind", "status", "confidence", "label", "score", "left_plan_id", "left_path", "left_title",
+                    "left_line", "right_plan_id", "right_path", "right_title", "right_line", "word_diff", "relation",
+                    "shared", "left_text", "right_text", "left_file", "right_file", "left_plan_title",
+                    "right_plan_title")
+"""A row per pair: how sure (confidence, label) before the raw score, as the terminal shows it;
+each side's plan, place and text, so a row stands on its own in a spreadsheet."""
+
+
+def _plans_csv(d: Diff) -> dict[str, Any]:
+    return {"left_plan_id": d.left.id, "right_plan_id": d.right.id, "left_file": d.left.source.path,
+            "right_file": d.right.source.path, "left_plan_title": d.left.title, "right_plan_title": d.right.title}
 
 
 def _csv_rows(d: Diff) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+    plans = _plans_csv(d)
     for p in d.pairs:
         left, right = p.pair.left, p.pair.right
         rows.append({
-            "kind": p.pair.kind, "status": p.status, "score": p.pair.score,
+            **plans, "kind": p.pair.kind, "status": p.status, "score": p.pair.score,
             "left_path": left.path if left else "", "left_title": left.title if left else "",
             "left_line": left.line_start if left else None,
             "right_path": right.path if right else "", "right_title": right.title if right else "",
             "right_line": right.line_start if right else None, "word_diff": p.word_diff,
             "confidence": p.pair.confidence if left and right else None, "label": p.pair.label,
             "relation": p.pair.relation, "shared": p.pair.shared if left and right else None,
+            "left_text": compared_text(left) if left else "", "right_text": compared_text(right) if right else "",
         })
     for i in d.indicators:
-        rows.append(_indicator_csv(i))
+        rows.append({**plans, **_indicator_csv(i)})
     return rows
 
 
@@ -349,6 +370,8 @@ def _indicator_csv(i: IndicatorDiff) -> dict[str, Any]:
         "right_path": _table_title(right), "right_title": right.name if right else "",
         "right_line": right.line if right else None, "word_diff": ", ".join(i.changed_fields),
         "confidence": None, "label": "", "relation": "", "shared": None,
+        "left_text": f"{left.name} {left.unit} {_base_target(left)}".strip() if left else "",
+        "right_text": f"{right.name} {right.unit} {_base_target(right)}".strip() if right else "",
     }
 
 

@@ -14,7 +14,7 @@ from planctl.search import Hit, SearchResult, snippet
 from planctl.search.index import IndexSummary
 
 _BOLD_RED, _RESET, _DIM, _CYAN = "\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[36m"
-HIT_COLUMNS = ("plan_id", "path", "kind", "title", "text", "snippet", "score", "line")
+HIT_COLUMNS = ("plan_id", "path", "kind", "title", "text", "snippet", "score", "line", "file", "departments")
 
 
 @dataclass
@@ -25,27 +25,41 @@ class SearchView:
     """The hits and their terms."""
     color: bool = False
     """ANSI colour (only on a terminal, never with NO_COLOR)."""
+    departments: bool = False
+    """Name each hit's departments at the end of its line (a search by department)."""
 
     @property
     def hits(self) -> Sequence[Hit]:
         return self.result.hits
 
 
-def _line(hit: Hit, res: SearchView) -> str:
-    mark = (_BOLD_RED, _RESET) if res.color else ("", "")
+def _line(hit: Hit, res: SearchView, column: bool = False) -> str:
+    """``file:line: plan_id chapter-path  lead — snippet`` (grep's and ripgrep's ``path:line:``
+    first, so a terminal or an editor opens the hit); ``column``: ``file:line:1:`` (vimgrep)."""
+    color = res.color and not column
+    mark = (_BOLD_RED, _RESET) if color else ("", "")
     text = snippet(hit.body, res.result.terms, res.result.context, mark).replace("\t", " ")
     lead = hit.title if hit.title and hit.title not in text else ""
-    where = f"{hit.plan_id}:{hit.line}:"
-    path = hit.path or "-"
-    if res.color:
-        where, path = f"{_CYAN}{where}{_RESET}", f"{_DIM}{path}{_RESET}"
-    return f"{where} {path}  {lead + ' — ' if lead else ''}{text}"
+    where = f"{hit.file or hit.source_path}:{hit.line}:" + ("1:" if column else "")
+    node = f"{hit.plan_id} {hit.path or '-'}"
+    if color:
+        where, node = f"{_CYAN}{where}{_RESET}", f"{_DIM}{node}{_RESET}"
+    tail = f"  【{hit.departments}】" if res.departments and hit.departments else ""
+    return f"{where} {node}  {lead + ' — ' if lead else ''}{text}{tail}"
 
 
 @register("search", "grep")
 def hits_grep(res: SearchView, stream: TextIO) -> None:
     for hit in res.hits:
         stream.write(_line(hit, res) + "\n")
+
+
+@register("search", "vimgrep")
+def hits_vimgrep(res: SearchView, stream: TextIO) -> None:
+    """``file:line:column:text``, as ``rg --vimgrep`` prints for editors' quickfix lists (the column
+    is 1: the hit's node starts on that line)."""
+    for hit in res.hits:
+        stream.write(_line(hit, res, column=True) + "\n")
 
 
 @register("search", "json")

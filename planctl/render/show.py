@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, TextIO
 
 from planctl.cjk import clip
@@ -66,10 +67,11 @@ def list_markdown(docs: Sequence[Document], stream: TextIO) -> None:
     from tabulate import tabulate
 
     rows = [
-        [s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"], s["date"], s["size"]]
+        [s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"], s["date"], s["size"],
+         s["file"]]
         for s in map(document_summary, docs)
     ]
-    stream.write(tabulate(rows, headers=["id", "aliases", "kind", "title", "region", "date", "size"],
+    stream.write(tabulate(rows, headers=["id", "aliases", "kind", "title", "region", "date", "size", "file"],
                           tablefmt="github") + "\n")
 
 
@@ -78,11 +80,14 @@ def list_rich(docs: Sequence[Document], stream: TextIO) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(docs)} documents", title_justify="left")
-    for col in ("id", "aliases", "kind", "title", "region", "date", "size"):
-        table.add_column(col, no_wrap=col in ("id", "date", "size"), justify="right" if col == "size" else "left")
+    for col in ("id", "aliases", "kind", "title", "region", "date", "size", "file"):
+        table.add_column(col, no_wrap=col in ("id", "date", "size", "aliases"), overflow="fold" if col == "file" else
+                         "ellipsis", justify="right" if col == "size" else "left",
+                         max_width=14 if col == "aliases" else None)
     for s in map(document_summary, docs):
+        # the file's name and #N (json and markdown give its path)
         table.add_row(s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"], s["date"],
-                      str(s["size"]))
+                      str(s["size"]), f"{PurePath(s['path']).name}#{s['index']}")
     console_for(stream).print(table)
 
 

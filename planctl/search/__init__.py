@@ -18,13 +18,13 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planctl.corpus import Corpus, Skipped, corpus_files, load_corpus
+from planctl.corpus import Corpus, Skipped, corpus_files, load_corpus, path_reference
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
 from planctl.model import KINDS, Document
-from planctl.paths import cache_dir, corpus_dir
-from planctl.regions import region_table
+from planctl.paths import cache_dir
+from planctl.regions import department_table, region_table
 from planctl.search.index import IndexStatus, IndexSummary, catalogue, index_summary, memory_index, open_index
 from planctl.search.query import Query, TermGroup, parse_query
 from planctl.search.rank import Filters, Hit, search, snippet
@@ -63,6 +63,9 @@ class SearchRequest:
     """Sentences of context around each hit's first match."""
     encoding: str | None = None
     """Decode plans given by path with this codec."""
+    departments: list[str] = field(default_factory=list)
+    """Only measures whose parsed departments (责任单位) name one of these, by any of its names
+    (``人社厅`` finds 省人力资源社会保障厅; dictionaries/departments.tsv)."""
 
     def __post_init__(self) -> None:
         if self.level and self.level not in LEVELS:
@@ -89,7 +92,7 @@ def open_corpus_index(root: Path | None = None, *, force: bool = False, env: Env
     documents for resolving plans. A fresh index is used without parsing the corpus at all; the
     files its build could not read are reported as when it was built (``strict``: an error)."""
     env = env or Environment()
-    base = root or corpus_dir()
+    base = root or env.corpus_dir()
     files = corpus_files(base)
     loaded: list[Corpus] = []
 
@@ -115,25 +118,61 @@ def index(root: Path | None = None, *, env: Environment | None = None, strict: b
     return index_summary(conn, status)
 
 
-def run(request: SearchRequest, *, root: Path | None = None, env: Environment | None = None,
-        strict: bool = False) -> SearchResult:
-    """Search the corpus in ``root`` (or the plans given by path) as ``request`` asks."""
-    query = parse_query(request.query, any_term=request.any_term)
+def _query(request: SearchRequest) -> Query:
+    """The request's query, a department's abbreviation standing for all its names (``人社厅``
+    also finds 人力资源社会保障厅); none needed when departments are asked for."""
+    if not request.query.strip() and request.departments:
+        return Query([])
+    query = parse_query(request.query, any_term=request.any_term).expanded(department_table().aliases)
+    return query.expanded(lexicon().expand) if request.expand else query
+
+
+def _corpus_and_index(request: SearchRequest, root: Path | None, env: Environment | None,
+                      strict: bool) -> tuple[sqlite3.Connection, Corpus, list[Document]]:
+    """The index to search, a corpus to resolve plans with, and the plans asked for. Plans all
+    given by path are indexed on their own: no corpus is read."""
+    env = env or Environment()
+    if request.plans and all(path_reference(p.strip()) for p in request.plans):
+        corpus = Corpus(env=env)
+        docs = corpus.resolve_many(request.plans, encoding=request.encoding)
+        return memory_index(docs, corpus.lines_of), corpus, docs
     conn, _status, corpus = open_corpus_index(root, env=env, strict=strict)
-    filters = Filters(kinds=list(request.kinds), level=request.level, path_prefix=request.within.strip("/"))
-    if request.region:
-        found = region_table().get(request.region)
-        if found is None:
-            raise PlanctlError(f"unknown region '{request.region}'")
-        filters.regions = region_table().with_descendants(found)  # 甘肃 includes 武威
     docs = corpus.resolve_many(request.plans, encoding=request.encoding)
-    filters.plans = [d.id for d in docs]
     outside = [d for d in docs if not corpus.is_member(d)]
     if outside and len(outside) < len(docs):
         raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
     if outside:
         conn = memory_index(outside, corpus.lines_of)
-    if request.expand:
-        query = query.expanded(lexicon().expand)
+    return conn, corpus, docs
+
+
+def _openable(source_path: str, corpus: Corpus) -> str:
+    """A hit's file as a terminal opens it from the working directory: a corpus file's path is
+    shown relative to the corpus's parent folder, a file given by path as it was given."""
+    path = Path(source_path)
+    if path.is_absolute() or corpus.root is None or all(d.source.path != source_path for d in corpus.documents):
+        return source_path
+    path = corpus.root.resolve().parent / path
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def run(request: SearchRequest, *, root: Path | None = None, env: Environment | None = None,
+        strict: bool = False) -> SearchResult:
+    """Search the corpus in ``root`` (or the plans given by path) as ``request`` asks."""
+    query = _query(request)
+    conn, corpus, docs = _corpus_and_index(request, root, env, strict)
+    filters = Filters(kinds=list(request.kinds), level=request.level, path_prefix=request.within.strip("/"),
+                      plans=[d.id for d in docs],
+                      departments=[a for d in request.departments for a in department_table().aliases(d)])
+    if request.region:
+        found = region_table().get(request.region)
+        if found is None:
+            raise PlanctlError(f"unknown region '{request.region}'")
+        filters.regions = region_table().with_descendants(found)  # 甘肃 includes 武威
     hits = search(conn, query, filters, limit=request.limit, context_sentences=request.context)
+    for hit in hits:
+        hit.file = _openable(hit.source_path, corpus)
     return SearchResult(hits, query.positive_terms, request.context)

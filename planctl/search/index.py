@@ -24,7 +24,7 @@ from planctl.cache import code_fingerprint
 from planctl.env import Environment
 from planctl.model import TABLE, Document, Node
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 # ---- rows ----------------------------------------------------------------------------------
@@ -44,6 +44,8 @@ class Row:
     line: int
     source_path: str
     line_end: int = 0
+    departments: str = ""
+    """A measure's parsed departments (责任单位), joined with 、."""
 
 
 def _own_lines(node: Node) -> list[tuple[int, int]]:
@@ -79,7 +81,7 @@ def document_rows(doc: Document, lines: Sequence[str]) -> Iterator[Row]:
 
     def row(node: Node, kind: str, title: str, text: str, body: str, line: int, line_end: int) -> Row:
         return Row(doc.id, doc.title, doc.region, doc.level, kind, node.path, title, text, body, line,
-                   doc.source.path, line_end)
+                   doc.source.path, line_end, "、".join(node.departments))
 
     for node in doc.walk():
         if node.role in _NOT_INDEXED:
@@ -107,7 +109,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS nodes (
     id INTEGER PRIMARY KEY, plan_id TEXT, doc_title TEXT, region TEXT, level TEXT, kind TEXT,
-    path TEXT, title TEXT, text TEXT, body TEXT, line INTEGER, source_path TEXT, line_end INTEGER
+    path TEXT, title TEXT, text TEXT, body TEXT, line INTEGER, source_path TEXT, line_end INTEGER,
+    depts TEXT
 );
 CREATE INDEX IF NOT EXISTS nodes_plan ON nodes(plan_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(seg, lead, content='', tokenize='unicode61 remove_diacritics 0');
@@ -163,7 +166,7 @@ def build_index(conn: sqlite3.Connection, docs: Sequence[Document], lines_of: Ca
         conn.executemany("INSERT OR IGNORE INTO docs VALUES (?, ?)", [(d.id, _doc_meta(d)) for d in docs])
     todo = [d for d in docs if _doc_key(d) not in done]
     total = sum(max(1, d.stats.get("size", 0)) for d in todo)
-    tick = env.progress("indexing", total, minimum=0)
+    tick = env.progress("indexing", total, unit="characters", minimum=0)
     progress = 0
     pool = _segmenter_pool(len(todo))
     try:
@@ -212,9 +215,9 @@ def catalogue(conn: sqlite3.Connection) -> list[Document]:
 def _insert(conn: sqlite3.Connection, r: Row, seg_body: str, seg_title: str) -> None:
     cur = conn.execute(
         "INSERT INTO nodes (plan_id, doc_title, region, level, kind, path, title, text, body, line, "
-        "source_path, line_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        "source_path, line_end, depts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (r.plan_id, r.doc_title, r.region, r.level, r.kind, r.path, r.title, r.text, r.body, r.line,
-         r.source_path, r.line_end),
+         r.source_path, r.line_end, r.departments),
     )
     conn.execute("INSERT INTO fts (rowid, seg, lead) VALUES (?,?,?)", (cur.lastrowid, seg_body, seg_title))
     conn.execute("INSERT INTO tri (rowid, body) VALUES (?, ?)", (cur.lastrowid, r.body))

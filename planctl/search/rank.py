@@ -43,6 +43,8 @@ class Filters:
     """Node kinds (measure, row, paragraph, section, …)."""
     path_prefix: str = ""
     """Only nodes whose path starts with this (``三`` or ``三/（一）``)."""
+    departments: list[str] = field(default_factory=list)
+    """Only measures whose parsed departments name one of these (any of a department's names)."""
 
 
 @dataclass
@@ -61,11 +63,17 @@ class Hit:
     body: str
     doc_title: str
     line_end: int = 0
+    departments: str = ""
+    """A measure's parsed departments, joined with 、."""
+    file: str = ""
+    """The file as a terminal or an editor opens it from where planctl runs (relative when below
+    the working directory, else absolute)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"plan_id": self.plan_id, "path": self.path, "kind": self.kind, "title": self.title,
                 "text": self.text, "snippet": self.snippet, "score": self.score, "line": self.line,
-                "source_path": self.source_path, "doc_title": self.doc_title, "line_end": self.line_end}
+                "source_path": self.source_path, "doc_title": self.doc_title, "line_end": self.line_end,
+                "file": self.file, "departments": self.departments}
 
 
 def _group_sql(group: TermGroup) -> tuple[str, list[str]]:
@@ -133,6 +141,9 @@ def search(
     if f.path_prefix:
         where.append("(path = ? OR path LIKE ? || '/%')")
         params.extend([f.path_prefix, f.path_prefix])
+    if f.departments:
+        where.append("(" + " OR ".join("instr(depts, ?) > 0" for _ in f.departments) + ")")
+        params.extend(f.departments)
     # Narrow with the trigram index where every term of a group is long enough; the literal
     # instr() conditions above still decide, so recall stays exactly grep's.
     candidates: set[int] | None = None
@@ -151,8 +162,8 @@ def search(
         conn.execute("DELETE FROM cand")
         conn.executemany("INSERT INTO cand VALUES (?)", ((i,) for i in candidates))
         source = "nodes JOIN cand USING (id)"
-    sql = (f"SELECT id, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end FROM {source} "
-           "WHERE " + " AND ".join(where))
+    sql = (f"SELECT id, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end, depts "
+           f"FROM {source} WHERE " + " AND ".join(where or ["1"]))
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return []
@@ -179,6 +190,7 @@ def search(
         scored = scored[:limit]
     return [
         Hit(plan_id, path, kind, title, text, snippet(body, positives, context_sentences), score, line,
-            source_path, body, doc_title, line_end)
-        for score, (_rid, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end) in scored
+            source_path, body, doc_title, line_end, depts or "")
+        for score, (_rid, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end, depts)
+        in scored
     ]
