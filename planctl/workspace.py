@@ -72,28 +72,31 @@ class Workspace:
     def _corpus_key(self) -> str:
         return f"{self.corpus.fingerprint()}-{lexicon().fingerprint}"
 
-    def _texts(self, extra: list[list[str]]) -> list[list[str]]:
-        """The IDF 'documents' of every corpus document, then of ``extra`` (loads the trees)."""
+    def _texts(self, extra: list[list[str]], with_corpus: bool = True) -> list[list[str]]:
+        """The IDF 'documents' of every corpus document (``with_corpus``), then of ``extra``
+        (loads the trees)."""
+        if not with_corpus:
+            return list(extra)
         self.corpus.ensure_trees()
         return [*(idf_texts(doc) for doc in self.corpus.documents), *extra]
 
-    def _idf(self, key: str, extra: list[list[str]]) -> dict[str, float]:
+    def _idf(self, key: str, extra: list[list[str]], with_corpus: bool = True) -> dict[str, float]:
         """IDF over the corpus's items and ``extra``, cached on disk under ``key`` (the corpus's
         trees are loaded only when the table must be computed)."""
         table = cache.load_json("idf", key, dict, self.env)
         if table is None or not all(isinstance(v, (int, float)) for v in table.values()):
-            texts = self._texts(extra)
+            texts = self._texts(extra, with_corpus)
             tick = self.env.progress("counting words in", len(texts), unit="documents")
             table = idf_table(_ticking(texts, tick))
             cache.store_json("idf", key, table, self.env)
         return table
 
-    def _model(self, key: str, extra: list[list[str]]) -> LatentModel | None:
+    def _model(self, key: str, extra: list[list[str]], with_corpus: bool = True) -> LatentModel | None:
         """The latent (LSA) model over the corpus's items and ``extra``, cached on disk under ``key``."""
         held = cache.load_pickle("latent", key, (LatentModel, type(None)), self.env)
         if held is None and not cache.load_pickle("latent-none", key, bool, self.env):
-            with self.env.step("fitting the word model on the corpus"):
-                held = build_latent([tokens_of(t) for group in self._texts(extra) for t in group])
+            with self.env.step("fitting the word model" + (" on the corpus" if with_corpus else "")):
+                held = build_latent([tokens_of(t) for group in self._texts(extra, with_corpus) for t in group])
             if held is None:
                 cache.store_pickle("latent-none", key, True, self.env)
             else:
@@ -108,16 +111,20 @@ class Workspace:
 
     def statistics(self, docs: Iterable[Document]) -> Statistics:
         """The statistics for comparing ``docs``: the corpus's own when every one belongs to it;
-        otherwise fitted on the corpus together with the files given by path, so that words the
-        corpus never uses (a user's plans on another subject) are weighted and modelled like the
-        rest (cached on disk by corpus, dictionaries and the outside documents' text)."""
-        outside = [d for d in {id(d): d for d in docs}.values() if not self.corpus.is_member(d)]
+        fitted on the files given by path alone when none does (what a diff of two files weighs
+        its words by is the same whatever corpus is at hand, or none); otherwise on the corpus
+        together with the files given by path, so that words the corpus never uses are weighted
+        and modelled like the rest. Cached on disk by corpus, dictionaries and the files' text."""
+        unique = list({id(d): d for d in docs}.values())
+        outside = [d for d in unique if not self.corpus.is_member(d)]
         if not outside:
             return self.corpus_statistics()
+        with_corpus = len(outside) < len(unique)
         texts = [idf_texts(d) for d in outside]
         joined = "\x01".join("\x00".join(t) for t in texts)
-        key = cache.content_key(joined.encode(), self.corpus.fingerprint(), lexicon().fingerprint)
-        return Statistics(self._idf(key, texts), self._model(key, texts), self.vectors)
+        key = cache.content_key(joined.encode(), self.corpus.fingerprint() if with_corpus else "files alone",
+                                lexicon().fingerprint)
+        return Statistics(self._idf(key, texts, with_corpus), self._model(key, texts, with_corpus), self.vectors)
 
     # ---- one pair ----------------------------------------------------------------------------
     def alignment(self, left: Document, right: Document) -> Alignment:

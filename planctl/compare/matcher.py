@@ -9,7 +9,9 @@
    headings paired with each other — then across the plans for what is left.
 3. **附件 task lists** restate the body: a task-list item is linked to the body measure of its
    own plan it restates (``restates``), and is neither matched with the other plan nor counted
-   as missing there. Two plans that both have task lists have them aligned with each other.
+   as missing there; what an appendix holds besides (an assessment's indicator list, a programme
+   of its own) is aligned like the body. Two plans that both have task lists have them aligned
+   with each other.
 4. **Groups.** A heading left without a partner whose measures went to several headings of the
    other plan, which in turn send theirs back to it, corresponds to that group (甘肃 三、主要任务
    ↔ 青海 三、–八、).
@@ -276,6 +278,21 @@ class Matcher:
                 self.result.groups.append(Group(side, p.item.node, reciprocal, round(share, 3)))
 
 
+def _unlinked(items: list[Prepared], appendix: list[int], linked: set[int]) -> list[int]:
+    """The appendix items that restate nothing of their own plan's body: its measures not linked,
+    and its headings under which at most half the measures are linked (a heading over a task
+    list stays with its list)."""
+    out = []
+    for k in appendix:
+        p = items[k]
+        if p.item.group in HEADING_GROUPS and p.item.group != ItemGroup.LEAF:
+            if sum(kid in linked for kid in p.kids) * 2 <= len(p.kids):
+                out.append(k)
+        elif k not in linked:
+            out.append(k)
+    return out
+
+
 def _partners_of(kids: Iterable[int], partner: dict[int, int]) -> list[int]:
     reverse = {v: k for k, v in partner.items()}
     return [reverse[k] for k in kids if k in reverse]
@@ -289,20 +306,24 @@ def run(left: list[Prepared], right: list[Prepared], settings: MatchSettings, ca
     rb = [k for k, p in enumerate(right) if not p.item.in_appendix]
     la = [k for k, p in enumerate(left) if p.item.in_appendix]
     ra = [k for k, p in enumerate(right) if p.item.in_appendix]
+    both_lists = bool(la and ra)
+    if not both_lists:
+        # A 附件 item that restates a body measure of its own plan is linked to it; the rest of
+        # an appendix (an assessment's indicator list, rules, a programme of its own) is content
+        # and is aligned with the other plan like the body.
+        lb += _unlinked(left, la, m.restatements(Side.LEFT, left, la, lb))
+        rb += _unlinked(right, ra, m.restatements(Side.RIGHT, right, ra, rb))
     heads = m.headings([i for i in lb if left[i].item.group in HEADING_GROUPS],
                        [j for j in rb if right[j].item.group in HEADING_GROUPS])
     head_nodes = {(id(left[i].item.node), id(right[j].item.node)) for i, j in heads.items()}
     used_l, used_r = set(heads), set(heads.values())
     m.measures([i for i in lb if i not in used_l], [j for j in rb if j not in used_r], head_nodes)
-    if la and ra:  # both have task lists: aligned with each other, headings first
+    if both_lists:  # both have task lists: aligned with each other, headings first
         app_heads = m.headings([i for i in la if left[i].item.group in HEADING_GROUPS],
                                [j for j in ra if right[j].item.group in HEADING_GROUPS])
         head_nodes |= {(id(left[i].item.node), id(right[j].item.node)) for i, j in app_heads.items()}
         heads |= app_heads
         m.measures([i for i in la if i not in app_heads], [j for j in ra if j not in set(app_heads.values())],
                    head_nodes)
-    else:
-        m.restatements(Side.LEFT, left, la, lb)
-        m.restatements(Side.RIGHT, right, ra, rb)
     m.groups(heads)
     return m.result
