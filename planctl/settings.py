@@ -104,6 +104,11 @@ class MatchSettings:
     """Confidence from which a pair is ``strong``, when the calibration states no bars."""
     likely: float = 0.7
     """Confidence from which a pair is ``likely`` (below: ``weak``), when the calibration states no bars."""
+    merge_length: float = 1.5
+    """Many to one: a lone measure may join a measure already paired that is at least this many
+    times as long (Han characters) and is its best candidate."""
+    merge_confidence: float = 0.7
+    """… and is at least this sure (a second partner needs more evidence than a first)."""
     shingle: int = 8
     """Han characters in a shingle (the *shingles* feature: reused text)."""
     # ---- 附件 task lists and groups
@@ -147,7 +152,8 @@ class MatchSettings:
 
     def __post_init__(self) -> None:
         for name in ("prefilter", "rank_floor", "partner_latent", "region_weight", "parents_weight",
-                     "depth_gap_factor", "default_threshold", "strong", "likely", "restates", "group_min_share",
+                     "depth_gap_factor", "default_threshold", "strong", "likely", "restates", "merge_confidence",
+                     "group_min_share",
                      "group_reciprocal", "same_share", "adapted_share", "indicator_threshold", "unit_mismatch_factor",
                      "period_mismatch_factor", "editions_lead_overlap", "cluster_confidence", "indicator_cluster"):
             value = getattr(self, name)
@@ -157,6 +163,8 @@ class MatchSettings:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"MatchSettings.{name} must be a positive integer, got {value!r}")
+        if self.merge_length < 1:
+            raise ValueError(f"MatchSettings.merge_length must be at least 1, got {self.merge_length!r}")
         if not self.user_prior > 0:
             raise ValueError(f"MatchSettings.user_prior must be positive, got {self.user_prior!r}")
         if self.likely > self.strong:

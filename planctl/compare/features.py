@@ -238,6 +238,9 @@ class Partners:
         if li and rj and all(left[i].latent is not None for i in li) and all(right[j].latent is not None for j in rj):
             latent = np.stack([left[i].latent for i in li]) @ np.stack([right[j].latent for j in rj]).T
             sim = np.maximum(sim, settings.partner_latent * np.clip(latent, 0, None))
+        if li and rj and all(left[i].sem is not None for i in li) and all(right[j].sem is not None for j in rj):
+            sem = np.stack([left[i].sem for i in li]) @ np.stack([right[j].sem for j in rj]).T
+            sim = np.maximum(sim, settings.partner_latent * np.clip(sem, 0, None))
         best_right = {i: rj[int(sim[k].argmax())] for k, i in enumerate(li)} if rj else {}
         best_left = {j: li[int(sim[:, k].argmax())] for k, j in enumerate(rj)} if li else {}
         self.best_right = {i: j for i, j in best_right.items() if best_left.get(j) == i}

@@ -6,7 +6,9 @@
    other and penalises pairs whose parents went elsewhere (*parents*). A chapter is never paired
    with a section whose own parent would be the better partner.
 2. **Measures** (and 专栏 with 专栏) are aligned inside the mapped regions first — both under
-   headings paired with each other — then across the plans for what is left.
+   headings paired with each other — then across the plans for what is left; a measure still
+   alone whose best candidate is a much longer measure already paired corresponds to it too
+   (many to one: one plan merged what the other says in several).
 3. **附件 task lists** restate the body: a task-list item is linked to the body measure of its
    own plan it restates (``restates``), and is neither matched with the other plan nor counted
    as missing there; what an appendix holds besides (an assessment's indicator list, a programme
@@ -220,6 +222,27 @@ class Matcher:
             across = self._assign([c for c in cands if c.i not in used_l and c.j not in used_r])
             self._keep(inside, "region", [])
             self._keep(across, "across", cands)
+            self._keep(self._merged(cands, inside + across), "merged", [])
+
+    def _merged(self, cands: list[Candidate], made: list[Candidate]) -> list[Candidate]:
+        """Many to one: a measure left without a partner whose best candidate is a measure already
+        paired, at least ``merge_length`` times as long as itself and at least ``merge_confidence`` sure,
+        corresponds to it too — one plan merged into one measure what the other says in several
+        (2018's 加强农村思想道德建设, 传承…优秀传统文化, 开展移风易俗行动 → 2023's 加强农村精神文明建设)."""
+        used_l, used_r = {c.i for c in made}, {c.j for c in made}
+        best_l: dict[int, Candidate] = {}
+        best_r: dict[int, Candidate] = {}
+        for c in cands:
+            if c.i not in used_l and (c.i not in best_l or c.rank > best_l[c.i].rank):
+                best_l[c.i] = c
+            if c.j not in used_r and (c.j not in best_r or c.rank > best_r[c.j].rank):
+                best_r[c.j] = c
+        ratio, floor = self.settings.merge_length, max(self.threshold, self.settings.merge_confidence)
+        out = [c for c in best_l.values() if c.j in used_r and c.confidence >= floor
+               and self.right[c.j].han >= ratio * self.left[c.i].han]
+        out += [c for c in best_r.values() if c.i in used_l and c.confidence >= floor
+                and self.left[c.i].han >= ratio * self.right[c.j].han]
+        return sorted(out, key=lambda c: (c.i, c.j))
 
     # ---- 3. task lists --------------------------------------------------------------------
     def restatements(self, side: Side, items: list[Prepared], appendix: list[int], body: list[int]) -> set[int]:
