@@ -33,10 +33,11 @@ def _skip_without_shared(path) -> None:
         pytest.skip(f"{path.name} names documents in {SHARED}, which is not here (CI has it beside the clone)")
 
 
-# Held-out figures below the bar when the matcher was frozen (README, "How good the matcher is"):
-# 08 vs 12 (two central 三农 documents eight years apart) P 0.86 / R 0.43, 青海–甘肃 P 0.88 / R 0.78.
-# Strict: the day they pass, these marks must go.
-BELOW_BAR = {"central-2018-2026", "qinghai-gansu"}
+# Held-out figures below the bar (README, "How good it is"; make eval-match), measured after the
+# matcher of issue 24 was fitted on dev: 08 vs 12 (central documents eight years apart) P 0.80 /
+# R 0.57, 青海–甘肃 P 0.86 / R 0.67, 武威–甘肃 P 0.83 / R 0.83, 包头 数字政府考评 vs 2026 一号文件 (different
+# subjects, 4 pairs) P 1.00 / R 0.00. Strict: the day they pass, these marks must go.
+BELOW_BAR = {"central-2018-2026", "qinghai-gansu", "wuwei-gansu", "digital-gov-rural-2026"}
 
 
 def _bar_params():
@@ -107,11 +108,18 @@ def test_alignment_mirrors(a: str, b: str) -> None:
     assert fwd == bwd
 
 
-def test_each_node_in_exactly_one_pair() -> None:
+def test_each_node_in_exactly_one_pair_but_for_many_to_one() -> None:
     al = align(corpus.by_id("qinghai-employment-2021"), corpus.by_id("gansu-employment-2021"), corpus=corpus.documents)
-    lefts = [id(p.left) for p in al.pairs if p.left]
-    rights = [id(p.right) for p in al.pairs if p.right]
+    first = [p for p in al.pairs if p.stage != "merged"]
+    lefts = [id(p.left) for p in first if p.left]
+    rights = [id(p.right) for p in first if p.right]
     assert len(lefts) == len(set(lefts)) and len(rights) == len(set(rights))
+    # a merged pair adds a lone node to a node already paired with a shorter partner
+    for p in al.pairs:
+        if p.stage == "merged":
+            assert p.left is not None and p.right is not None
+            lone, partnered = (p.left, p.right) if id(p.left) not in lefts else (p.right, p.left)
+            assert id(lone) not in lefts + rights and id(partnered) in lefts + rights
 
 
 def test_lead_repeated_in_another_role_is_matched_by_context() -> None:
