@@ -36,6 +36,7 @@ from planctl.model import (
 from planctl.parse import patterns as pt
 from planctl.parse.clean import CleanLine, clean_line
 from planctl.parse.duplicates import repeated_runs
+from planctl.parse.numbering import Numbering, Rank, match_numbering
 from planctl.parse.tables import lines_to_table, next_nonblank
 from planctl.parse.titles import (
     announced_names,
@@ -47,13 +48,6 @@ from planctl.parse.titles import (
 )
 from planctl.settings import ParseSettings
 
-# Heading ranks: smaller is higher. Unnumbered headings (前言) take the document's top rank; an
-# appendix (附件) sits above everything, so all that follows it is inside it.
-(RANK_BOOK, RANK_CHAPTER, RANK_PART, RANK_ARTICLE, RANK_CN, RANK_PAREN_CN, RANK_ARABIC, RANK_PAREN_ARABIC,
- RANK_CIRCLED) = range(1, 10)
-RANK_TOP = 0  # placeholder resolved in tree.py
-RANK_APPENDIX = -1
-
 
 @dataclass
 class Block:
@@ -61,7 +55,7 @@ class Block:
 
     node: Node
     """The node (a column block already holds its items as children)."""
-    rank: int | None = None
+    rank: Rank | None = None
     """Heading rank for headings, None for everything else."""
     inline: bool = False
     """A numbered heading that carried its body on the same line (may become a measure)."""
@@ -88,49 +82,6 @@ LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (pt.SOURCE_LINK_RE, METADATA, "source", "source"),
     (pt.SOURCE_HEADER_RE, FURNITURE, "source_header", ""),
 )
-
-
-@dataclass
-class _Numbering:
-    rank: int
-    marker: str
-    number: str
-    value: int | None
-    rest: str
-    offset: int  # where ``rest`` starts in the line text
-
-
-_NUMBERING: tuple[tuple[object, int, Callable[[str], str]], ...] = (
-    (pt.BOOK_RE, RANK_BOOK, lambda n: n),
-    (pt.CHAPTER_RE, RANK_CHAPTER, lambda n: n),
-    (pt.PART_RE, RANK_PART, lambda n: n),
-    (pt.ARTICLE_RE, RANK_ARTICLE, lambda n: n),
-    (pt.CN_ITEM_RE, RANK_CN, lambda n: n),
-    (pt.PAREN_CN_RE, RANK_PAREN_CN, lambda n: f"（{n}）"),
-    (pt.ARABIC_RE, RANK_ARABIC, lambda n: str(cn_to_int(n))),
-    (pt.PAREN_ARABIC_RE, RANK_PAREN_ARABIC, lambda n: f"（{cn_to_int(n)}）"),
-    (pt.CIRCLED_RE, RANK_CIRCLED, lambda n: n),
-)
-
-
-def match_numbering(text: str) -> _Numbering | None:
-    """Recognise a GB/T 9704 numbering marker at the start of ``text``."""
-    for regex, rank, canon in _NUMBERING:
-        m = regex.match(text)  # type: ignore[attr-defined]
-        if not m:
-            continue
-        num = m.group(1)
-        rest_start = m.start(2)
-        if rank == RANK_CN and not m.group(2):
-            return None  # "一、" alone is not a heading
-        if rank == RANK_CIRCLED:
-            value: int | None = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1
-        elif rank <= RANK_ARTICLE:
-            value = cn_to_int(num.strip("第章节条编部分"))
-        else:
-            value = cn_to_int(num)
-        return _Numbering(rank, text[:rest_start].rstrip(), canon(num), value, m.group(2), rest_start)
-    return None
 
 
 def opens_block(text: str) -> bool:
@@ -537,7 +488,7 @@ class BlockParser:
             last, title = j, title + nxt
             j = self.next_nonblank(j + 1)
         node = self._node(APPENDIX, i, last, marker=m.group(1), number=m.group(1).replace(" ", ""), title=title)
-        return [Block(node, rank=RANK_APPENDIX)], last + 1
+        return [Block(node, rank=Rank.APPENDIX)], last + 1
 
     def rule_appendix_ref(self, i: int) -> tuple[list[Block], int] | None:
         """``附件：1. A 2. B`` after a notice's body names its attachments; followed by the
@@ -558,7 +509,7 @@ class BlockParser:
         number = self.lines[i].text.split("：")[0].split(":")[0].replace(" ", "")
         node = self._node(APPENDIX, i, last, marker=self.lines[i].text[: m.start(1)].strip(), number=number,
                           title="".join(names))
-        return [Block(node, rank=RANK_APPENDIX)], last + 1
+        return [Block(node, rank=Rank.APPENDIX)], last + 1
 
     def _attachment_name(self, j: int) -> bool:
         text = self.lines[j].text
@@ -566,7 +517,7 @@ class BlockParser:
             return False
         num = match_numbering(text)
         if num is not None:
-            return num.rank in (RANK_ARABIC, RANK_PAREN_ARABIC) and not pt.LEAD_END_RE.search(text)
+            return num.rank in (Rank.ARABIC, Rank.PAREN_ARABIC) and not pt.LEAD_END_RE.search(text)
         return not (self.starts_block(j) or self._org_line(j) or pt.DATE_LINE_RE.match(text))
 
     def _ends_notice(self, j: int) -> bool:
@@ -581,7 +532,7 @@ class BlockParser:
         t = self.lines[i].text
         if not pt.PREFACE_RE.match(t):
             return None
-        return [Block(self._node(SECTION, i, i, title=t, number=t), rank=RANK_TOP)], i + 1
+        return [Block(self._node(SECTION, i, i, title=t, number=t), rank=Rank.TOP)], i + 1
 
     def rule_column(self, i: int) -> tuple[list[Block], int] | None:
         m = pt.COLUMN_RE.match(self.lines[i].text)
@@ -605,7 +556,7 @@ class BlockParser:
                 or line.md_heading
                 or num.value != expected
                 or (style is not None and num.rank != style)
-                or num.rank <= RANK_PAREN_CN
+                or num.rank <= Rank.PAREN_CN
             ):
                 break
             blocks, nxt = self._numbered_item(j, num)
@@ -632,7 +583,7 @@ class BlockParser:
             return None
         chapter = match_numbering(text)
         article = match_numbering(m.group(2))
-        if chapter is None or article is None or article.rank != RANK_ARTICLE:
+        if chapter is None or article is None or article.rank != Rank.ARTICLE:
             return None
         title = m.group(1)[chapter.offset :].strip()
         node = self._node(SECTION, i, i, marker=chapter.marker, number=chapter.number, title=title)
@@ -647,10 +598,10 @@ class BlockParser:
             return None
         return self._numbered_item(i, num)
 
-    def _numbered_item(self, i: int, num: _Numbering) -> tuple[list[Block], int]:
+    def _numbered_item(self, i: int, num: Numbering) -> tuple[list[Block], int]:
         line = self.lines[i]
         own = line.text[num.offset :]
-        if num.rank == RANK_ARTICLE:  # 第X条: the whole article is its text
+        if num.rank == Rank.ARTICLE:  # 第X条: the whole article is its text
             rest, last, _ = self.take_continuations(i, line.text)
             node = self._node(ARTICLE, i, last, marker=num.marker, number=num.number, text=rest[num.offset :].strip())
             return [Block(node, rank=num.rank, seq=num.value)], last + 1
@@ -675,7 +626,7 @@ class BlockParser:
             if cut > 0:
                 lead, body = rest[:cut], rest[cut + 1 :]
         body, responsibility, departments = split_departments(body)
-        kind = SECTION if num.rank <= RANK_CN else MEASURE
+        kind = SECTION if num.rank <= Rank.CN else MEASURE
         node = self._node(
             kind, i, last, marker=num.marker, number=num.number, title=lead, text=body,
             responsibility=responsibility, departments=departments,
