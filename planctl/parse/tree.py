@@ -34,7 +34,7 @@ from planctl.model import (
     Node,
 )
 from planctl.parse.numbering import Rank
-from planctl.parse.rules import Block
+from planctl.parse.state import Block
 
 # Nodes that belong to the document, not to whatever heading happens to be open:
 # head lines, 版记, web chrome, tables of contents.
