@@ -5,8 +5,11 @@ Each rule is a free function ``rule(state, i, silent)`` of the parse state
 claims that line and maybe the ones after it — pushes its blocks and moves ``state.line`` past
 them — and returns True, or declines with False. In silent mode it only says whether the line
 opens its block, pushing and learning nothing. The rules are tried in the order of
-:data:`RULES`; the first that claims wins. A 专栏 is a container whose contents are read by the
-same rules. Nesting happens later, in :mod:`planctl.parse.tree`.
+:data:`RULES`; the first that claims wins. Each row also names the runs of lines a line the rule
+opens may interrupt (a paragraph a page break cut, a title broken over lines), so whether a line
+ends one is asked of the rules in silent mode (:func:`interrupts`, :func:`opens_block`), never
+listed by hand. A 专栏 is a container whose contents are read by the same rules. Nesting happens
+later, in :mod:`planctl.parse.tree`.
 
 Example::
 
@@ -19,7 +22,8 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import NamedTuple
 
 from planctl.cjk import cn_to_int, han_digits, is_complete
@@ -64,20 +68,6 @@ LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (pt.SOURCE_LINK_RE, METADATA, "source", "source"),
     (pt.SOURCE_HEADER_RE, FURNITURE, "source_header", ""),
 )
-
-
-def opens_block(text: str) -> bool:
-    """Whether a line of ``text`` opens a structure of its own — a numbered heading, a 专栏, a
-    dash lead, a table row, a head or tail line, a table of contents entry — and so can never be
-    the tail of the line before it."""
-    if "\t" in text or match_numbering(text) or pt.COLUMN_RE.match(text) or pt.DASH_LEAD_RE.match(text):
-        return True
-    return (
-        any(regex.match(text) for regex, *_ in LINE_PATTERNS)
-        or any(r.match(text) for r in (pt.WEB_META_RE, pt.TOC_HEAD_RE, pt.CC_RE, pt.APPENDIX_RE, pt.APPENDIX_REF_RE,
-                                       pt.PREFACE_RE, pt.TABLE_NOTE_RE, pt.PKULAW_RE))
-        or bool(pt.TOC_ENTRY_RE.search(text))
-    )
 
 
 def _shift(spans: Sequence[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
@@ -176,27 +166,50 @@ def lines_to_state(lines: Sequence[Line], settings: ParseSettings | None = None)
     return ParseState(cleaned, settings or ParseSettings(), duplicates=repeated_runs([line.text for line in cleaned]))
 
 
-# ---- what ends a run of lines --------------------------------------------------------------
-def starts_block(state: ParseState, i: int) -> bool:
-    """Whether line ``i`` opens a structure (so it cannot continue a cut paragraph)."""
+# ---- what ends a run of lines: asked of the rules ------------------------------------------
+def opens_at(state: ParseState, i: int, run: str) -> bool:
+    """Whether a rule that may interrupt ``run`` (a rule's name: ``paragraph``, ``title``) opens
+    a block at line ``i``, by asking each in silent mode."""
+    for rule in _INTERRUPTERS[run]:  # noqa: SIM110 - a loop, not any(), on this hot path
+        if rule(state, i, True):
+            return True
+    return False
+
+
+def interrupts(state: ParseState, i: int, run: str) -> bool:
+    """Whether line ``i`` ends a ``run`` of lines: a paragraph whose sentence a page break cut,
+    or a title (a name) broken over lines. A line OCR marked as a heading or led by bold does;
+    any other line does when a rule that may interrupt ``run`` opens a block there."""
     line = state.lines[i]
     if line.md_heading or (line.bold and line.bold[0][0] == 0):
         return True
-    return opens_block(line.text)
+    return opens_at(state, i, run)
+
+
+def opens_block(text: str) -> bool:
+    """Whether a line of ``text`` opens a structure of its own — a numbered heading, a 专栏, a
+    dash lead, a table row, a head or tail line, a table of contents entry — and so can never be
+    the tail of the line before it: the rules that may interrupt a title say so of the line alone.
+
+        >>> opens_block("（一）指导思想。"), opens_block("注：〔 〕表示五年累计数。"), opens_block("坚持稳中求进")
+        (True, True, False)
+    """
+    return opens_at(ParseState([CleanLine(0, text, text)]), 0, "title")
 
 
 def take_continuations(state: ParseState, i: int, text: str) -> tuple[str, int, list[tuple[int, int]]]:
     """Join page-break fragments: while ``text`` ends mid-sentence and the next non-blank
-    line opens no structure, append it. Returns (text, last line index, bold spans added)."""
+    line does not interrupt a paragraph, append it. Returns (text, last line index, bold spans
+    added)."""
     lines = state.lines
     last = i
     extra: list[tuple[int, int]] = []
     while not is_complete(text):
         j = state.next_nonblank(last + 1)
-        if j >= len(lines) or starts_block(state, j) or _title_span(state, j) or _org_line(state, j):
+        if j >= len(lines) or interrupts(state, j, "paragraph"):
             break
-        if any(lines[k].rule for k in range(last + 1, j)) or j in state.duplicate_at:
-            break  # "---" between two lines, or a repeated copy: never one cut paragraph
+        if any(lines[k].rule for k in range(last + 1, j)):
+            break  # "---" between two lines: never one cut paragraph
         if lines[j].indented and not lines[last].indented:
             break  # an indented line opens a paragraph of its own
         offset = len(text)
@@ -217,7 +230,7 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
     j = i
     while j < len(lines) and len(pieces) < 3:
         line = lines[j]
-        if line.blank or (pieces and (len(line.text) > 40 or starts_block(state, j) or line.indented)):
+        if line.blank or (pieces and (len(line.text) > 40 or interrupts(state, j, "title") or line.indented)):
             break
         pieces.append(j)
         text = "".join(lines[k].text for k in pieces)
@@ -347,7 +360,7 @@ def rule_web_meta(state: ParseState, i: int, silent: bool) -> bool:
     if key in pt.WEB_META_KEYS:  # "成文日期：" alone: the value is the next line
         j = state.next_nonblank(i + 1)
         short = len(state.text_at(j)) <= 2 * state.settings.title_max_chars
-        if j < len(state.lines) and not starts_block(state, j) and short:
+        if j < len(state.lines) and not interrupts(state, j, "title") and short:
             fields[key] = state.lines[j].text.strip()
             last = j
     text = state.joined(i, last)
@@ -355,19 +368,28 @@ def rule_web_meta(state: ParseState, i: int, silent: bool) -> bool:
     return state.claim([Block(node, boundary="web_meta", fields=fields)], last + 1)
 
 
+_TOC_ENTRY_ENDS = "0123456789０１２３４５６７８９）)"
+
+
+def _toc_entry(text: str) -> bool:
+    """A table of contents entry: ``一、发展环境.....6``. It ends in its page number, so only a line
+    that ends in a digit or a bracket is searched for the leader dots."""
+    return text[-1:] in _TOC_ENTRY_ENDS and pt.TOC_ENTRY_RE.search(text) is not None
+
+
 def rule_toc(state: ParseState, i: int, silent: bool) -> bool:
     """目录 and its entries (``一、发展环境.....6``); without the head, two entries in a row at least.
     Silent, a head or one entry is enough: it opens a table of contents."""
     t = state.lines[i].text
     head = bool(pt.TOC_HEAD_RE.match(t))
-    if not head and not pt.TOC_ENTRY_RE.search(t):
+    if not head and not _toc_entry(t):
         return False
     if silent:
         return True
     last = i
     j = state.next_nonblank(i + 1)
     entries = 0 if head else 1
-    while j < len(state.lines) and pt.TOC_ENTRY_RE.search(state.lines[j].text):
+    while j < len(state.lines) and _toc_entry(state.lines[j].text):
         last, entries = j, entries + 1
         j = state.next_nonblank(j + 1)
     if not head and entries < 2:
@@ -405,9 +427,14 @@ def rule_line_patterns(state: ParseState, i: int, silent: bool) -> bool:
     for regex, kind, role, boundary in LINE_PATTERNS:
         if regex.match(text):
             return True if silent else _single(state, i, kind, role, boundary)
-    if _is_nav_bar(state.lines[i].spaced):
-        return True if silent else _single(state, i, FURNITURE, "web")
     return False
+
+
+def rule_nav_bar(state: ParseState, i: int, silent: bool) -> bool:
+    """A site's navigation bar (``首页 | 机构 | 政务公开 | …``), as furniture."""
+    if not _is_nav_bar(state.lines[i].spaced):
+        return False
+    return True if silent else _single(state, i, FURNITURE, "web")
 
 
 def rule_cc(state: ParseState, i: int, silent: bool) -> bool:
@@ -424,7 +451,8 @@ def rule_title(state: ParseState, i: int, silent: bool) -> bool:
     """A document's title, over up to three lines; a notice's title also says which documents
     it issues (their names open documents of their own later in the file)."""
     line = state.lines[i]
-    if (starts_block(state, i) and not line.md_heading and not line.bold) or _org_line(state, i):
+    # A line another rule opens is no title, unless OCR marked it (bold, #).
+    if (opens_at(state, i, "title") and not line.md_heading and not line.bold) or _org_line(state, i):
         return False
     span = _title_span(state, i)
     if span is None:
@@ -454,7 +482,7 @@ def rule_appendix(state: ParseState, i: int, silent: bool) -> bool:
     # the attachment's title, which a PDF may break over lines: 2024—2026年海南省 / 农机…范围
     while j < len(state.lines) and len(title) < s.title_max_chars:
         nxt = state.text_at(j)
-        if not nxt or len(nxt) > s.title_max_chars or starts_block(state, j) or "。" in nxt:
+        if not nxt or len(nxt) > s.title_max_chars or interrupts(state, j, "title") or "。" in nxt:
             break
         if title and (j != last + 1 or is_complete(title)):
             break
@@ -495,7 +523,7 @@ def _attachment_name(state: ParseState, j: int) -> bool:
     num = match_numbering(text)
     if num is not None:
         return num.rank in (Rank.ARABIC, Rank.PAREN_ARABIC) and not pt.LEAD_END_RE.search(text)
-    return not (starts_block(state, j) or _org_line(state, j) or pt.DATE_LINE_RE.match(text))
+    return not (interrupts(state, j, "title") or _org_line(state, j) or pt.DATE_LINE_RE.match(text))
 
 
 def _ends_notice(state: ParseState, j: int) -> bool:
@@ -656,6 +684,22 @@ def _numbered_item(state: ParseState, i: int, num: Numbering) -> tuple[list[Bloc
     return [Block(node, rank=num.rank, inline=True, seq=num.value)], last + 1
 
 
+def rule_table_note(state: ParseState, i: int, silent: bool) -> bool:
+    """A table's note (``注：…``) away from its table: read as a paragraph, but one that starts
+    here, never the tail of the line before."""
+    if not pt.TABLE_NOTE_RE.match(state.lines[i].text):
+        return False
+    return rule_paragraph(state, i, silent)
+
+
+def rule_dash_lead(state: ParseState, i: int, silent: bool) -> bool:
+    """``——加快培育高质量发展新动能。…``: a dash opens a measure (the paragraph rule reads it), never
+    the tail of the line before."""
+    if not pt.DASH_LEAD_RE.match(state.lines[i].text):
+        return False
+    return rule_paragraph(state, i, silent)
+
+
 def rule_paragraph(state: ParseState, i: int, silent: bool) -> bool:
     """Any other line: a paragraph, or a measure when it leads with a short phrase (bold, a first
     sentence, a label before a colon) or a dash. Always claims."""
@@ -738,28 +782,41 @@ class Rule(NamedTuple):
 
     name: str
     fn: RuleFn
+    interrupts: tuple[str, ...] = ()
+    """The rules whose run of lines a line this rule opens ends (asked in silent mode)."""
 
 
-# The rules in the order they are tried: the first that claims a line wins.
+_BOTH = ("paragraph", "title")
+# The rules in the order they are tried: the first that claims a line wins. The last column says
+# which runs a line the rule opens may interrupt: a paragraph (its sentence cut by a page break
+# never continues there) and a title broken over lines (nor does the title). A title, a
+# signature and a repeated copy look beyond their line, so they interrupt paragraphs only.
 RULES: tuple[Rule, ...] = (
-    Rule("duplicate", rule_duplicate),
-    Rule("source", rule_source),
-    Rule("web_meta", rule_web_meta),
-    Rule("toc", rule_toc),
-    Rule("line_patterns", rule_line_patterns),
-    Rule("cc", rule_cc),
-    Rule("title", rule_title),
-    Rule("appendix", rule_appendix),
-    Rule("appendix_ref", rule_appendix_ref),
-    Rule("org_line", rule_org_line),
-    Rule("column", rule_column),
-    Rule("table", rule_table),
-    Rule("preface", rule_preface),
-    Rule("chapter_article", rule_chapter_article),
-    Rule("numbered", rule_numbered),
+    Rule("duplicate", rule_duplicate, ("paragraph",)),
+    Rule("source", rule_source, _BOTH),
+    Rule("web_meta", rule_web_meta, _BOTH),
+    Rule("toc", rule_toc, _BOTH),
+    Rule("line_patterns", rule_line_patterns, _BOTH),
+    Rule("nav_bar", rule_nav_bar),
+    Rule("cc", rule_cc, _BOTH),
+    Rule("title", rule_title, ("paragraph",)),
+    Rule("appendix", rule_appendix, _BOTH),
+    Rule("appendix_ref", rule_appendix_ref, _BOTH),
+    Rule("org_line", rule_org_line, ("paragraph",)),
+    Rule("column", rule_column, _BOTH),
+    Rule("table", rule_table, _BOTH),
+    Rule("preface", rule_preface, _BOTH),
+    Rule("chapter_article", rule_chapter_article, _BOTH),
+    Rule("numbered", rule_numbered, _BOTH),
+    Rule("table_note", rule_table_note, _BOTH),
+    Rule("dash_lead", rule_dash_lead, _BOTH),
     Rule("paragraph", rule_paragraph),
 )
 _RULE_FNS = tuple(rule.fn for rule in RULES)
+# Each rule's name → the rules that may interrupt it, in table order (markdown-it-py's chains).
+_INTERRUPTERS: Mapping[str, tuple[RuleFn, ...]] = MappingProxyType(
+    {name: tuple(r.fn for r in RULES if name in r.interrupts) for name, *_ in RULES}
+)
 
 
 def apply_rules(state: ParseState, tick: Callable[[int], None] | None = None) -> list[Block]:
