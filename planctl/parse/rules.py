@@ -42,6 +42,7 @@ from planctl.model import (
 from planctl.parse import patterns as pt
 from planctl.parse.clean import CleanLine, clean_line
 from planctl.parse.duplicates import repeated_runs
+from planctl.parse.leads import colon_lead, shift_spans, split_departments, split_lead
 from planctl.parse.numbering import Numbering, Rank, match_numbering
 from planctl.parse.state import Block, ParseState
 from planctl.parse.tables import lines_to_table
@@ -70,53 +71,17 @@ LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
 )
 
 
-def _shift(spans: Sequence[tuple[int, int]], offset: int) -> list[tuple[int, int]]:
-    return [(s - offset, e - offset) for s, e in spans if e > offset]
+RuleFn = Callable[[ParseState, int, bool], bool]
+"""``rule(state, i, silent)``: whether the rule claims line ``i`` (see the module docstring)."""
 
 
-def split_lead(text: str, bold: Sequence[tuple[int, int]] = ()) -> tuple[str, str]:
-    """Split ``text`` into (lead phrase, body).
+class Rule(NamedTuple):
+    """A row of :data:`RULES`."""
 
-    A bold span at the start is the lead; else the first sentence. Punctuation between the
-    two is dropped; neither part loses a Han character or digit.
-
-        >>> split_lead("保持经济就业良性互动。加强就业政策")
-        ('保持经济就业良性互动', '加强就业政策')
-    """
-    lead_end = None
-    if bold and bold[0][0] <= 1:
-        lead_end = bold[0][1]
-    if lead_end is None:
-        m = pt.LEAD_END_RE.search(text)
-        if not m:
-            return text.strip().rstrip("：:"), ""
-        lead_end = m.start()
-    lead = text[:lead_end].strip().rstrip("。：:；;，,、 ")
-    body = text[lead_end:].lstrip("。：:；;，,、！？!? ")
-    return lead, body
-
-
-def split_departments(body: str) -> tuple[str, str, list[str]]:
-    """Split a measure's closing ``（…负责）`` / ``（责任单位：…）`` off its body.
-
-    Returns (body without it, the parenthesis content, department names).
-    """
-    m = pt.RESPONSIBILITY_RE.search(body)
-    if not m:
-        return body, "", []
-    inner = m.group(1).strip()
-    departments: list[str] = []
-    for clause in re.split(r"[，,；;]", inner):
-        clause = clause.strip()
-        labelled = pt.DEPT_LABEL_RE.match(clause)
-        if labelled:  # "责任单位：省经济和信息化厅、省财政厅"
-            clause = labelled.group(1)
-        elif pt.DEPT_TAIL_RE.search(clause):
-            clause = pt.DEPT_TAIL_RE.sub("", clause)
-        else:
-            continue  # only clauses that assign a role name departments ("不再一一列出" does not)
-        departments.extend(d.strip() for d in pt.DEPT_SPLIT_RE.split(clause) if d.strip())
-    return body[: m.start()].rstrip(), inner, departments
+    name: str
+    fn: RuleFn
+    interrupts: tuple[str, ...] = ()
+    """The rules whose run of lines a line this rule opens ends (asked in silent mode)."""
 
 
 def join_wrapped(lines: Sequence[CleanLine]) -> list[CleanLine]:
@@ -145,6 +110,7 @@ def join_wrapped(lines: Sequence[CleanLine]) -> list[CleanLine]:
     return out
 
 
+# "—2020年" after a line that ends in "2016": a range cut at its dash
 _RANGE_DASH_RE = re.compile(r"^[—–-][0-9０-９]")
 
 
@@ -277,6 +243,14 @@ def _leading_title(state: ParseState, text: str) -> str | None:
     return title_kind(text) or "document"
 
 
+def _names_place_or_time(text: str) -> bool:
+    """A plan-like title names a place, a period, a year or the centre: ``甘肃省“十四五”…规划``."""
+    from planctl.regions import central_organ, region_table
+
+    return bool(pt.PERIOD_RE.search(text) or re.search(r"[12]\d{3}", text) or region_table().find_in(text)
+                or central_organ(text))
+
+
 def _notice_body(state: ParseState, i: int, limit: int = 12) -> str:
     """The lines after a notice title, up to its signature: where it names what it issues."""
     out: list[str] = []
@@ -298,6 +272,10 @@ def _org_line(state: ParseState, i: int) -> bool:
     # A signature sits above its date; an issuer above the notice title.
     return bool(pt.DATE_LINE_RE.match(nxt) or pt.PRINTED_RE.match(nxt) or pt.ADOPTED_RE.match(nxt)
                 or (j < len(state.lines) and _title_span(state, j) and is_formal_title(nxt)))
+
+
+# "title: 某某省促进就业政策汇编": a field of YAML front matter
+_FIELD_LINE_RE = re.compile(r"^[\w\u4e00-\u9fff-]{1,20}\s*[:：]")
 
 
 # ---- the document's head, before the body ---------------------------------------------------
@@ -430,6 +408,17 @@ def rule_line_patterns(state: ParseState, i: int, silent: bool) -> bool:
     return False
 
 
+# "首页 | 机构 | 政务公开 | 政务服务 | 互动交流": a row of short links
+_NAV_WORD_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,8}$")
+
+
+def _is_nav_bar(spaced: str) -> bool:
+    """A site's navigation bar: four or more short words separated by spaces or bars, one of
+    them 首页 (home)."""
+    words = [w for w in re.split(r"[\s|｜/·•>＞»]+", spaced) if w]
+    return len(words) >= 4 and "首页" in words and all(_NAV_WORD_RE.match(w) for w in words)
+
+
 def rule_nav_bar(state: ParseState, i: int, silent: bool) -> bool:
     """A site's navigation bar (``首页 | 机构 | 政务公开 | …``), as furniture."""
     if not _is_nav_bar(state.lines[i].spaced):
@@ -560,7 +549,7 @@ def rule_column(state: ParseState, i: int, silent: bool) -> bool:
     style: int | None = None
     while j < len(state.lines):
         line = state.lines[j]
-        if "\t" in line.text:
+        if rule_table(state, j, True):
             column.children.extend(b.node for b in _read_inside(state, rule_table, j))
             j = state.line
             break  # a box holding a table ends with it
@@ -659,7 +648,7 @@ def _numbered_item(state: ParseState, i: int, num: Numbering) -> tuple[list[Bloc
     else:  # a heading alone on its line is complete without a full stop
         rest, last, extra = line.text, i, []
     rest = rest[num.offset :]
-    bold = _shift(line.bold + extra, num.offset)
+    bold = shift_spans(line.bold + extra, num.offset)
     lead, body = split_lead(rest, bold)
     weight = ""
     w = pt.WEIGHT_RE.search(lead) if not body else None
@@ -717,12 +706,12 @@ def rule_paragraph(state: ParseState, i: int, silent: bool) -> bool:
     m = pt.DASH_LEAD_RE.match(text)
     if m:
         marker = m.group(1)
-        bold = _shift(bold, m.end())
+        bold = shift_spans(bold, m.end())
         text = text[m.end() :]
     lead, body = split_lead(text, bold)
     s = state.settings
     bold_lead = bool(bold) and bold[0][0] <= 1
-    colon = _colon_lead(text, s.colon_lead_max_chars)
+    colon = colon_lead(text, s.colon_lead_max_chars)
     if colon and not bold_lead and len(colon[0]) < len(lead):
         lead, body = colon  # "通道：构建内畅外联…。" → the label is the lead
     is_measure = bool(body) and (
@@ -741,49 +730,6 @@ def rule_paragraph(state: ParseState, i: int, silent: bool) -> bool:
         responsibility=responsibility, departments=departments,
     )
     return state.claim([Block(node)], last + 1)
-
-
-def _names_place_or_time(text: str) -> bool:
-    """A plan-like title names a place, a period, a year or the centre: ``甘肃省“十四五”…规划``."""
-    from planctl.regions import central_organ, region_table
-
-    return bool(pt.PERIOD_RE.search(text) or re.search(r"[12]\d{3}", text) or region_table().find_in(text)
-                or central_organ(text))
-
-
-# "title: 某某省促进就业政策汇编": a field of YAML front matter
-_FIELD_LINE_RE = re.compile(r"^[\w\u4e00-\u9fff-]{1,20}\s*[:：]")
-# "首页 | 机构 | 政务公开 | 政务服务 | 互动交流": a row of short links
-_NAV_WORD_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,8}$")
-
-
-def _is_nav_bar(spaced: str) -> bool:
-    """A site's navigation bar: four or more short words separated by spaces or bars, one of
-    them 首页 (home)."""
-    words = [w for w in re.split(r"[\s|｜/·•>＞»]+", spaced) if w]
-    return len(words) >= 4 and "首页" in words and all(_NAV_WORD_RE.match(w) for w in words)
-
-
-def _colon_lead(text: str, max_chars: int) -> tuple[str, str] | None:
-    """``一核：构建…`` → ("一核", "构建…") when the label is short and comma-free."""
-    for sep in ("：", ":"):
-        k = text.find(sep)
-        if 0 < k <= max_chars and "，" not in text[:k] and text[k + 1 :].strip():
-            return text[:k], text[k + 1 :]
-    return None
-
-
-RuleFn = Callable[[ParseState, int, bool], bool]
-"""``rule(state, i, silent)``: whether the rule claims line ``i`` (see the module docstring)."""
-
-
-class Rule(NamedTuple):
-    """A row of :data:`RULES`."""
-
-    name: str
-    fn: RuleFn
-    interrupts: tuple[str, ...] = ()
-    """The rules whose run of lines a line this rule opens ends (asked in silent mode)."""
 
 
 _BOTH = ("paragraph", "title")
