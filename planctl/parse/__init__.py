@@ -19,22 +19,22 @@ from planctl.errors import PlanctlError
 from planctl.ingest import read_source
 from planctl.model import Document, ParsedFile, Source, SourceRef
 from planctl.parse.documents import blocks_to_groups, finish_metadata, group_to_document
-from planctl.parse.rules import BlockParser
+from planctl.parse.rules import apply_rules, lines_to_state
 from planctl.settings import ParseSettings
 
 
 def parse(source: Source, settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
     """Parse a decoded source into its documents, keeping the cleaned lines."""
     env = env or Environment()
-    parser = BlockParser(source.lines, settings)
-    blocks = parser.run(env.progress(f"parsing {source.path}:", len(source.lines), unit="lines", minimum=5000))
-    cleaned = parser.lines
-    for first, last, original in parser.duplicates:
+    state = lines_to_state(source.lines, settings)
+    blocks = apply_rules(state, env.progress(f"parsing {source.path}:", len(source.lines), unit="lines", minimum=5000))
+    cleaned = state.lines
+    for first, last, original in state.duplicates:
         env.warn(
             f"{source.path}: lines {cleaned[first].number}–{cleaned[last].last_number} repeat the text from line "
             f"{cleaned[original].number} (a page printed twice?); kept once, the copy as furniture")
     docs: list[Document] = []
-    lines = parser.cleaned_texts(len(source.lines))
+    lines = state.cleaned_texts(len(source.lines))
     for index, group in enumerate(blocks_to_groups(blocks), 1):
         first = min(b.node.line_start for b in group)
         last = max(b.node.line_end for b in group)

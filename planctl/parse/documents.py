@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from planctl.cjk import cn_to_int, five_year_period_years
 from planctl.model import FURNITURE, METADATA, PARAGRAPH, TITLE, Document, Node, SourceRef
 from planctl.parse import patterns as pt
-from planctl.parse.rules import Block
+from planctl.parse.state import Block
 from planctl.parse.titles import announced_names, name_key, spaced_organs, title_core, title_kind, topic_slug
 from planctl.parse.tree import blocks_to_tree
 from planctl.regions import Region, central_organ, central_organs, find_topic, region_table

@@ -33,7 +33,8 @@ from planctl.model import (
     TITLE,
     Node,
 )
-from planctl.parse.rules import RANK_APPENDIX, RANK_ARTICLE, RANK_TOP, Block
+from planctl.parse.numbering import Rank
+from planctl.parse.state import Block
 
 # Nodes that belong to the document, not to whatever heading happens to be open:
 # head lines, 版记, web chrome, tables of contents.
@@ -42,7 +43,7 @@ _ROOT_KINDS = (TITLE, METADATA, FURNITURE)
 
 def blocks_to_tree(blocks: Sequence[Block]) -> list[Node]:
     """Nest one document's blocks; returns the document's top-level nodes."""
-    ranks = [b.rank for b in blocks if b.rank not in (None, RANK_TOP, RANK_APPENDIX, RANK_ARTICLE)]
+    ranks = [b.rank for b in blocks if b.rank not in (None, Rank.TOP, Rank.APPENDIX, Rank.ARTICLE)]
     top = min(ranks) if ranks else 1
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []
@@ -57,7 +58,7 @@ def blocks_to_tree(blocks: Sequence[Block]) -> list[Node]:
             else:
                 (stack[-1][1].children if stack else roots).append(node)
             continue
-        rank = top if block.rank == RANK_TOP else block.rank
+        rank = top if block.rank == Rank.TOP else block.rank
         while stack and stack[-1][0] >= rank:
             stack.pop()
         (stack[-1][1].children if stack else roots).append(node)
