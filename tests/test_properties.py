@@ -191,3 +191,42 @@ def test_regression_unnumbered_markdown_heading_keeps_its_boundary_in_markdown()
 def test_thematic_break_stops_page_break_joining() -> None:
     (doc,) = parse_source(decode_bytes("加快推进就业\n\n---\n\n服务体系建设。\n".encode(), path="x.txt"))
     assert [n.kind for n in doc.children] == ["paragraph", "paragraph"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document(), document())
+def test_scoring_is_symmetric(text_a: str, text_b: str) -> None:
+    # align() puts the two plans in a canonical order and mirrors the result, so the test above
+    # holds whatever the scoring does. Here the scoring itself: every feature, score and
+    # confidence of (a, b) is that of (b, a), and the matcher run either way makes the same pairs
+    # (float32 products round differently either way: 1e-5). _coverage took the first item as the
+    # shorter when the two were of one length; the confidence of (a, b) and (b, a) differed.
+    from planctl.compare import matcher
+    from planctl.compare.confidence import shipped_calibration
+    from planctl.compare.features import base_features, prepare, score_of
+    from planctl.compare.items import idf_texts, items_of
+    from planctl.compare.kinds import ItemGroup
+    from planctl.compare.similarity import idf_table
+    from planctl.settings import MatchSettings
+
+    a = parse_source(decode_bytes(text_a.encode("utf-8"), path="a.txt"))[0]
+    b = parse_source(decode_bytes(text_b.encode("utf-8"), path="b.txt"))[0]
+    settings, calibration = MatchSettings(), shipped_calibration()
+    idf = idf_table([idf_texts(a), idf_texts(b)])
+    left, right = prepare(items_of(a), idf, None, settings), prepare(items_of(b), idf, None, settings)
+    for p in left:
+        for q in right:
+            heading = p.item.group == ItemGroup.HEADING
+            forward, backward = base_features(p, q), base_features(q, p)
+            assert forward.keys() == backward.keys()  # sums in another order: the last bit may differ
+            assert all(abs(forward[k] - backward[k]) < 1e-9 for k in forward), (forward, backward)
+            assert abs(score_of(forward, heading, settings) - score_of(backward, heading, settings)) < 1e-9
+            assert abs(calibration.probability(forward, heading) - calibration.probability(backward, heading)) < 1e-9
+    there = matcher.run(left, right, settings, calibration, trace=True)
+    back = matcher.run(right, left, settings, calibration, trace=True)
+    assert sorted((c.i, c.j) for c in there.pairs) == sorted((c.j, c.i) for c in back.pairs)
+    scored = {(c.i, c.j, c.stage): c for c in there.trace}
+    mirrored = {(c.j, c.i, c.stage): c for c in back.trace}
+    assert scored.keys() == mirrored.keys()
+    for key, c in scored.items():
+        assert abs(c.score - mirrored[key].score) < 1e-5 and abs(c.confidence - mirrored[key].confidence) < 1e-5, key

@@ -170,8 +170,13 @@ def shingle_share(a: Prepared, b: Prepared) -> float:
 def _coverage(a: Prepared, b: Prepared) -> float:
     """Share of the shorter text's TF-IDF weight (squared, so it sums to 1) on words the longer
     one also uses: a short principle restated inside a long measure covers itself well even
-    when their cosine is small."""
-    small, large = (a, b) if a.han <= b.han else (b, a)
+    when their cosine is small. Two texts of one length: the larger share, whichever comes first."""
+    if a.han == b.han:
+        return max(_covered(a, b), _covered(b, a))
+    return _covered(a, b) if a.han < b.han else _covered(b, a)
+
+
+def _covered(small: Prepared, large: Prepared) -> float:
     return sum(w * w for t, w in small.vec.items() if t in large.vec)
 
 
