@@ -11,11 +11,13 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from typer.testing import CliRunner
 
 from planctl.cli import app
+from tests.helpers import CORPUS
 
 runner = CliRunner()
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
@@ -55,7 +57,7 @@ def test_report_holds_every_pair_with_its_texts_and_sources(report: Path) -> Non
     assert len(_rows(page)) == len(data["pairs"])
     assert page.count("<mark>") >= 1  # shared passages marked
     assert "千方百计扩大农民工就业" in page and "促进农牧区劳动力转移就业" in page
-    assert re.search(r'href="file://[^"]+gansu-2021-market-system-and-employment-plans\.txt"', page)
+    assert re.search(r'class="src" [^>]*corpora/gansu-2021-market-system-and-employment-plans\.txt, line \d+', page)
     assert "left only" in page and "right only" in page and "b-group" in page
 
 
@@ -203,11 +205,29 @@ def test_compare_page_in_a_browser(tmp_path) -> None:
     assert shot.exists() and shot.stat().st_size > 50_000
 
 
-def test_source_links_point_at_the_files_from_any_folder(tmp_path, monkeypatch) -> None:
+def test_source_links_point_at_the_files_from_the_page(tmp_path, monkeypatch) -> None:
+    corpus = tmp_path / "plans"
+    shutil.copytree(CORPUS, corpus)
     monkeypatch.chdir(tmp_path)  # corpus paths are shown relative to the corpus's parent, not the cwd
-    for args in (("diff", "gansu", "qinghai", "-f", "html"), ("compare", "--topic", "employment", "-f", "html")):
-        hrefs = set(re.findall(r'href="(file://[^"]+)"', run(*args).stdout))
-        assert hrefs and all(Path(h.removeprefix("file://")).is_file() for h in hrefs), args
+    out = tmp_path / "reports" / "2026" / "report.html"
+    out.parent.mkdir(parents=True)
+    for args in (("diff", "gansu", "qinghai"), ("compare", "--topic", "employment")):
+        printed = run("--corpus", str(corpus), *args, "-f", "html").stdout
+        hrefs = set(re.findall(r'class="src" href="([^"]+)"', printed))
+        assert hrefs and all((tmp_path / unquote(h)).is_file() for h in hrefs), args
+        run("--corpus", str(corpus), *args, "-f", "html", "-o", str(out))
+        hrefs = set(re.findall(r'class="src" href="([^"]+)"', out.read_text(encoding="utf-8")))
+        assert hrefs and all(h.startswith("../../plans/") and (out.parent / unquote(h)).is_file() for h in hrefs)
+
+
+def test_reports_carry_no_absolute_path_of_the_machine_that_wrote_them(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the shipped corpus lies outside the working directory: no link climbs to it
+    out = tmp_path / "report.html"
+    for args in (("diff", "gansu", "qinghai"), ("compare", "--topic", "employment")):
+        run(*args, "-f", "html", "-o", str(out))
+        page = out.read_text(encoding="utf-8")
+        assert "file:" not in page and str(CORPUS) not in page and str(tmp_path) not in page, args
+        assert 'class="src" href=' not in page and 'class="src" title="corpora/' in page, args
 
 
 @needs_browser

@@ -4,14 +4,14 @@ clusters, in rich, markdown, json, csv (one table, chosen by ``--table``) and ht
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from planctl.compare.many import Cluster, Comparison, IndicatorRow, Similarity
 from planctl.indicators import Indicator
 from planctl.model import Node
 from planctl.render import md_cell, register, write_json
-from planctl.render.html import bar, document_meta, esc, page, source_link
+from planctl.render.html import bar, document_meta, esc, file_links, page, source_link
 from planctl.render.rows import write_csv
 from planctl.render.show import console_for
 
@@ -222,7 +222,7 @@ def _indicator_row(c: Comparison, r: IndicatorRow) -> str:
 def compare_html(view: CompareView, stream: TextIO) -> None:
     from planctl import __version__
 
-    c = view.comparison
+    c = replace(view.comparison, files=file_links(view.comparison.files, stream))
     ids = [p.id for p in c.plans]
     head = "".join(f"<th>{esc(i)}</th>" for i in ids)
     body = [f"<h1>Comparing {len(c.plans)} plans</h1>", '<section id="plans">', document_meta(c.plans, c.files),

@@ -10,8 +10,11 @@ Example::
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import PurePosixPath
+from typing import TextIO
+from urllib.parse import quote
 
 from planctl.model import Document
 
@@ -78,20 +81,41 @@ def esc(text: object) -> str:
 
 def source_link(path: str, line: int | None, files: Mapping[str, str] | None = None, *,
                 compact: bool = False) -> str:
-    """``file:line`` linked to the file (a local link: the page opens from disk). ``files`` maps a
-    source path as shown (``corpora/…``) to the file itself; without it the path is taken from
-    the working directory. ``compact`` shows the line only (the file in the link's title)."""
+    """``file:line``, linked when ``files`` (:func:`file_links`) holds a link for ``path``, the
+    source path as shown (``corpora/…``). ``compact`` shows the line only (the file in the
+    link's title)."""
     if not path:
         return ""
-    target = Path(path)
-    where = f"{target.name}:{line}" if line else target.name
+    name = PurePosixPath(path.replace("\\", "/")).name
+    where = f"{name}:{line}" if line else name
     if compact:
-        where = f"L{line}" if line else target.name
-    try:
-        href = Path((files or {}).get(path, path)).resolve().as_uri()
-    except (OSError, ValueError):
-        href = path
-    return f'<a class="src" href="{esc(href)}" title="{esc(path)}, line {esc(line)}">{esc(where)}</a>'
+        where = f"L{line}" if line else name
+    href = (files or {}).get(path)
+    title = f'title="{esc(path)}, line {esc(line)}"'
+    if href is None:
+        return f'<span class="src" {title}>{esc(where)}</span>'
+    return f'<a class="src" href="{esc(href)}" {title}>{esc(where)}</a>'
+
+
+def file_links(files: Mapping[str, str], stream: TextIO) -> dict[str, str]:
+    """Each file of ``files`` (source path as shown → the file) as a link relative to the folder
+    the page is written to (the file's, else the working directory). A page is made to be shared:
+    it carries no absolute path of the machine that wrote it, so a file is linked only when it
+    and the page both lie inside the working directory (a link never climbs above it)."""
+    name = getattr(stream, "name", None)
+    written = isinstance(name, str) and os.path.isfile(name)
+    here = os.getcwd()
+    base = os.path.dirname(os.path.abspath(name)) if written and isinstance(name, str) else here
+    links = {}
+    for shown, target in files.items():
+        absolute = os.path.abspath(target)
+        try:
+            inside = os.path.commonpath([here, absolute, base]) == here
+        except ValueError:  # another drive (Windows)
+            continue
+        if inside:
+            links[shown] = quote(os.fsencode(os.path.relpath(absolute, base).replace(os.sep, "/")))
+    return links
 
 
 def page(title: str, body: Iterable[str], script: str = "") -> str:

@@ -5,6 +5,7 @@ small bars, every item linked to its file and line. One self-contained file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TextIO
 
 from planctl.compare.align import compared_text
@@ -13,7 +14,7 @@ from planctl.compare.diff import Diff, DiffPair
 from planctl.indicators import Indicator
 from planctl.model import APPENDIX, CHAPTER, COLUMN, HEADING_KINDS, MEASURE, SECTION, Document, Node
 from planctl.render import register
-from planctl.render.html import bar, document_meta, esc, highlight, page, source_link
+from planctl.render.html import bar, document_meta, esc, file_links, highlight, page, source_link
 
 KINDS = ((CHAPTER, "chapters"), (SECTION, "sections"), (MEASURE, "measures"), (COLUMN, "专栏"))
 RELATIONS = (("same", "same text"), ("adapted", "adapted"), ("related", "other words"), ("group", "groups"),
@@ -359,5 +360,5 @@ def diff_html_page(d: Diff) -> str:
 
 @register("diff", "html")
 def diff_html(d: Diff, stream: TextIO) -> None:
-    stream.write(diff_html_page(d))
+    stream.write(diff_html_page(replace(d, files=file_links(d.files, stream))))
 
