@@ -4,6 +4,7 @@ from Python (see the README's "Library" section)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -19,6 +20,7 @@ import typer
 from typer._click import Context
 from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from planctl import __version__
 from planctl.env import Environment
@@ -95,7 +97,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     # rich help on a terminal; plain help (and no rich import) when piped
-    rich_markup_mode="rich" if sys.stdout.isatty() else None,
+    rich_markup_mode="rich" if sys.stdout is not None and sys.stdout.isatty() else None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -111,39 +113,52 @@ def _env() -> Environment:
 
 
 def handles_errors(fn: F) -> F:
-    """Turn :class:`PlanctlError` into a one-line message and exit status 2 (traceback with --debug);
-    a command's return value is its exit status."""
+    """Turn every error into a one-line message and exit status 2 (``--debug``: the traceback
+    first); a command's return value is its exit status."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         env = _env()
         try:
             status = fn(*args, **kwargs)
-        except PlanctlError as exc:
-            env.close()  # clear any progress line first: the error must not be drawn over
-            if env.debug:
-                raise
-            print(f"planctl: error: {exc}", file=sys.stderr)
-            raise typer.Exit(ExitStatus.ERROR) from None
         except BrokenPipeError:
             # `planctl search 就业 | head -1`: the reader has gone; leave quietly.
             _silence_stdout()
             raise typer.Exit(ExitStatus.OK) from None
         except KeyboardInterrupt:
-            env.close()
-            if env.debug:
-                raise
-            print("planctl: interrupted", file=sys.stderr)
-            raise typer.Exit(ExitStatus.INTERRUPTED) from None
+            _fail(env, "planctl: interrupted", ExitStatus.INTERRUPTED)
+        except PlanctlError as exc:
+            _fail(env, f"planctl: error: {exc}")
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except MemoryError:
+            _fail(env, "planctl: error: out of memory")
+        except Exception as exc:  # a fault of planctl's: still one line and status 2
+            _fail(env, f"planctl: error: internal error ({exc.__class__.__name__}: {exc}); "
+                       "please report it with the output of --debug")
         if status:
             raise typer.Exit(int(status))
 
     return wrapper  # type: ignore[return-value]
 
 
+def _fail(env: Environment, message: str, status: ExitStatus = ExitStatus.ERROR) -> None:
+    """Say ``message`` in one line on stderr (the traceback before it with --debug) and exit
+    with ``status``."""
+    env.close()  # clear any progress line first: the message must not be drawn over
+    if env.debug:
+        import traceback
+
+        with contextlib.suppress(OSError, ValueError):
+            traceback.print_exc(file=sys.stderr)
+    env.say(" ".join(message.split()))
+    raise typer.Exit(status) from None
+
+
 def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # AttributeError: no stdout at all
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _version(value: bool) -> None:
@@ -218,28 +233,34 @@ def _check_format(view: str, fmt: str) -> None:
 
 def _render(view: str, fmt: str, data: Any, stream: TextIO | None = None) -> None:
     """Draw ``data``; a reader that has gone (``| head -1``) ends the drawing, not the command,
-    whose exit status stays what it would be without the pipe."""
+    whose exit status stays what it would be without the pipe. Output that cannot be written (a
+    full disk, a closed stdout) is an error."""
     from planctl.render import render
 
+    out = stream or _env().stdout
     try:
-        render(view, fmt, data, stream or _env().stdout)
-        (stream or _env().stdout).flush()
+        render(view, fmt, data, out)
+        out.flush()
     except BrokenPipeError:
         _silence_stdout()
+    except OSError as exc:
+        if out is not _env().stdout:
+            raise  # a file: _output says which
+        _silence_stdout()  # what is still buffered must not fail again at exit
+        raise PlanctlError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 @contextmanager
 def _output(path: Path | None, what: str = "") -> Iterator[TextIO]:
-    """stdout, or the file ``path`` (its errors are one-line planctl errors); a file written is
-    said on stderr (``what`` it holds), since nothing else shows it."""
+    """stdout, or the file ``path``, written whole or not at all (:func:`replacing`); a file
+    written is said on stderr (``what`` it holds), since nothing else shows it."""
     if path is None:
         yield _env().stdout
         return
-    try:
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            yield stream
-    except OSError as exc:
-        raise PlanctlError(f"cannot write {path}: {exc.strerror or exc}") from None
+    from planctl.env import replacing
+
+    with replacing(path) as stream:
+        yield stream
     if what:
         _env().note(f"wrote {what} to {path}")
 
@@ -603,6 +624,7 @@ def export_command(
 
 def main() -> None:
     """Console entry point: Ctrl-C exits 130 and a closed pipe exits quietly."""
+    _hold_standard_descriptors()
     try:
         app(prog_name="planctl")
     except KeyboardInterrupt:
@@ -612,6 +634,22 @@ def main() -> None:
         # `planctl list | head -1`: the reader left; say nothing.
         _silence_stdout()
         sys.exit(ExitStatus.OK)
+
+
+def _hold_standard_descriptors() -> None:
+    """Started with stdin, stdout or stderr closed (``planctl list >&-``), a process would hand
+    that descriptor number to the next file it opens (a cache entry), and anything written to
+    "stdout" would land there. Hold each closed one with /dev/null; writing data to a closed
+    stdout is still an error (:class:`planctl.env.ClosedStream`)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,14 +13,19 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
+import stat
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 Tick = Callable[[int], None]
 """A progress callback: called with the number of units done so far."""
@@ -34,7 +39,7 @@ def _no_progress(done: int) -> None:
 class Environment:
     """Streams, colour, progress and the run's choices of data for one run of planctl."""
 
-    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout or cast(TextIO, ClosedStream()))
     """Where data goes."""
     stderr: TextIO | None = field(default_factory=lambda: sys.stderr)
     """Where warnings, notes and progress go; None records warnings without printing them."""
@@ -81,7 +86,7 @@ class Environment:
     def warn(self, message: str) -> None:
         """A problem that did not stop the work: one line on stderr."""
         self.warnings.append(message)
-        self._line(f"planctl: warning: {message}")
+        self.say(f"planctl: warning: {message}")
 
     def warn_once(self, key: str, message: str) -> None:
         """A warning given at most once per run for ``key`` (an unwritable cache, say)."""
@@ -93,21 +98,24 @@ class Environment:
         """Something worth knowing (how a file was decoded, what was written), one line on stderr;
         none with ``quiet``."""
         if not self.quiet:
-            self._line(f"planctl: {message}")
+            self.say(f"planctl: {message}")
 
     def replay(self, warnings: list[str]) -> None:
         """Give warnings recorded elsewhere (a worker process) as if they happened here."""
         for message in warnings:
             self.warn(message)
 
-    def _line(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """One line on stderr as it is (above a live progress display, not through it). A closed
+        or full stderr loses the line, nothing more (the exit status still tells)."""
         if self.stderr is None:
             return
         display = self._display
-        if display is not None:  # print above a live progress display, not through it
-            display.print(text)
-        else:
-            print(text, file=self.stderr, flush=True)
+        with contextlib.suppress(OSError, ValueError):
+            if display is not None:
+                display.print(text)
+            else:
+                print(text, file=self.stderr, flush=True)
 
     # ---- progress ---------------------------------------------------------------------------
     @property
@@ -257,5 +265,61 @@ def _seconds(text: str | None, default: float) -> float:
         return default
 
 
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """A text stream (UTF-8) for the file ``path`` that replaces it only once everything is
+    written: a full disk or an error on the way leaves the old file as it was and no partial file
+    behind. Something that is not a regular file (``/dev/stdout``, a FIFO) is written directly.
+    Errors are one-line :class:`PlanctlError`."""
+    from planctl.errors import PlanctlError
+
+    target = os.path.realpath(path)  # a link is followed: the file it names is replaced
+    try:
+        st: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise PlanctlError(f"cannot write {path}: {exc.strerror or exc}") from None
+    tmp = ""
+    try:
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with open(target, "w", encoding="utf-8", newline="") as stream:
+                yield stream
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp",
+                                   dir=os.path.dirname(target))
+        os.close(fd)
+        with open(tmp, "w", encoding="utf-8", newline="") as stream:  # named: a page links relative to it
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
+        os.replace(tmp, target)
+        tmp = ""
+    except OSError as exc:
+        raise PlanctlError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _isatty(stream: TextIO | None) -> bool:
     return stream is not None and hasattr(stream, "isatty") and stream.isatty()
+
+
+class ClosedStream(io.TextIOBase):
+    """What stdout is when the process was started with it closed (``planctl list >&-``): every
+    write fails as writing to a closed descriptor does."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")

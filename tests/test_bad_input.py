@@ -16,6 +16,7 @@ from planctl.ingest import decode_bytes
 from planctl.parse import parse_source
 from planctl.parse.lossless import lost_characters
 from tests.helpers import CORPUS
+from tests.hostile import BOUND
 
 runner = CliRunner()
 PLANCTL = str(Path(sys.executable).with_name("planctl"))
@@ -156,18 +157,22 @@ def test_ctrl_c_exits_130_without_traceback(monkeypatch) -> None:
 
 def test_ctrl_c_in_a_real_process() -> None:
     import signal
-    import time
 
-    code = ("import time, planctl.corpus as c\n"
-            "def slow(*a, **k):\n    time.sleep(30)\n"
-            "c.load_corpus = slow\nimport sys\nsys.argv=['planctl','list']\nfrom planctl.cli import main\nmain()\n")
+    code = ("import sys, time, planctl.corpus as c\n"
+            "def slow(*a, **k):\n    print('working', flush=True)\n    time.sleep(3600)\n"
+            "c.load_corpus = slow\nsys.argv=['planctl','list']\nfrom planctl.cli import main\nmain()\n")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=20)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "working\n"  # in the command: interrupt it
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=BOUND)
+    finally:
+        proc.kill()
+        proc.wait()
     assert proc.returncode == 130 and "Traceback" not in err
 
 
 def test_debug_shows_the_traceback(tmp_path) -> None:
     result = runner.invoke(app, ["--debug", "show", str(tmp_path / "nope.txt")])
-    assert result.exit_code != 0 and result.exception is not None
+    assert result.exit_code == 2 and "Traceback" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("planctl: error:")

@@ -38,13 +38,23 @@ MAX_CONTROLS = 16
 _TRIED = "UTF-8, the encodings charset-normalizer detects (GB18030, Big5, UTF-16/32 …) and GB18030"
 
 
-def _with_codec(data: bytes, path: str, encoding: str) -> str:
+def check_encoding(encoding: str) -> None:
+    """A one-line error unless ``encoding`` names a text codec (``base64``, ``rot13`` and ``hex``
+    are codecs too, but not of text)."""
     try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise PlanctlError(f"unknown encoding {encoding!r}") from None
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):
+        raise PlanctlError(f"unknown encoding {encoding!r} (e.g. --encoding gbk)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise PlanctlError(f"{encoding!r} is not a text encoding (e.g. --encoding gbk)")
+
+
+def _with_codec(data: bytes, path: str, encoding: str) -> str:
+    check_encoding(encoding)
     try:
         return data.decode(encoding)
+    except LookupError:  # a codec the check above let through
+        raise PlanctlError(f"{encoding!r} is not a text encoding (e.g. --encoding gbk)") from None
     except UnicodeDecodeError as exc:
         raise PlanctlError(
             f"{path}: not valid {encoding} at byte {exc.start} (try without --encoding to auto-detect)"
