@@ -230,12 +230,11 @@ class Workspace:
         workers = min(len(pairs), self.workers or os.cpu_count() or 1, 8)
         if not (members and len(pairs) >= PARALLEL_FROM and workers > 1):
             return False
-        from concurrent.futures import ProcessPoolExecutor
+        from planctl.workers import process_pool, worker_deaths
 
         jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                 initargs=(str(self.corpus.root), str(cache_dir()), self.settings,
-                                           self.calibration)) as pool:
+        start = (str(self.corpus.root), str(cache_dir()), self.settings, self.calibration)
+        with worker_deaths("aligning plans"), process_pool(workers, _start_worker, start) as pool:
             for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
                 tick(done)
         return True

@@ -21,6 +21,7 @@ LAYERS = {
     "planctl": 0, "planctl.model": 0, "planctl.cjk": 0, "planctl.conventions": 0, "planctl.env": 0,
     "planctl.errors": 0, "planctl.paths": 0,
     "planctl.settings": 0, "planctl.cache": 0, "planctl.regions": 0, "planctl.lexicon": 0,
+    "planctl.workers": 0,
     "planctl.ingest": 1, "planctl.parse": 2, "planctl.corpus": 3, "planctl.indicators": 3,
     "planctl.compare": 4, "planctl.search": 4, "planctl.export": 4, "planctl.workspace": 5, "planctl.render": 5,
     "planctl.cli": 6,

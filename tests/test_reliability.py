@@ -2,7 +2,9 @@
 
 - Stress: several planctl processes started together on a cold cache, on an outdated index and
   after a process was killed in the middle of building the index; every run exits as it should
-  and prints the same output as a run on its own (≤ 8 processes, bounded by timeouts).
+  and prints the same output as a run on its own (≤ 8 processes). Tests wait for outcomes, never
+  for a time: a bound (tests/hostile.py) only stops a hang from stopping the suite, and every
+  process a test starts is ended before it returns.
 - A catalogue of bad input, in a corpus folder and given by path: one clear line, the good
   files still served.
 - Caches: junk entries, an unwritable directory, a full disk (simulated): one warning, the same
@@ -33,28 +35,35 @@ from planctl.cli import app
 from planctl.errors import PlanctlError
 from planctl.search.query import parse_query
 from tests.helpers import CORPUS
+from tests.hostile import BOUND, alive, children, wait_until
 
 PLANCTL = str(Path(sys.executable).with_name("planctl"))
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 runner = CliRunner()
 
 
-def _run(args: list[str], cache: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cache: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PLANCTL_CACHE": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([PLANCTL, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run([PLANCTL, *args], env=env, capture_output=True, text=True, timeout=BOUND, check=False)
 
 
-def _together(commands: list[list[str]], cache: Path, timeout: float = 30) -> list[tuple[int, str, str]]:
-    """Start every command at once; wait for all. Returns (status, stdout, stderr) each."""
+def _together(commands: list[list[str]], cache: Path) -> list[tuple[int, str, str]]:
+    """Start every command at once; wait for all (each ended, whatever happens). Returns
+    (status, stdout, stderr) each."""
     env = {**os.environ, "PLANCTL_CACHE": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
     procs = [subprocess.Popen([PLANCTL, *c], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for c in commands]
-    deadline = time.monotonic() + timeout
-    out = []
-    for p in procs:
-        stdout, stderr = p.communicate(timeout=max(1.0, deadline - time.monotonic()))
-        out.append((p.returncode, stdout, stderr))
-    return out
+    try:
+        out = []
+        for p in procs:
+            stdout, stderr = p.communicate(timeout=BOUND)
+            out.append((p.returncode, stdout, stderr))
+        return out
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
 
 
 def _corpus_copy(tmp_path: Path, copies: int = 1) -> Path:
@@ -114,16 +123,29 @@ def test_a_build_killed_midway_is_resumed_by_the_others(tmp_path) -> None:
     env = {**os.environ, "PLANCTL_CACHE": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
     victim = subprocess.Popen([PLANCTL, "--corpus", str(root), "index"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 25
     partial: list[Path] = []
-    while time.monotonic() < deadline and victim.poll() is None and not partial:
+    workers: set[int] = set()
+
+    def indexing() -> bool:  # progress, not time: the first document committed to the partial index
+        nonlocal partial
+        if Path("/proc").is_dir():
+            workers.update(children(victim.pid))
         partial = [p for p in cache.glob("index-*.partial") if _indexed_documents(p) > 0]
-        time.sleep(0.05)
-    if victim.poll() is not None:
-        pytest.skip("the build finished before it could be killed (machine too fast for this corpus)")
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=10)
+        return bool(partial) or victim.poll() is not None
+
+    try:
+        wait_until(indexing, "the build to commit its first document")
+        if victim.poll() is not None:
+            pytest.skip("the build finished before it could be killed (machine too fast for this corpus)")
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=BOUND)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait()
     assert partial, "the build left no partial index to resume"
+    # its segmenting workers die with it (they used to run on, seen 21 minutes later)
+    wait_until(lambda: not any(alive(pid) for pid in workers), "the killed build's workers to end")
     _check_alone_and_together(root, cache, tmp_path / "baseline")
     assert not list(cache.glob("index-*.partial")), "the resumed build was published"
 
@@ -313,7 +335,7 @@ def test_exit_status_is_the_same_through_a_closed_pipe(tmp_path) -> None:
         env = {**os.environ, "PLANCTL_CACHE": str(cache)}
         piped = subprocess.run(f"{PLANCTL} {' '.join(args)} | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}",
                                shell=True, executable="/bin/bash", env=env, capture_output=True, text=True,
-                               timeout=60, check=False)
+                               timeout=BOUND, check=False)
         assert piped.stdout.strip() == str(status), (args, piped.stdout, piped.stderr)
         assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
 

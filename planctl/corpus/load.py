@@ -211,9 +211,10 @@ def _parse_missing(missing: Sequence[LoadedFile], env: Environment) -> list[tupl
     with contextlib.ExitStack() as stack:
         results: Iterable[tuple[ParsedFile | None, list[str], str]] = (parse_one(job, debug=env.debug) for job in jobs)
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            from concurrent.futures import ProcessPoolExecutor
+            from planctl.workers import process_pool, worker_deaths
 
-            results = stack.enter_context(ProcessPoolExecutor()).map(parse_one, jobs, chunksize=8)
+            stack.enter_context(worker_deaths("parsing the corpus"))
+            results = stack.enter_context(process_pool()).map(parse_one, jobs, chunksize=8)
         for done, (entry, (parsed, warnings, error)) in enumerate(zip(missing, results, strict=True), 1):
             env.replay(warnings)
             if parsed is None:

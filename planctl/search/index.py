@@ -175,7 +175,7 @@ def build_index(conn: sqlite3.Connection, docs: Sequence[Document], lines_of: Ca
             segs: list[str] = []
             for start in range(0, len(rows), SEGMENT_BATCH):
                 texts = [t for r in rows[start : start + SEGMENT_BATCH] for t in (r.body, r.title)]
-                segs += list(pool.map(_segment, texts, chunksize=64)) if pool else [_segment(t) for t in texts]
+                segs += _segment_all(texts, pool)
                 progress += sum(len(r.body) for r in rows[start : start + SEGMENT_BATCH])
                 tick(progress)
             with conn:  # one transaction per document
@@ -198,13 +198,22 @@ PARALLEL_DOCS = 50
 """Segment in worker processes (one per core) from this many documents on."""
 
 
+def _segment_all(texts: list[str], pool: Any) -> list[str]:
+    if pool is None:
+        return [_segment(t) for t in texts]
+    from planctl.workers import worker_deaths
+
+    with worker_deaths("indexing the corpus"):
+        return list(pool.map(_segment, texts, chunksize=64))
+
+
 def _segmenter_pool(documents: int) -> Any:
     cores = os.cpu_count() or 1
     if documents < PARALLEL_DOCS or cores < 2:
         return None
-    from concurrent.futures import ProcessPoolExecutor
+    from planctl.workers import process_pool
 
-    return ProcessPoolExecutor(max_workers=cores)
+    return process_pool(cores)
 
 
 def catalogue(conn: sqlite3.Connection) -> list[Document]:
