@@ -73,7 +73,11 @@ class Lexicon:
         if self._db is None:
             import sqlite3
 
+            from planctl import cache
+
             try:
+                if not cache.usable():  # another user's cache: its segmentations are not ours to trust
+                    raise OSError("cache directory not usable")
                 path = self._cache_path()
                 path.parent.mkdir(parents=True, exist_ok=True)
                 # Many processes share the file: WAL lets readers go on while one writes, and a
@@ -125,10 +129,13 @@ class Lexicon:
             jieba.setLogLevel(logging.CRITICAL)
             tk = jieba.Tokenizer()
             tk.gen_pfdict = _prefix_dictionary  # jieba's own cache handling, a faster build
+            from planctl import cache
+
             directory = cache_dir()
             try:
                 directory.mkdir(parents=True, exist_ok=True)
-                tk.tmp_dir = str(directory)
+                if cache.usable():
+                    tk.tmp_dir = str(directory)
             except OSError:
                 pass  # an unwritable cache only costs speed
             for term in self.user_terms:
@@ -197,10 +204,10 @@ class Lexicon:
         if self.concepts is None:
             from planctl import cache
 
-            held = cache.load_pickle("cilin", "groups-v1", dict)
+            held = cache.load_json("cilin", "groups-v1", dict)
             if held is None:
                 held = _cilin_groups()
-                cache.store_pickle("cilin", "groups-v1", held)
+                cache.store_json("cilin", "groups-v1", held)
             self.concepts = held
         return self.concepts
 

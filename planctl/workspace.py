@@ -93,14 +93,14 @@ class Workspace:
 
     def _model(self, key: str, extra: list[list[str]], with_corpus: bool = True) -> LatentModel | None:
         """The latent (LSA) model over the corpus's items and ``extra``, cached on disk under ``key``."""
-        held = cache.load_pickle("latent", key, (LatentModel, type(None)), self.env)
-        if held is None and not cache.load_pickle("latent-none", key, bool, self.env):
+        held = cache.load_as("latent", key, LatentModel.from_dict, self.env)
+        if held is None and not cache.load_json("latent-none", key, bool, self.env):
             with self.env.step("fitting the word model" + (" on the corpus" if with_corpus else "")):
                 held = build_latent([tokens_of(t) for group in self._texts(extra, with_corpus) for t in group])
             if held is None:
-                cache.store_pickle("latent-none", key, True, self.env)
+                cache.store_json("latent-none", key, True, self.env)
             else:
-                cache.store_pickle("latent", key, held, self.env)
+                cache.store_json("latent", key, held.to_dict(), self.env)
         return held
 
     def corpus_statistics(self) -> Statistics:
@@ -140,14 +140,14 @@ class Workspace:
                                 self.corpus.fingerprint(), lexicon().fingerprint, left.id,
                                 left.source.path, str(left.source.index), right.id, right.source.path,
                                 str(right.source.index), *files)
-        held = cache.load_pickle("alignment", key, dict, self.env)
+        held = cache.load_json("alignment", key, dict, self.env)
         if held is not None:
             try:
                 return decode_alignment(held, left, right)
             except (IndexError, KeyError, TypeError, ValueError):
                 pass  # a damaged entry: align afresh
         al = self._align(left, right)
-        cache.store_pickle("alignment", key, encode_alignment(al), self.env)
+        cache.store_json("alignment", key, encode_alignment(al), self.env)
         return al
 
     def _align(self, left: Document, right: Document) -> Alignment:

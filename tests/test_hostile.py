@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import pickle
 import shutil
 import signal
 import stat
@@ -22,8 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from planctl.cli import app
+from planctl.env import Environment
 from tests.helpers import CORPUS
-from tests.hostile import BOUND, PLANCTL, alive, children, planctl_env, wait_until
+from tests.hostile import BOUND, PLANCTL, alive, children, planctl_env, run, wait_until
 
 runner = CliRunner()
 WUWEI = CORPUS / "wuwei-2022-employment-plan.txt"
@@ -200,3 +202,98 @@ def test_output_to_a_device_is_written_not_replaced() -> None:
     result = runner.invoke(app, ["export", "indicators", "-o", "/dev/full"])
     one_line_error(result.exit_code, result.stderr, "/dev/full", "No space left")
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+# ---- security ----------------------------------------------------------------------------------------------
+class _Planted:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_pickle_in_the_cache_runs_nothing(tmp_path) -> None:
+    cache = tmp_path / "cache"
+    args = ["diff", "wuwei", "gansu", "--format", "json"]
+    clean = run(args, cache)
+    marker = tmp_path / "owned"
+    payload = pickle.dumps(_Planted(marker))
+    entries = [p for p in cache.rglob("*") if p.is_file() and p.suffix == ".json"]
+    assert entries
+    for entry in entries:  # over every entry, and beside it where a pickle used to be read
+        entry.write_bytes(payload)
+        entry.with_suffix(".pickle").write_bytes(payload)
+    again = run(args, cache)
+    assert not marker.exists()
+    assert again.returncode == clean.returncode and again.stdout == clean.stdout and "damaged" in again.stderr
+
+
+def test_a_cache_others_can_write_to_is_not_used(tmp_path, monkeypatch) -> None:
+    from planctl import cache as caches
+
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    result = run(["show", "wuwei", "-f", "outline"], shared)
+    assert result.returncode == 0 and result.stdout
+    (warning,) = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert "not using the cache" in warning and "mode 0777" in warning
+    assert not list(shared.iterdir())  # nothing read, nothing written
+    mine = tmp_path / "mine"
+    assert caches.usable(None, mine) and stat.S_IMODE(mine.stat().st_mode) == 0o700  # created for the user alone
+    if hasattr(os, "getuid"):
+        caches._distrust.cache_clear()
+        monkeypatch.setattr(os, "getuid", lambda: os.stat(mine).st_uid + 1)
+        env = Environment.recording()
+        assert not caches.usable(env, mine) and "belongs to another user" in env.warnings[0]
+        caches._distrust.cache_clear()
+
+
+def test_a_paused_index_builder_does_not_hold_up_the_others(tmp_path, monkeypatch) -> None:
+    if not hasattr(signal, "SIGSTOP"):
+        pytest.skip("no SIGSTOP here")
+    from planctl import cache as caches
+
+    monkeypatch.setenv("PLANCTL_CACHE", str(tmp_path / "cache"))
+    holder = _lock_holder("index-x")
+    try:
+        holder.send_signal(signal.SIGSTOP)  # a builder paused (Ctrl-Z, a debugger, a frozen machine)
+        env = Environment.recording()
+        with caches.locked("index-x", env, stall=1.0) as held:
+            assert not held  # went on without it once the holder showed no life for `stall`
+        assert "has shown no progress for 1 s" in env.warnings[0]
+    finally:
+        holder.kill()
+        holder.wait(timeout=BOUND)
+
+
+def test_a_live_lock_holder_renews_its_lock(tmp_path, monkeypatch) -> None:
+    from planctl import cache as caches
+
+    monkeypatch.setenv("PLANCTL_CACHE", str(tmp_path / "cache"))
+    holder = _lock_holder("index-y", heartbeat=0.05)
+    lock = tmp_path / "cache" / "locks" / "index-y.lock"
+    try:
+        first = lock.stat().st_mtime_ns
+        wait_until(lambda: lock.stat().st_mtime_ns > first, "the holder to renew its lock")  # life, to wait for
+        assert holder.stdin is not None
+        holder.stdin.write("done\n")
+        holder.stdin.flush()
+        env = Environment.recording()
+        with caches.locked("index-y", env, stall=BOUND) as held:  # released: taken, nothing said
+            assert held and not env.warnings
+    finally:
+        holder.kill()
+        holder.wait(timeout=BOUND)
+
+
+def _lock_holder(name: str, heartbeat: float = 2.0) -> subprocess.Popen[str]:
+    """A process holding the cache lock ``name`` until a line comes on its stdin."""
+    script = (f"import sys\nfrom planctl import cache\ncache.HEARTBEAT_SECONDS = {heartbeat}\n"
+              f"with cache.locked({name!r}) as held:\n    print('held' if held else 'not held', flush=True)\n"
+              "    sys.stdin.readline()\n")
+    holder = subprocess.Popen([sys.executable, "-c", script], env={**os.environ}, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder

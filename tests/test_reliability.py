@@ -278,7 +278,7 @@ def test_files_given_by_path_are_cached_by_content_with_their_warnings(tmp_path)
     args = ["diff", f"{plan}#2", "gansu-employment-2021", "--format", "json"]
     cold = _run(args, cache)
     assert cold.returncode == 1 and "invalid UTF-8 at byte 4000" in cold.stderr, cold.stderr
-    assert list((cache / "parsed-given").glob("*.pickle")) and list((cache / "alignment").glob("*.pickle"))
+    assert list((cache / "parsed-given").glob("*.json")) and list((cache / "alignment").glob("*.json"))
     warm = _run(args, cache)
     assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
     # The file changed: read and aligned again, not served from the cache.

@@ -60,6 +60,31 @@ class LatentModel:
     terms: Any  # numpy array, len(vocabulary) × rank
     idf: dict[str, float]
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (the vectors as the base64 of their float32 bytes)."""
+        import base64
+
+        import numpy as np
+
+        vocabulary = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        terms = np.ascontiguousarray(self.terms, dtype="<f4")
+        return {"vocabulary": vocabulary, "shape": list(terms.shape),
+                "terms": base64.b64encode(terms.tobytes()).decode("ascii"), "idf": self.idf}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LatentModel:
+        """Inverse of :meth:`to_dict` (a shape that does not fit the bytes is a ValueError)."""
+        import base64
+
+        import numpy as np
+
+        rows, rank = (int(n) for n in data["shape"])
+        terms = np.frombuffer(base64.b64decode(data["terms"], validate=True), dtype="<f4").reshape(rows, rank)
+        vocabulary = {str(t): k for k, t in enumerate(data["vocabulary"])}
+        if len(vocabulary) != rows:
+            raise ValueError("vocabulary and vectors differ in length")
+        return cls(vocabulary, terms, {str(t): float(w) for t, w in data["idf"].items()})
+
     def embed(self, tokens: Iterable[str]) -> Any:
         """An L2-normalised latent vector of a text's tokens (sublinear tf × idf), or None."""
         import numpy as np

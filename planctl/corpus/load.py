@@ -2,8 +2,8 @@
 from the parse cache) and make the ids unique. A file that cannot be read is skipped and said
 so, with why; the rest are served.
 
-Parsed files are cached by content hash and planctl's code, twice: whole, and as metadata
-only, so that ``list`` and ``search`` never unpickle a tree they do not need.
+Parsed files are cached (as JSON) by content hash and planctl's code, twice: whole, and as
+metadata only, so that ``list`` and ``search`` never read a tree they do not need.
 
 Example::
 
@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from planctl import cache
 from planctl.env import Environment
@@ -123,14 +124,18 @@ def parse_given(path: str, encoding: str | None, env: Environment) -> tuple[Pars
         key = cache.content_key(Path(path).read_bytes(), "given", path, encoding or "")
     except OSError:  # parse_path says why it cannot be read
         return parse_path(path, encoding=encoding, env=env), ""
-    held = cache.load_pickle("parsed-given", key, tuple, env)
-    if held is not None and len(held) == 2 and isinstance(held[0], ParsedFile) and isinstance(held[1], list):
+    held = cache.load_as("parsed-given", key, _given_from_dict, env)
+    if held is not None:
         env.replay(held[1])
         return held[0], key
     seen = len(env.warnings)
     parsed = parse_path(path, encoding=encoding, env=env)
-    cache.store_pickle("parsed-given", key, (parsed, env.warnings[seen:]), env)
+    cache.store_json("parsed-given", key, {"parsed": parsed.to_dict(), "warnings": env.warnings[seen:]}, env)
     return parsed, key
+
+
+def _given_from_dict(data: dict[str, Any]) -> tuple[ParsedFile, list[str]]:
+    return ParsedFile.from_dict(data["parsed"]), [str(w) for w in data["warnings"]]
 
 
 def _display(path: Path, base: Path) -> str:
@@ -143,14 +148,14 @@ def _display(path: Path, base: Path) -> str:
 def _store(key: str, parsed: ParsedFile, env: Environment) -> None:
     """Cache a parsed file twice: whole, and as metadata only (what `list` needs)."""
     if key:
-        cache.store_pickle("parsed", key, parsed, env)
-        cache.store_pickle("meta", key, [d.without_tree() for d in parsed.documents], env)
+        cache.store_json("parsed", key, parsed.to_dict(), env)
+        cache.store_json("meta", key, [d.without_tree().to_dict() for d in parsed.documents], env)
 
 
 def load_parsed(loaded: LoadedFile, env: Environment) -> ParsedFile:
     """The full parse of a file loaded as metadata only: from the cache, else parsed again."""
     if loaded.parsed is None:
-        full = cache.load_pickle("parsed", loaded.key, ParsedFile, env) if loaded.key else None
+        full = cache.load_as("parsed", loaded.key, ParsedFile.from_dict, env) if loaded.key else None
         if full is None:  # evicted or damaged: parse again
             full, warnings, error = parse_one((str(loaded.path), loaded.display), debug=env.debug)
             env.replay(warnings)
@@ -162,11 +167,7 @@ def load_parsed(loaded: LoadedFile, env: Environment) -> ParsedFile:
 
 
 def _cached_meta(key: str, env: Environment) -> list[Document] | None:
-    meta = cache.load_pickle("meta", key, list, env)
-    if meta is not None and not all(isinstance(d, Document) for d in meta):
-        cache.damaged(env, cache.cache_dir() / "meta" / key)
-        return None
-    return meta
+    return cache.load_as("meta", key, lambda docs: [Document.from_dict(d) for d in docs], env)
 
 
 def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tuple[list[LoadedFile], Skipped]:
@@ -188,7 +189,7 @@ def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tu
             continue
         entry = LoadedFile(path, _display(path, base), key, [])
         meta = _cached_meta(key, env) if lazy else None
-        hit = cache.load_pickle("parsed", key, ParsedFile, env) if meta is None else None
+        hit = cache.load_as("parsed", key, ParsedFile.from_dict, env) if meta is None else None
         if meta is not None:
             entry.documents = meta
         elif hit is not None:

@@ -306,6 +306,10 @@ def open_index(
     env = env or Environment()
     fingerprint = corpus_fingerprint(files, lexicon().fingerprint)
     final = cache / f"index-{corpus}-{fingerprint}.sqlite"
+    if not caches.usable(env, cache):
+        conn = sqlite3.connect(":memory:")
+        count = build_index(conn, docs_factory(), lines_of, fingerprint, env, notes())
+        return conn, IndexStatus(":memory:", True, count, _notes(conn))
     if not force:
         found = _open_complete(final, fingerprint, env)
         if found is not None:
