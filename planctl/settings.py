@@ -175,3 +175,38 @@ class MatchSettings:
 
 AlignSettings = MatchSettings
 """The name of earlier releases (indicator pairing and edition detection), kept for callers."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What reading one file may cost. A file beyond a limit is refused in one line (in a folder:
+    skipped with the warning that names every unreadable file), so that a hostile or broken file
+    can neither hang planctl nor exhaust its memory.
+
+    Example::
+
+        >>> ReadLimits().text_bytes // 2**20, ReadLimits().list_number
+        (32, 32767)
+    """
+
+    text_bytes: int = 32 * 2**20
+    """A text file or saved web page is at most this large (32 MB: the longest real plans are a
+    few MB; a 200 MB one-line file took 5 GB to read)."""
+    docx_part_bytes: int = 64 * 2**20
+    """Each part of a .docx (its text, numbering, an image) unpacks to at most this (64 MB: a
+    700 KB zip bomb unpacks to 200 MB and took 3 GB to read)."""
+    list_number: int = 32767
+    """Word list numbers above this (Word's largest start value) are written in digits: a list
+    starting at 100000000000 in roman numerals or letters took minutes and gigabytes."""
+    parse_seconds: float = 120.0
+    """In a folder, a file that takes longer than this to read and parse is skipped like an
+    unreadable file, so one file cannot block the rest (measured where the system offers an
+    interval timer to the main thread: Unix)."""
+
+    def __post_init__(self) -> None:
+        for name in ("text_bytes", "docx_part_bytes", "list_number"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"ReadLimits.{name} must be a positive integer, got {value!r}")
+        if not self.parse_seconds > 0:
+            raise ValueError(f"ReadLimits.parse_seconds must be positive, got {self.parse_seconds!r}")

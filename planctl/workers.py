@@ -8,6 +8,7 @@ available a thread in the worker polls the parent's pid and ends the worker when
 
 A worker that dies under its parent (killed, out of memory) breaks the pool:
 :func:`worker_deaths` turns that into one line and exit status 2 instead of a traceback.
+:func:`time_limit` bounds a piece of work (one file of a folder) in time.
 
 Example::
 
@@ -97,3 +98,31 @@ def worker_deaths(doing: str) -> Iterator[None]:
         raise PlanctlError(f"a worker process died while {doing} (killed, or out of memory?); "
                            "run the command again to go on from where it stopped") from None
 
+
+class TimeUp(BaseException):
+    """The time given to a piece of work ran out (a BaseException: the ``except Exception`` of a
+    reader that turns any fault into "damaged file" must not take it for one)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeUp` in the work inside once ``seconds`` have passed. Measured by the
+    interval timer, which the system offers to the main thread on Unix; elsewhere the work
+    is not bounded. Work inside C code (one call of a library) ends before it is stopped."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    armed = [True]
+
+    def expired(signum: int, frame: Any) -> None:
+        if armed[0]:
+            raise TimeUp
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

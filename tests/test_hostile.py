@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import pickle
 import shutil
@@ -23,12 +24,27 @@ import pytest
 from typer.testing import CliRunner
 
 from planctl.cli import app
+from planctl.corpus import load_corpus
 from planctl.env import Environment
+from planctl.ingest import read_source
+from planctl.settings import ReadLimits
 from tests.helpers import CORPUS
-from tests.hostile import BOUND, PLANCTL, alive, children, planctl_env, run, wait_until
+from tests.hostile import (
+    BOUND,
+    PLANCTL,
+    alive,
+    children,
+    numbered_list,
+    paragraph,
+    planctl_env,
+    run,
+    wait_until,
+    write_docx,
+)
 
 runner = CliRunner()
 WUWEI = CORPUS / "wuwei-2022-employment-plan.txt"
+QINGHAI = CORPUS / "qinghai-2021-employment-plan.txt"
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 
 
@@ -39,6 +55,14 @@ def one_line_error(status: int, stderr: str, *needles: str) -> None:
     assert "Traceback" not in stderr
     for needle in needles:
         assert needle in lines[0], lines[0]
+
+
+def _folder(tmp_path: Path, *files: Path) -> Path:
+    root = tmp_path / "folder"
+    root.mkdir(exist_ok=True)
+    for f in files:
+        shutil.copy(f, root / f.name)
+    return root
 
 
 # ---- exit statuses that lied ---------------------------------------------------------------------
@@ -176,7 +200,154 @@ def test_killing_planctl_ends_its_workers(tmp_path, command: str, mode: str) -> 
         _reap(proc, workers, tmp_path)
 
 
+def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path) -> None:
+    # what unzipping a zip made on Chinese Windows gives: 青海.txt in GBK bytes
+    root = _folder(tmp_path, WUWEI)
+    name = os.fsdecode(b"\xc7\xe0\xba\xa3.txt")
+    shutil.copy(QINGHAI, root / name)
+    cache = tmp_path / "cache"
+    for args in (["list", "-f", "json"], ["search", "零工市场", "-n", "3"], ["show", "qinghai", "-f", "outline"],
+                 ["export", "measures", "qinghai"], ["diff", "qinghai", "wuwei", "-f", "json"]):
+        result = run(["--corpus", str(root), *args], cache)
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr and not result.stderr.strip(), result.stderr
+    paths = {d["path"] for d in json.loads(run(["--corpus", str(root), "list", "-f", "json"], cache).stdout)}
+    assert "folder/\\xc7ຣ.txt" in paths  # the bytes that are no UTF-8 escaped, the rest as they decode
+    given = run(["show", os.fsdecode(os.fsencode(root)) + "/" + name + "#2", "-f", "json"], cache)
+    assert given.returncode == 0 and json.loads(given.stdout)["documents"][0]["source"]["path"].endswith("\\xc7ຣ.txt")
+
+
+# ---- files that hung or exhausted memory -------------------------------------------------------------
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifo_given_by_path_is_refused(tmp_path) -> None:
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)  # nobody writes to it: opening it would wait forever
+    for args in (["show", str(fifo)], ["diff", str(fifo), "wuwei"], ["search", "就业", "--plan", str(fifo)]):
+        result = run(args, tmp_path / "cache")
+        one_line_error(result.returncode, result.stderr, "plan.txt", "FIFO", "regular files only")
+
+
+def test_process_substitution_is_refused_not_read_twice(tmp_path) -> None:
+    if not shutil.which("bash") or not Path("/dev/fd").exists():
+        pytest.skip("needs bash and /dev/fd")
+    result = subprocess.run(["bash", "-c", f"{PLANCTL} show <(cat {WUWEI})"], capture_output=True, text=True,
+                            env=planctl_env(tmp_path / "cache"), timeout=BOUND, check=False)
+    one_line_error(result.returncode, result.stderr, "pipe", "save it to a file first")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_given_by_path_is_refused() -> None:
+    result = runner.invoke(app, ["show", "/dev/zero"])
+    one_line_error(result.exit_code, result.stderr, "/dev/zero", "character device")
+
+
+@pytest.mark.parametrize("fmt", ["upperRoman", "upperLetter", "lowerRoman", "decimal"])
+def test_docx_numbering_start_huge_is_capped(tmp_path, fmt: str) -> None:
+    root = _folder(tmp_path, WUWEI)
+    body = paragraph("武威市就业促进规划") + paragraph("总体要求", "7") + paragraph("加快发展就业服务。")
+    plan = write_docx(root / "huge.docx", body, numbering=numbered_list(fmt, 100_000_000_000))
+    # in a folder: the file used to hold up `list` of everything beside it for minutes
+    result = run(["--corpus", str(root), "list", "-f", "json"], tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert {d["id"] for d in json.loads(result.stdout)} >= {"wuwei-employment-2022"}
+    env = Environment.recording()
+    lines = [ln.text for ln in read_source(plan, env=env).lines]
+    assert lines[1] == "100000000000、总体要求"
+    assert any("beyond 32767" in w for w in env.warnings) == (fmt != "decimal")
+
+
+def test_docx_numbering_within_the_cap_is_rendered() -> None:
+    from planctl.ingest.docx import Numbering, _Level
+
+    numbering = Numbering(abstract={"1": {0: _Level("upperRoman", "%1.", 32767)}}, nums={"7": ("1", {})})
+    assert numbering.label("7", 0) == "MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMDCCLXVII." and numbering.beyond == 0
+    assert numbering.label("7", 0) == "32768." and numbering.beyond == 1
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking(tmp_path) -> None:
+    limit = ReadLimits().docx_part_bytes
+    bomb = write_docx(tmp_path / "bomb.docx", paragraph("武威市就业促进规划") + paragraph("加" * (limit // 3 + 1)))
+    assert bomb.stat().st_size < limit // 100  # a small file …
+    result = runner.invoke(app, ["show", str(bomb)])  # … whose text part unpacks beyond the limit
+    one_line_error(result.exit_code, result.stderr, "bomb.docx", "word/document.xml", "zip bomb")
+    small = ReadLimits(docx_part_bytes=4096)  # the limit is a setting
+    plain = write_docx(tmp_path / "plain.docx", paragraph("武威市就业促进规划") + paragraph("加快发展。" * 300))
+    with pytest.raises(Exception, match="unpacks to"):
+        read_source(plain, limits=small)
+    assert read_source(plain).lines[1].text.startswith("加快发展。")
+
+
+@pytest.mark.parametrize("name", ["huge.txt", "huge.html"])
+def test_text_beyond_the_size_cap_is_refused_with_a_clear_message(tmp_path, name: str) -> None:
+    path = tmp_path / name
+    with path.open("wb") as fh:
+        fh.write(b"<html><body>" if name.endswith(".html") else "一、总体要求\n".encode())
+        fh.truncate(ReadLimits().text_bytes + 1)  # sparse: nothing of it is ever read
+    result = runner.invoke(app, ["show", str(path)])
+    one_line_error(result.exit_code, result.stderr, name, "too large", "up to 32.0 MB", "split it")
+
+
+def test_one_slow_file_does_not_hold_up_its_folder(tmp_path, monkeypatch) -> None:
+    import planctl.parse
+
+    monkeypatch.setenv("PLANCTL_CACHE", str(tmp_path / "cache"))  # parsed, not taken from the cache
+
+    real = planctl.parse.parse
+
+    def spin_on_qinghai(source, *args, **kwargs):
+        while "qinghai" in source.path:  # a parse that never ends
+            pass
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(planctl.parse, "parse", spin_on_qinghai)
+    env = Environment.recording()
+    corpus = load_corpus(_folder(tmp_path, WUWEI, QINGHAI), env=env, limits=ReadLimits(parse_seconds=0.5))
+    assert {d.id for d in corpus.documents} == {"wuwei-employment-2022", "wuwei-employment-notice-2022"}
+    (warning,) = env.warnings
+    assert "folder/qinghai-2021-employment-plan.txt (took more than 0.5 s to read" in warning
+
+
 # ---- data lost in silence -------------------------------------------------------------------------------
+def _nested_page(depth: int) -> bytes:
+    return ("<html><body><div class='TRS_Editor'><p>一、总体要求。加快发展就业服务，推动零工市场建设。</p>"
+            + "<div>" * depth + "<p>二、主要任务。深处的段落也是正文，一字不能少。</p>" + "</div>" * depth
+            + "<p>三、保障措施。加强组织领导。</p></div></body></html>").encode()
+
+
+def test_html_nested_deeper_than_255_elements_keeps_its_text(tmp_path) -> None:
+    page = tmp_path / "deep.html"
+    page.write_bytes(_nested_page(300))
+    result = runner.invoke(app, ["show", str(page), "-f", "json"])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert "深处的段落也是正文" in result.stdout and "加强组织领导" in result.stdout
+
+
+def test_html_nested_beyond_the_parser_limit_says_what_is_missing(tmp_path) -> None:
+    page = tmp_path / "deeper.html"
+    page.write_bytes(_nested_page(3000))
+    result = runner.invoke(app, ["show", str(page), "-f", "json"])
+    assert result.exit_code == 0 and "加快发展就业服务" in result.stdout  # what it could read is kept
+    assert "could not be read past line 1" in result.stderr and "the text after it is missing" in result.stderr
+
+
+def test_docx_internal_entity_is_refused_in_one_line(tmp_path) -> None:
+    # <!ENTITY t "就业"> and 武威市&t;促进规划: python-docx keeps &t; unexpanded, and the rest of the run
+    # (here the title, which named the document) was dropped
+    plan = write_docx(tmp_path / "entity.docx", paragraph("武威市&t;促进规划") + paragraph("加快发展。"),
+                      doctype='<!DOCTYPE w:document [<!ENTITY t "就业">]>')
+    result = runner.invoke(app, ["show", str(plan)])
+    one_line_error(result.exit_code, result.stderr, "entity.docx", "XML entities (&t;)")
+
+
+def test_docx_external_entity_reads_nothing(tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容不得外泄", encoding="utf-8")
+    plan = write_docx(tmp_path / "xxe.docx", paragraph("武威市&x;就业促进规划") + paragraph("加快发展。"),
+                      doctype=f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>')
+    result = runner.invoke(app, ["show", str(plan)])
+    assert result.exit_code == 2 and "机密" not in result.output
+
+
 def test_output_file_on_a_full_disk_keeps_the_old_content(tmp_path, monkeypatch) -> None:
     import planctl.env
 
@@ -248,6 +419,88 @@ def test_a_cache_others_can_write_to_is_not_used(tmp_path, monkeypatch) -> None:
         env = Environment.recording()
         assert not caches.usable(env, mine) and "belongs to another user" in env.warnings[0]
         caches._distrust.cache_clear()
+
+
+TERMINAL = "\x1b]0;owned\x07\x1b[2J\x9b31m"  # set the window title, clear the screen, CSI in one character
+C1_ONLY = "\x9b2J\x9b31m"  # XML 1.0 has no C0 controls: in a .docx only C1 ones can hide
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx", "html"])
+def test_control_characters_never_reach_the_terminal(tmp_path, kind: str) -> None:
+    bad = C1_ONLY if kind == "docx" else TERMINAL
+    title, body = f"武威市{bad}就业促进规划", f"一、总体要求\n（一）加快发展{bad}零工市场建设。"
+    if kind == "txt":
+        (tmp_path / "plan.txt").write_text(f"{title}\n{body}\n", encoding="utf-8")
+    elif kind == "docx":
+        write_docx(tmp_path / "plan.docx", "".join(paragraph(t) for t in [title, *body.split("\n")]))
+    else:
+        (tmp_path / "plan.html").write_text(f"<html><body><h1>{title}</h1><div class='TRS_Editor'>"
+                                            + "".join(f"<p>{t}</p>" for t in body.split("\n")) + "</div></body></html>",
+                                            encoding="utf-8")
+    plan = str(tmp_path / f"plan.{kind}")
+    for args in (["show", plan], ["show", plan, "-f", "outline"], ["show", plan, "--all"], ["show", plan, "-f", "json"],
+                 ["search", "零工市场", "--plan", plan], ["export", "outline", plan, "-f", "markdown"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.stdout.strip() and not any(ch in result.stdout for ch in "\x1b\x07\x9b"), (args, result.stdout)
+        assert "control character" in result.stderr, result.stderr
+    shown = runner.invoke(app, ["show", plan, "-f", "json"]).stdout
+    assert "零工市场建设" in shown and "就业促进规划" in shown  # only the controls went: the text around them stays
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped(tmp_path) -> None:
+    root = _folder(tmp_path)
+    shutil.copy(WUWEI, root / "wuwei\x1b[2J.txt")
+    result = run(["--corpus", str(root), "search", "零工市场", "-n", "1", "-f", "json"], tmp_path / "cache")
+    assert result.returncode == 0 and "\x1b" not in result.stdout
+    assert json.loads(result.stdout)[0]["source_path"] == "folder/wuwei\\x1b[2J.txt"
+
+
+# ---- smaller ---------------------------------------------------------------------------------------------------
+def _reportlab_pdf(path: Path, **encryption) -> Path:
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page = canvas.Canvas(str(path), pagesize=A4, encrypt=StandardEncryption(strength=128, **encryption))
+    page.setFont("STSong-Light", 14)
+    for k, line in enumerate(["武威市“十四五”就业促进规划", "一、总体要求", "（一）指导思想",
+                              "坚持稳中求进工作总基调，推动就业高质量发展。"]):
+        page.drawString(72, 800 - 24 * k, line)
+    page.showPage()
+    page.save()
+    return path
+
+
+def test_a_copy_protected_pdf_is_read(tmp_path) -> None:
+    # an owner password only: anyone may open it; pdfminer maps none of its glyphs, PDFium reads it
+    pdf = _reportlab_pdf(tmp_path / "protected.pdf", userPassword="", ownerPassword="owner", canCopy=0, canPrint=0)
+    result = runner.invoke(app, ["show", str(pdf), "-f", "outline"])
+    assert result.exit_code == 0, result.stderr
+    assert "武威市“十四五”就业促进规划" in result.stdout and "指导思想" in result.stdout
+    assert "read with PDFium" in result.stderr
+
+
+def test_a_pdf_that_needs_a_password_is_called_encrypted(tmp_path) -> None:
+    pdf = _reportlab_pdf(tmp_path / "locked.pdf", userPassword="user", ownerPassword="owner")
+    result = runner.invoke(app, ["show", str(pdf)])
+    one_line_error(result.exit_code, result.stderr, "locked.pdf: the PDF is encrypted", "decrypt")
+
+
+def test_a_text_file_starting_with_bm_is_text(tmp_path) -> None:
+    path = tmp_path / "bm.txt"
+    path.write_text("BM就业服务中心工作方案\n一、总体要求\n（一）加快发展就业服务。\n", encoding="utf-8")
+    result = runner.invoke(app, ["show", str(path), "-f", "outline"])
+    assert result.exit_code == 0 and "BM就业服务中心工作方案" in result.stdout
+    bmp = tmp_path / "image.txt"  # a real BMP header still is an image
+    bmp.write_bytes(b"BM" + (1000).to_bytes(4, "little") + b"\0" * 4 + (54).to_bytes(4, "little")
+                    + (40).to_bytes(4, "little") + b"\0" * 100)
+    refused = runner.invoke(app, ["show", str(bmp)])
+    one_line_error(refused.exit_code, refused.stderr, "BMP image")
 
 
 def test_a_paused_index_builder_does_not_hold_up_the_others(tmp_path, monkeypatch) -> None:

@@ -29,6 +29,7 @@ from planctl.corpus.resolve import match_reference, path_reference, pick_group, 
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.model import Document, ParsedFile, Source
+from planctl.settings import ReadLimits
 
 __all__ = ["CORPUS_SUFFIXES", "Corpus", "Skipped", "corpus_files", "load_corpus", "path_reference"]
 
@@ -110,7 +111,8 @@ class Corpus:
     def _read_given(self, path: str, encoding: str | None) -> LoadedFile:
         """A file given by path, parsed (or from the parse cache) and kept for this corpus."""
         parsed, key = parse_given(path, encoding, self.env)
-        entry = self._by_path[parsed.source.path] = LoadedFile(Path(path), path, key, parsed.documents, parsed)
+        entry = LoadedFile(Path(path), parsed.source.path, key, parsed.documents, parsed)
+        self._by_path[parsed.source.path] = entry
         return entry
 
     def _file_documents(self, path: str, encoding: str | None) -> list[Document]:
@@ -175,16 +177,17 @@ class Corpus:
 
 
 def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Environment | None = None,
-                strict: bool = False) -> Corpus:
+                strict: bool = False, limits: ReadLimits | None = None) -> Corpus:
     """Parse every plan file of ``root`` (default: the environment's corpus, see
     :meth:`planctl.env.Environment.corpus_dir`) and its subfolders.
 
     Files that cannot be read are skipped with one warning naming each and why (``strict``: an
-    error instead). ``lazy`` returns documents without their trees when the cache has them (see
+    error instead), and so are files beyond the ``limits`` (:class:`~planctl.settings.ReadLimits`).
+    ``lazy`` returns documents without their trees when the cache has them (see
     :meth:`Corpus.ensure_trees`)."""
     env = env or Environment()
     base = Path(root) if root else env.corpus_dir()
-    files, skipped = load_files(base, env, lazy=lazy)
+    files, skipped = load_files(base, env, lazy=lazy, limits=limits)
     skipped.report(env, strict)
     docs = [d for entry in files for d in entry.documents]
     return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped)

@@ -25,8 +25,10 @@ from typing import Any
 from planctl import cache
 from planctl.env import Environment
 from planctl.errors import PlanctlError
+from planctl.ingest import regular_file, shown_path
 from planctl.model import Document, ParsedFile
 from planctl.paths import corpus_dir
+from planctl.settings import ReadLimits
 
 CORPUS_SUFFIXES = (".txt", ".md", ".text", ".pdf", ".docx", ".html", ".htm", ".mhtml", ".mht")
 """Files read as plan documents."""
@@ -83,7 +85,7 @@ def corpus_files(root: Path) -> list[Path]:
     folder's notes (README, LICENSE …) and files that are no plan by their extension (.json,
     .csv, images) are left out; office formats planctl cannot read are kept, to be reported."""
     if not root.is_dir():
-        raise PlanctlError(f"{root}: corpus directory not found")
+        raise PlanctlError(f"{shown_path(root)}: corpus directory not found")
     wanted = CORPUS_SUFFIXES + OFFICE_SUFFIXES
     found = []
     for path in root.rglob("*"):
@@ -95,17 +97,25 @@ def corpus_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).parts)
 
 
-def parse_one(job: tuple[str, str], encoding: str | None = None,
-              debug: bool = False) -> tuple[ParsedFile | None, list[str], str]:
+def parse_one(job: tuple[str, str], encoding: str | None = None, debug: bool = False,
+              limits: ReadLimits | None = None) -> tuple[ParsedFile | None, list[str], str]:
     """Read and parse one file: ``job`` is (path, path to report). Returns the parse (None when
     the file cannot be read), the warnings it gave (worker processes cannot print to the
-    caller's environment) and why it could not be read."""
+    caller's environment) and why it could not be read. A file that takes longer than
+    ``limits.parse_seconds`` is given up, so that one file cannot block a folder."""
     from planctl.parse import parse_path  # a warm corpus never parses
+    from planctl.workers import TimeUp, time_limit
 
     path, shown = job
+    limits = limits or ReadLimits()
     recorder = Environment.recording()
     try:
-        return parse_path(path, display=shown, encoding=encoding, env=recorder), recorder.warnings, ""
+        with time_limit(limits.parse_seconds):
+            parsed = parse_path(path, display=shown, encoding=encoding, env=recorder, limits=limits)
+        return parsed, recorder.warnings, ""
+    except TimeUp:
+        return None, recorder.warnings, (f"took more than {limits.parse_seconds:g} s to read; given up so that it "
+                                         "does not hold up the others (ReadLimits.parse_seconds)")
     except PlanctlError as exc:
         return None, recorder.warnings, str(exc).removeprefix(f"{shown}: ")
     except Exception as exc:  # a parser fault on one odd file must not stop a corpus
@@ -120,8 +130,10 @@ def parse_given(path: str, encoding: str | None, env: Environment) -> tuple[Pars
     gave are kept with it and given again on a cache hit."""
     from planctl.parse import parse_path
 
+    shown = shown_path(path)
     try:
-        key = cache.content_key(Path(path).read_bytes(), "given", path, encoding or "")
+        regular_file(path, shown)  # a FIFO would block the read below
+        key = cache.file_key(path, "given", shown, encoding or "")
     except OSError:  # parse_path says why it cannot be read
         return parse_path(path, encoding=encoding, env=env), ""
     held = cache.load_as("parsed-given", key, _given_from_dict, env)
@@ -140,9 +152,9 @@ def _given_from_dict(data: dict[str, Any]) -> tuple[ParsedFile, list[str]]:
 
 def _display(path: Path, base: Path) -> str:
     try:
-        return str(path.relative_to(base.parent))
+        return shown_path(path.relative_to(base.parent))
     except ValueError:
-        return str(path)
+        return shown_path(path)
 
 
 def _store(key: str, parsed: ParsedFile, env: Environment) -> None:
@@ -170,9 +182,10 @@ def _cached_meta(key: str, env: Environment) -> list[Document] | None:
     return cache.load_as("meta", key, lambda docs: [Document.from_dict(d) for d in docs], env)
 
 
-def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tuple[list[LoadedFile], Skipped]:
+def load_files(root: Path | None, env: Environment, *, lazy: bool = False,
+               limits: ReadLimits | None = None) -> tuple[list[LoadedFile], Skipped]:
     """Every plan file of ``root`` (default: the environment's corpus), parsed or from the cache,
-    and the files that could not be read.
+    and the files that could not be read (or are beyond the ``limits``).
 
     ``lazy`` takes metadata-only entries from the cache when it has them; files that miss the
     cache are parsed, in worker processes when there are many of them."""
@@ -183,7 +196,7 @@ def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tu
     skipped = Skipped(total=len(files))
     for path in files:
         try:
-            key = cache.content_key(path.read_bytes(), _display(path, base))
+            key = cache.file_key(path, _display(path, base))
         except OSError as exc:
             skipped.files.append((_display(path, base), f"cannot read ({exc.strerror or exc})"))
             continue
@@ -197,7 +210,7 @@ def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tu
         else:
             missing.append(entry)
         loaded.append(entry)
-    failed = _parse_missing(missing, env)
+    failed = _parse_missing(missing, env, limits or ReadLimits())
     skipped.files += failed
     skipped.files.sort()
     loaded = [entry for entry in loaded if entry.documents or entry.parsed is not None]
@@ -205,17 +218,20 @@ def load_files(root: Path | None, env: Environment, *, lazy: bool = False) -> tu
     return loaded, skipped
 
 
-def _parse_missing(missing: Sequence[LoadedFile], env: Environment) -> list[tuple[str, str]]:
+def _parse_missing(missing: Sequence[LoadedFile], env: Environment, limits: ReadLimits) -> list[tuple[str, str]]:
     tick = env.progress("parsing", len(missing), unit="files")
     jobs = [(str(entry.path), entry.display) for entry in missing]
     failed: list[tuple[str, str]] = []
     with contextlib.ExitStack() as stack:
-        results: Iterable[tuple[ParsedFile | None, list[str], str]] = (parse_one(job, debug=env.debug) for job in jobs)
+        results: Iterable[tuple[ParsedFile | None, list[str], str]] = (
+            parse_one(job, debug=env.debug, limits=limits) for job in jobs)
         if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            from functools import partial
+
             from planctl.workers import process_pool, worker_deaths
 
             stack.enter_context(worker_deaths("parsing the corpus"))
-            results = stack.enter_context(process_pool()).map(parse_one, jobs, chunksize=8)
+            results = stack.enter_context(process_pool()).map(partial(parse_one, limits=limits), jobs, chunksize=8)
         for done, (entry, (parsed, warnings, error)) in enumerate(zip(missing, results, strict=True), 1):
             env.replay(warnings)
             if parsed is None:

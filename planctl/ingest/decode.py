@@ -31,8 +31,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# C0 control characters other than tab, line feed and carriage return (NUL, form feed …)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+# C0 control characters other than tab, line feed and carriage return (NUL, form feed, ESC …),
+# DEL and the C1 set: "一、总体\x00要求" (a damaged copy), "\x1b]0;标题\x07" (a terminal escape)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_CONTROLS = 16
 """More stray control characters than this (or one per 200 characters) mean a binary file."""
 _TRIED = "UTF-8, the encodings charset-normalizer detects (GB18030, Big5, UTF-16/32 …) and GB18030"
@@ -133,7 +134,7 @@ def _decode(data: bytes, path: str, encoding: str | None, env: Environment) -> t
     )
 
 
-def _drop_controls(text: str, path: str, env: Environment) -> str:
+def drop_controls(text: str, path: str, env: Environment) -> str:
     """Drop a few stray control characters (a damaged copy), naming where; many mean binary."""
     found = [m.start() for m in _CONTROL_RE.finditer(text)]
     if not found:
@@ -146,7 +147,7 @@ def _drop_controls(text: str, path: str, env: Environment) -> str:
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         where.append(f"{line}:{col}")
     more = f" and {len(found) - 8} more" if len(found) > 8 else ""
-    env.warn(f"{path}: dropped {len(found)} stray control character(s) (NUL …) at line:column "
+    env.warn(f"{path}: dropped {len(found)} stray control character(s) (NUL, ESC …) at line:column "
              f"{', '.join(where)}{more}")
     return _CONTROL_RE.sub("", text)
 
@@ -154,7 +155,7 @@ def _drop_controls(text: str, path: str, env: Environment) -> str:
 def decode_text(data: bytes, path: str, encoding: str | None, env: Environment) -> tuple[str, str]:
     """The text of ``data`` and the encoding it was read with (stray control characters dropped)."""
     text, used = _decode(data, path, encoding, env)
-    return _drop_controls(text, path, env), used
+    return drop_controls(text, path, env), used
 
 
 def decode_bytes(data: bytes, *, path: str = "<bytes>", encoding: str | None = None,

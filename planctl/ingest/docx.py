@@ -28,11 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from planctl.env import Environment
 from planctl.errors import PlanctlError
+from planctl.ingest.formats import human_size
 from planctl.model import Line, Source
+from planctl.settings import ReadLimits
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DIGITS = "〇一二三四五六七八九"
@@ -116,10 +118,14 @@ class Numbering:
     nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)
     """numId → (abstractNumId, start overrides by level)."""
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
+    largest: int = ReadLimits().list_number
+    """List numbers above this (:attr:`ReadLimits.list_number`) are written in digits."""
+    beyond: int = 0
+    """How many labels were written in digits for that reason."""
 
     @classmethod
-    def from_part(cls, element: Any) -> Numbering:
-        numbering = cls()
+    def from_part(cls, element: Any, largest: int = ReadLimits().list_number) -> Numbering:
+        numbering = cls(largest=largest)
         if element is None:
             return numbering
         for abstract in element.findall(f"{W}abstractNum"):
@@ -155,8 +161,16 @@ class Numbering:
             if f"%{k + 1}" in text:
                 lv = levels.get(k, _Level())
                 value = counters.get(k, overrides.get(k, lv.start))
-                text = text.replace(f"%{k + 1}", _FORMATS.get(lv.fmt, str)(value))
+                text = text.replace(f"%{k + 1}", self._format(lv.fmt, value))
         return text
+
+    def _format(self, fmt: str, value: int) -> str:
+        # Roman numerals and letters grow with the number: 100000000000 in either takes minutes
+        render = _FORMATS.get(fmt, str)
+        if not 0 <= value <= self.largest and render is not str:
+            self.beyond += 1  # said: the label is not what Word would show
+            return str(value)
+        return render(value)
 
 
 @dataclass
@@ -299,7 +313,9 @@ def _footnotes(document: Any) -> dict[str, str]:
         return {}
     from lxml import etree
 
-    root = etree.fromstring(part.blob)
+    # as python-docx reads the other parts: no entity expanded, nothing fetched
+    root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    _refuse_entities(root)
     return {fn.get(f"{W}id", ""): "".join(_runs(p)[0] for p in fn.iter(f"{W}p")).strip()
             for fn in root.findall(f"{W}footnote") if fn.get(f"{W}type") is None}
 
@@ -311,27 +327,70 @@ def _body_blocks(document: Any) -> Iterator[Any]:
             yield child
 
 
-def docx_to_source(path: str | Path, *, display: str | None = None, env: Environment | None = None) -> Source:
-    """Read a .docx into a :class:`Source` (one line per paragraph or table row)."""
+def docx_to_source(path: str | Path | BinaryIO, *, display: str | None = None, env: Environment | None = None,
+                   limits: ReadLimits | None = None) -> Source:
+    """Read a .docx (a path or an open file) into a :class:`Source` (one line per paragraph or
+    table row). A part that unpacks beyond ``limits`` is refused before it is unpacked."""
     import docx
 
+    env = env or Environment()
+    limits = limits or ReadLimits()
     shown = display or str(path)
     try:
-        document = docx.Document(str(path))
+        _check_sizes(path, shown, limits)
+        document = docx.Document(str(path) if isinstance(path, (str, Path)) else path)
         numbering_part = document.part.numbering_part.element if _has_numbering(document) else None
-        reader = _Reader(Numbering.from_part(numbering_part), _style_numbering(document.styles.element),
-                         _footnotes(document))
+        for element in (document.element, numbering_part, document.styles.element):
+            _refuse_entities(element)
+        reader = _Reader(Numbering.from_part(numbering_part, limits.list_number),
+                         _style_numbering(document.styles.element), _footnotes(document))
         for block in _body_blocks(document):
             reader.block(block)
+    except _EntitiesError as exc:
+        raise PlanctlError(f"{shown}: the document uses XML entities ({exc}), which Word never writes; "
+                           "refused rather than read without the text they stand for") from None
     except PlanctlError:
         raise
     except Exception as exc:  # python-docx raises many kinds of errors on a damaged package
         raise PlanctlError(f"{shown}: not a readable Word document ({exc.__class__.__name__}); "
                            "the file may be damaged — open and save it again, or convert it to PDF") from None
+    if reader.numbering.beyond:
+        env.warn(f"{shown}: {reader.numbering.beyond} list number(s) beyond {limits.list_number} "
+                 "(Word's largest) written in digits")
     lines = [Line(k, text) for k, text in enumerate(reader.lines, 1)]
     if not any(line.text.strip() for line in lines):
         raise PlanctlError(f"{shown}: the Word document (.docx) has no text")
     return Source(path=shown, encoding="docx", lines=lines)
+
+
+def _check_sizes(path: str | Path | BinaryIO, shown: str, limits: ReadLimits) -> None:
+    """Refuse a package whose parts unpack beyond the limit, before anything is unpacked (the
+    sizes are the zip directory's, and unpacking never yields more than they say)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        for info in package.infolist():
+            if info.file_size > limits.docx_part_bytes:
+                raise PlanctlError(
+                    f"{shown}: its part {info.filename} unpacks to {human_size(info.file_size)}, more than planctl "
+                    f"unpacks from a part of a .docx ({human_size(limits.docx_part_bytes)}): a zip bomb, or a "
+                    "document to split")
+    if not isinstance(path, (str, Path)):
+        path.seek(0)
+
+
+class _EntitiesError(Exception):
+    """An XML part holds entity references python-docx leaves unexpanded (their text would be lost)."""
+
+
+def _refuse_entities(element: Any) -> None:
+    if element is None:
+        return
+    from lxml import etree
+
+    names = sorted({f"&{e.name};" for e in element.iter(etree.Entity)})
+    if names:
+        raise _EntitiesError(", ".join(names[:3]))
 
 
 def _has_numbering(document: Any) -> bool:

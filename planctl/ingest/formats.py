@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from planctl.errors import PlanctlError
 
@@ -45,22 +46,25 @@ _MAGIC = (
     (b"%PDF", "pdf"),
     (b"\x89PNG", "png"),
     (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF8", "gif"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
-    (b"BM", "bmp"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
     (b"{\\rtf", "rtf"),
     (b"\x1f\x8b", "gzip"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
     (b"Rar!", "rar"),
 )
+# A BMP file header: "BM", the file size, two reserved zero words, the pixel offset, then the size
+# of the header that follows (12, 40, 52, 56, 64, 108 or 124); a text file starting "BM" has none.
+_BMP_RE = re.compile(rb"BM.{4}\x00{4}.{4}[\x0c\x28\x34\x38\x40\x6c\x7c]\x00\x00\x00", re.DOTALL)
 _HTML_RE = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|body)\b", re.IGNORECASE | re.DOTALL)
 _MHTML_RE = re.compile(rb"^(?:[\w-]+:.*\r?\n)*MIME-Version:", re.IGNORECASE)
 _SUFFIX_FORMAT = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "xls", ".ofd": "ofd", ".odt": "odt"}
 
 
-def _zip_format(path: Path | None) -> str:
+def _zip_format(path: Path | BinaryIO | None) -> str:
     if path is None:
         return "zip"
     try:
@@ -81,7 +85,7 @@ def _zip_format(path: Path | None) -> str:
     return "zip"
 
 
-def sniff(head: bytes, name: str, path: Path | None = None) -> str:
+def sniff(head: bytes, name: str, path: Path | BinaryIO | None = None) -> str:
     """The format of a file from its first bytes (``name`` decides only between look-alikes:
     an OLE2 .doc, .xls or .wps)."""
     for magic, fmt in _MAGIC:
@@ -91,6 +95,8 @@ def sniff(head: bytes, name: str, path: Path | None = None) -> str:
             return fmt
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if _BMP_RE.match(head):
+        return "bmp"
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(path)
     probe = head.lstrip(b"\xef\xbb\xbf")
@@ -111,3 +117,11 @@ def refuse_binary(head: bytes, path: str) -> None:
         raise PlanctlError(f"{path}: this is {UNREADABLE[fmt]}")
     if fmt == "pdf":
         raise PlanctlError(f"{path}: this is a PDF; give planctl its path (PDFs are read from files)")
+
+
+def human_size(size: int) -> str:
+    """``size`` bytes for a message: ``512 bytes``, ``4.4 KB``, ``32.0 MB``, ``2.0 GB``."""
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"

@@ -35,6 +35,7 @@ from planctl.cjk import HAN
 from planctl.conventions import WEB_META_KEYS
 from planctl.env import Environment
 from planctl.errors import PlanctlError
+from planctl.ingest.decode import drop_controls
 from planctl.model import Line, Source
 
 # Content containers of the content systems government sites run (TRS WCM, UCAP, 政府网站集约化平台).
@@ -89,7 +90,8 @@ def _text(element: Any) -> str:
 
 
 def _lines_of(element: Any, out: list[str]) -> None:
-    """The element's text as lines: a line per block, a tab-separated line per table row."""
+    """The element's text as lines: a line per block, a tab-separated line per table row.
+    (A walk with a stack of its own: a page may nest elements thousands deep.)"""
     current: list[str] = []
 
     def flush() -> None:
@@ -98,28 +100,30 @@ def _lines_of(element: Any, out: list[str]) -> None:
             out.append(text)
         current.clear()
 
-    def walk(el: Any) -> None:
+    # (element, entering): entering opens it and pushes its children; leaving ends its block and
+    # adds its tail, the text after it inside its parent
+    stack: list[tuple[Any, bool]] = [(element, True)]
+    while stack:
+        el, entering = stack.pop()
         tag = el.tag if isinstance(el.tag, str) else ""  # comments and processing instructions: no tag
-        if tag == "table":
+        if not entering:
+            if tag in _BLOCK_TAGS:
+                flush()
+            if el is not element and el.tail:
+                current.append(el.tail)
+            continue
+        if tag in ("table", "br"):
             flush()
-            _table_lines(el, out)
-            return
-        if tag == "br":
-            flush()
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
+            if tag == "table":
+                _table_lines(el, out)
+            stack.append((el, False))
+            continue
+        if tag in _BLOCK_TAGS:
             flush()
         if el.text and tag:
             current.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                current.append(child.tail)
-        if block:
-            flush()
-
-    walk(element)
+        stack.append((el, False))
+        stack.extend((child, True) for child in reversed(el))
     flush()
 
 
@@ -227,11 +231,19 @@ def html_bytes_to_source(data: bytes, shown: str, env: Environment | None = None
     else:
         encoding = "html"
     text, used = _decode(data, shown, env)
+    # libxml2 cuts a text short at a control character: take them out first (and say where)
+    text = drop_controls(text, shown, env)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # huge_tree: libxml2 cuts a page nested deeper than 256 elements without it (2048 with it)
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:
         raise PlanctlError(f"{shown}: not a readable web page ({exc.__class__.__name__})") from None
+    cut = [e for e in parser.error_log if e.level_name == "FATAL"]
+    if cut:
+        env.warn(f"{shown}: the page could not be read past line {cut[0].line}, column {cut[0].column} "
+                 f"({cut[0].message.split(',')[0]}); the text after it is missing")
     for tag in _DROP_TAGS:
         for el in list(root.iter(tag)):
             if el.getparent() is not None:

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from planctl.cjk import squeeze_spaces
 from planctl.env import Environment
@@ -222,7 +222,7 @@ def _layout(lines: list[_Item]) -> tuple[float, float, float]:
     return left, left + 2 * char, right - 3 * char
 
 
-def pdf_to_source(path: str | Path, *, display: str | None = None,
+def pdf_to_source(path: str | Path | BinaryIO, *, display: str | None = None,
                   env: Environment | None = None) -> tuple[Source, PdfReport]:
     """Read a PDF into a :class:`Source` (plus a report of furniture and unreadable pages)."""
     import pdfplumber
@@ -232,7 +232,7 @@ def pdf_to_source(path: str | Path, *, display: str | None = None,
     report = PdfReport()
     pages: list[tuple[list[_Item], float]] = []
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(cast(Any, path)) as pdf:
             report.pages = len(pdf.pages)
             tick = env.progress("reading PDF", report.pages, unit="pages", minimum=21)
             for number, page in enumerate(pdf.pages, 1):
@@ -247,17 +247,93 @@ def pdf_to_source(path: str | Path, *, display: str | None = None,
         raise
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged or locked files
         raise _unreadable(shown, exc) from None
-    _check_readable(shown, report)
+    try:
+        _check_readable(shown, report)
+    except PlanctlError:
+        # pdfminer misreads some files PDFium reads (copy-protected ones: an owner password only)
+        found = _pdfium_pages(path)
+        if found is None:
+            raise
+        pages, report = found
+        _check_readable(shown, report)
+        env.warn(f"{shown}: its text layer was read with PDFium (pdfminer could not map its fonts); "
+                 "tables are read as lines of text")
     _warn_partial(shown, report, env)
     return _pages_to_source(shown, pages, report), report
 
 
+def _pdfium_pages(path: str | Path | BinaryIO) -> tuple[list[tuple[list[_Item], float]], PdfReport] | None:
+    """The lines of every page as PDFium reads them (no tables), or None when it cannot."""
+    try:
+        import pypdfium2  # pdfplumber's own dependency
+
+        if not isinstance(path, (str, Path)):
+            path.seek(0)
+        document = pypdfium2.PdfDocument(path)
+    except Exception:  # not installed, or it cannot open the file either
+        return None
+    report = PdfReport(pages=len(document))
+    pages: list[tuple[list[_Item], float]] = []
+    try:
+        for number, page in enumerate(document, 1):
+            items = _pdfium_lines(page)
+            text = "".join(it.text for it in items)
+            if not text.strip():
+                report.empty_pages.append(number)
+            elif garbage_share(text) > GARBAGE_PAGE:
+                report.garbage_pages.append(number)
+            pages.append((items, float(page.get_height())))
+    except Exception:
+        return None
+    finally:
+        document.close()
+    return pages, report
+
+
+def _pdfium_lines(page: Any) -> list[_Item]:
+    """A page's lines in PDFium's reading order, each with the box of its characters."""
+    textpage = page.get_textpage()
+    height = float(page.get_height())
+    items: list[_Item] = []
+    chars: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []
+
+    def end_line() -> None:
+        text = "".join(chars).strip()
+        if text and boxes:
+            items.append(_Item(top=height - max(b[3] for b in boxes), kind="line", text=text,
+                               x0=min(b[0] for b in boxes), x1=max(b[2] for b in boxes)))
+        chars.clear()
+        boxes.clear()
+
+    for k in range(textpage.count_chars()):
+        ch = textpage.get_text_range(k, 1)
+        if ch in ("", "\r", "\n"):
+            end_line()
+            continue
+        chars.append(ch)
+        if not ch.isspace():
+            boxes.append(textpage.get_charbox(k))
+    end_line()
+    return items
+
+
 def _unreadable(shown: str, exc: Exception) -> PlanctlError:
-    """One line for a PDF pdfplumber cannot open: locked, or damaged."""
-    name = exc.__class__.__name__
-    if "password" in f"{name} {exc}".lower() or "encrypt" in f"{name} {exc}".lower():
-        return PlanctlError(f"{shown}: the PDF is encrypted; decrypt it first (e.g. qpdf --decrypt)")
-    return PlanctlError(f"{shown}: not a readable PDF ({name}); the file may be corrupt")
+    """One line for a PDF pdfplumber cannot open: locked, or damaged. (pdfplumber wraps
+    pdfminer's error, ``PdfminerException(PDFPasswordIncorrect())``: the cause is looked for
+    in what it wraps.)"""
+    seen: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(seen) < 10:
+        err = todo.pop()
+        seen.append(err)
+        todo += [a for a in err.args if isinstance(a, BaseException)]
+        todo += [e for e in (err.__cause__, err.__context__) if e is not None]
+    said = " ".join(f"{e.__class__.__name__} {e}" for e in seen).lower()
+    if "password" in said or "encrypt" in said:
+        return PlanctlError(f"{shown}: the PDF is encrypted (it needs a password to open); "
+                            "decrypt it first (e.g. qpdf --password=… --decrypt in.pdf out.pdf)")
+    return PlanctlError(f"{shown}: not a readable PDF ({exc.__class__.__name__}); the file may be corrupt")
 
 
 def _warn_partial(shown: str, report: PdfReport, env: Environment) -> None:

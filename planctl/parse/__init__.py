@@ -20,7 +20,7 @@ from planctl.ingest import read_source
 from planctl.model import Document, ParsedFile, Source, SourceRef
 from planctl.parse.documents import blocks_to_groups, finish_metadata, group_to_document
 from planctl.parse.rules import apply_rules, lines_to_state
-from planctl.settings import ParseSettings
+from planctl.settings import ParseSettings, ReadLimits
 
 
 def parse(source: Source, settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
@@ -52,9 +52,10 @@ def parse_source(source: Source, settings: ParseSettings | None = None) -> list[
 
 
 def parse_path(path: str | Path, *, encoding: str | None = None, display: str | None = None,
-               settings: ParseSettings | None = None, env: Environment | None = None) -> ParsedFile:
-    """Read and parse a plan file."""
-    return parse(read_source(path, encoding=encoding, display=display, env=env), settings, env)
+               settings: ParseSettings | None = None, env: Environment | None = None,
+               limits: ReadLimits | None = None) -> ParsedFile:
+    """Read (within ``limits``) and parse a plan file."""
+    return parse(read_source(path, encoding=encoding, display=display, env=env, limits=limits), settings, env)
 
 
 def parse_file(path: str | Path, *, encoding: str | None = None, display: str | None = None,

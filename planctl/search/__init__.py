@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,7 @@ def open_corpus_index(root: Path | None = None, *, force: bool = False, env: Env
     def notes() -> dict[str, str]:
         return {"skipped": json.dumps(loaded[0].skipped.files, ensure_ascii=False), "files": str(len(files))}
 
-    name = hashlib.blake2b(str(base.resolve()).encode(), digest_size=4).hexdigest()  # one index per folder
+    name = hashlib.blake2b(os.fsencode(base.resolve()), digest_size=4).hexdigest()  # one index per folder
     conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lambda d: loaded[0].lines_of(d),
                               env=env, corpus=name, notes=notes)
     if not loaded:  # the index was fresh: say what its build skipped, as the build did

@@ -129,7 +129,7 @@ def corpus_fingerprint(files: Sequence[Path], lexicon_fingerprint: str) -> str:
     digest = hashlib.blake2b(seed.encode(), digest_size=12)
     for path in files:
         st = path.stat()
-        digest.update(f"{path.name}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        digest.update(os.fsencode(path.name) + f"|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
