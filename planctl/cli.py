@@ -27,7 +27,7 @@ from planctl.env import Environment
 from planctl.errors import ExitStatus, PlanctlError
 
 GLOBAL_OPTIONS = {"--corpus": True, "--encoding": True, "--quiet": False, "-q": False, "--debug": False,
-                  "--strict": False}
+                  "--strict": False, "--follow-links": False}
 """Options of every command, accepted before or after the subcommand (True: takes a value)."""
 
 
@@ -101,7 +101,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state: dict[str, Any] = {"env": None, "strict": False, "encoding": None}
+_state: dict[str, Any] = {"env": None, "strict": False, "encoding": None, "follow_links": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -182,17 +182,21 @@ def _main(
     strict: Annotated[
         bool, typer.Option("--strict", help="A corpus file that cannot be read is an error, not a warning.")
     ] = False,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Read links in the corpus folder that lead out of it.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Turn Chinese government plans (规划) and notices into structure you can compare, search and export.
 
-    --corpus, --encoding, --quiet, --debug and --strict may also follow the command.
+    --corpus, --encoding, --quiet, --debug, --strict and --follow-links may also follow the command.
     """
     _state["env"] = Environment(debug=debug, quiet=quiet, corpus=corpus, corpus_given=corpus is not None)
     _state["strict"] = strict
     _state["encoding"] = encoding
+    _state["follow_links"] = follow_links
 
 
 def _corpus(refs: Sequence[str] | None = None, *, statistics: bool = False) -> Any:
@@ -205,7 +209,7 @@ def _corpus(refs: Sequence[str] | None = None, *, statistics: bool = False) -> A
     needed = statistics and env.corpus_given
     if refs and not needed and all(path_reference(r.strip()) for r in refs):
         return Corpus(env=env)
-    return load_corpus(env.corpus, lazy=True, env=env, strict=_state["strict"])
+    return load_corpus(env.corpus, lazy=True, env=env, strict=_state["strict"], follow_links=_state["follow_links"])
 
 
 def _encoding(given: str | None) -> str | None:
@@ -266,7 +270,7 @@ def _output(path: Path | None, what: str = "") -> Iterator[TextIO]:
 
 
 GLOBALS_HELP = ("Global options, before or after the command: --corpus DIR, --encoding CODEC, --quiet (-q), --debug, "
-                "--strict (see planctl --help).")
+                "--strict, --follow-links (see planctl --help).")
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Decode plan files with this codec instead of auto-detecting.")
 ]
@@ -488,7 +492,8 @@ def index_command() -> int:
     """
     from planctl.search import index
 
-    _render("index", "text", index(_env().corpus, env=_env(), strict=_state["strict"]))
+    _render("index", "text", index(_env().corpus, env=_env(), strict=_state["strict"],
+                                   follow_links=_state["follow_links"]))
     return ExitStatus.OK
 
 
@@ -551,7 +556,7 @@ def search_command(
     request = SearchRequest(" ".join(query or []), plans=list(plan or []), region=region or "", level=level or "",
                             kinds=list(kind or []), within=within or "", any_term=any_term, expand=expand,
                             limit=limit, context=context, encoding=_encoding(encoding), departments=list(dept or []))
-    result = run(request, root=_env().corpus, env=_env(), strict=_state["strict"])
+    result = run(request, root=_env().corpus, env=_env(), strict=_state["strict"], follow_links=_state["follow_links"])
     view = "count" if count else ("plans" if plans_only else fmt.value)
     _render("search", view, SearchView(result, color=fmt == SearchFormat.grep and _env().stdout_color,
                                        departments=bool(dept)))

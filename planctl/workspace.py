@@ -233,7 +233,7 @@ class Workspace:
         from planctl.workers import process_pool, worker_deaths
 
         jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
-        start = (str(self.corpus.root), str(cache_dir()), self.settings, self.calibration)
+        start = (str(self.corpus.root), str(cache_dir()), self.settings, self.calibration, self.corpus.follow_links)
         with worker_deaths("aligning plans"), process_pool(workers, _start_worker, start) as pool:
             for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
                 tick(done)
@@ -381,13 +381,15 @@ def user_calibration(corpus: Corpus, env: Environment | None = None) -> Calibrat
 _WORKER: dict[str, Workspace] = {}
 
 
-def _start_worker(root: str, cache_root: str, settings: MatchSettings, calibration: Calibration) -> None:
+def _start_worker(root: str, cache_root: str, settings: MatchSettings, calibration: Calibration,
+                  follow_links: bool) -> None:
     """Worker process: load the corpus once (trees come from the cache as needed); align with the
     parent's settings and calibration, so that what it caches is what the parent looks up."""
     os.environ["PLANCTL_CACHE"] = cache_root
     from planctl.corpus import load_corpus
 
-    _WORKER["workspace"] = Workspace(load_corpus(root, lazy=True), settings, calibration, workers=1)
+    _WORKER["workspace"] = Workspace(load_corpus(root, lazy=True, follow_links=follow_links), settings, calibration,
+                                     workers=1)
 
 
 def _align_in_worker(ids: tuple[str, str]) -> None:

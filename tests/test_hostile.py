@@ -421,6 +421,25 @@ def test_a_cache_others_can_write_to_is_not_used(tmp_path, monkeypatch) -> None:
         caches._distrust.cache_clear()
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_link_out_of_the_corpus_is_not_followed(tmp_path) -> None:
+    outside = tmp_path / "elsewhere" / "secret.txt"
+    outside.parent.mkdir()
+    outside.write_text("内部资料\n一、不公开的安排\n这一段不应被检索到。\n", encoding="utf-8")
+    root = _folder(tmp_path, WUWEI)
+    (root / "linked.txt").symlink_to(outside)
+    (root / "sub").symlink_to(outside.parent, target_is_directory=True)
+    cache = tmp_path / "cache"
+    for args in (["list"], ["search", "不应被检索到"]):
+        result = run(["--corpus", str(root), *args], cache)
+        assert "不应被检索到" not in result.stdout and "不公开" not in result.stdout
+        skipped = [ln for ln in result.stderr.splitlines() if "skipped" in ln]
+        assert len(skipped) == 1 and "folder/linked.txt (a link to" in skipped[0] and "--follow-links" in skipped[0]
+        assert "folder/sub (a link to" in skipped[0]
+    followed = run(["--follow-links", "--corpus", str(root), "search", "不应被检索到"], cache)
+    assert followed.returncode == 0 and "不应被检索到" in followed.stdout
+
+
 TERMINAL = "\x1b]0;owned\x07\x1b[2J\x9b31m"  # set the window title, clear the screen, CSI in one character
 C1_ONLY = "\x9b2J\x9b31m"  # XML 1.0 has no C0 controls: in a .docx only C1 ones can hide
 
@@ -454,6 +473,17 @@ def test_a_file_name_with_control_characters_is_shown_escaped(tmp_path) -> None:
     result = run(["--corpus", str(root), "search", "零工市场", "-n", "1", "-f", "json"], tmp_path / "cache")
     assert result.returncode == 0 and "\x1b" not in result.stdout
     assert json.loads(result.stdout)[0]["source_path"] == "folder/wuwei\\x1b[2J.txt"
+
+
+def test_a_file_moved_between_subfolders_is_found_at_its_new_path(tmp_path) -> None:
+    root = _folder(tmp_path, WUWEI)
+    (root / "2022").mkdir()
+    cache = tmp_path / "cache"
+    before = run(["--corpus", str(root), "search", "零工市场", "-n", "1", "-f", "json"], cache)
+    assert json.loads(before.stdout)[0]["source_path"] == "folder/wuwei-2022-employment-plan.txt"
+    os.rename(root / WUWEI.name, root / "2022" / WUWEI.name)  # same name, size and modification time
+    after = run(["--corpus", str(root), "search", "零工市场", "-n", "1", "-f", "json"], cache)
+    assert json.loads(after.stdout)[0]["source_path"] == "folder/2022/wuwei-2022-employment-plan.txt"
 
 
 # ---- smaller ---------------------------------------------------------------------------------------------------

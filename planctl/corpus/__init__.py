@@ -48,6 +48,8 @@ class Corpus:
     """Where warnings and progress go."""
     skipped: Skipped = field(default_factory=Skipped)
     """Files of the folder that could not be read, and why."""
+    follow_links: bool = False
+    """Whether links leading out of the folder were followed (``--follow-links``)."""
     _by_path: dict[str, LoadedFile] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -177,17 +179,17 @@ class Corpus:
 
 
 def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Environment | None = None,
-                strict: bool = False, limits: ReadLimits | None = None) -> Corpus:
+                strict: bool = False, follow_links: bool = False, limits: ReadLimits | None = None) -> Corpus:
     """Parse every plan file of ``root`` (default: the environment's corpus, see
     :meth:`planctl.env.Environment.corpus_dir`) and its subfolders.
 
     Files that cannot be read are skipped with one warning naming each and why (``strict``: an
-    error instead), and so are files beyond the ``limits`` (:class:`~planctl.settings.ReadLimits`).
-    ``lazy`` returns documents without their trees when the cache has them (see
-    :meth:`Corpus.ensure_trees`)."""
+    error instead); so are links leading out of the folder, unless ``follow_links``, and files
+    beyond the ``limits`` (:class:`~planctl.settings.ReadLimits`). ``lazy`` returns documents
+    without their trees when the cache has them (see :meth:`Corpus.ensure_trees`)."""
     env = env or Environment()
     base = Path(root) if root else env.corpus_dir()
-    files, skipped = load_files(base, env, lazy=lazy, limits=limits)
+    files, skipped = load_files(base, env, lazy=lazy, follow_links=follow_links, limits=limits)
     skipped.report(env, strict)
     docs = [d for entry in files for d in entry.documents]
-    return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped)
+    return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped, follow_links=follow_links)

@@ -40,7 +40,7 @@ PARALLEL_FROM = 40
 """Parse in worker processes when at least this many files miss the cache."""
 
 __all__ = ["CORPUS_SUFFIXES", "LoadedFile", "Skipped", "assign_unique_ids", "corpus_dir", "corpus_files",
-           "load_files", "load_parsed", "parse_given", "parse_one"]
+           "load_files", "load_parsed", "parse_given", "parse_one", "scan_corpus"]
 
 
 @dataclass
@@ -80,21 +80,56 @@ class Skipped:
             env.warn(self.message())
 
 
-def corpus_files(root: Path) -> list[Path]:
+def corpus_files(root: Path, *, follow_links: bool = False) -> list[Path]:
     """The plan files of a corpus directory and its subfolders, sorted by path. Hidden files, a
     folder's notes (README, LICENSE …) and files that are no plan by their extension (.json,
-    .csv, images) are left out; office formats planctl cannot read are kept, to be reported."""
+    .csv, images) are left out; office formats planctl cannot read are kept, to be reported.
+    Links that lead out of the folder are left out unless ``follow_links`` (:func:`scan_corpus`)."""
+    return scan_corpus(root, follow_links=follow_links)[0]
+
+
+def scan_corpus(root: Path, *, follow_links: bool = False) -> tuple[list[Path], list[Path]]:
+    """The plan files of a corpus directory (as :func:`corpus_files`), and the links found in it
+    that lead out of it and were not followed: a link to ``/etc/passwd`` dropped into a shared
+    folder must not make it searchable. With ``follow_links`` every link is followed (folders
+    too, each folder once)."""
     if not root.is_dir():
         raise PlanctlError(f"{shown_path(root)}: corpus directory not found")
     wanted = CORPUS_SUFFIXES + OFFICE_SUFFIXES
-    found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root).parts
-        if any(part.startswith(".") for part in rel) or not path.is_file():
+    inside = os.path.realpath(root)
+    found: list[Path] = []
+    outside: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, names in os.walk(root, followlinks=follow_links):
+        try:
+            st = os.stat(folder)
+        except OSError:  # gone since it was listed
             continue
-        if path.suffix.lower() in wanted and not _NOTES_RE.match(path.name):
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).parts)
+        if (st.st_dev, st.st_ino) in seen:  # a link back into a folder already read
+            dirs.clear()
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if not follow_links:
+            outside += [Path(folder, d) for d in dirs if _leads_out(Path(folder, d), inside)]
+        for name in names:
+            path = Path(folder, name)
+            if name.startswith(".") or path.suffix.lower() not in wanted or _NOTES_RE.match(name):
+                continue
+            if not follow_links and _leads_out(path, inside):
+                outside.append(path)
+            elif path.is_file():
+                found.append(path)
+    key = lambda p: p.relative_to(root).parts  # noqa: E731 - one key for both lists
+    return sorted(found, key=key), sorted(outside, key=key)
+
+
+def _leads_out(path: Path, inside: str) -> bool:
+    """Whether ``path`` is a link whose target lies outside the folder ``inside`` (resolved)."""
+    if not path.is_symlink():
+        return False
+    target = os.path.realpath(path)
+    return os.path.commonpath([target, inside]) != inside
 
 
 def parse_one(job: tuple[str, str], encoding: str | None = None, debug: bool = False,
@@ -182,18 +217,21 @@ def _cached_meta(key: str, env: Environment) -> list[Document] | None:
     return cache.load_as("meta", key, lambda docs: [Document.from_dict(d) for d in docs], env)
 
 
-def load_files(root: Path | None, env: Environment, *, lazy: bool = False,
+def load_files(root: Path | None, env: Environment, *, lazy: bool = False, follow_links: bool = False,
                limits: ReadLimits | None = None) -> tuple[list[LoadedFile], Skipped]:
     """Every plan file of ``root`` (default: the environment's corpus), parsed or from the cache,
-    and the files that could not be read (or are beyond the ``limits``).
+    and the files that could not be read (links out of the folder among them, unless
+    ``follow_links``, and files beyond the ``limits``).
 
     ``lazy`` takes metadata-only entries from the cache when it has them; files that miss the
     cache are parsed, in worker processes when there are many of them."""
     base = root or env.corpus_dir()
     loaded: list[LoadedFile] = []
     missing: list[LoadedFile] = []
-    files = corpus_files(base)
-    skipped = Skipped(total=len(files))
+    files, outside = scan_corpus(base, follow_links=follow_links)
+    skipped = Skipped(total=len(files) + len(outside))
+    skipped.files += [(_display(path, base), f"a link to {shown_path(os.path.realpath(path))}, outside the corpus "
+                       "folder; --follow-links reads it") for path in outside]
     for path in files:
         try:
             key = cache.file_key(path, _display(path, base))

@@ -19,7 +19,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planctl.corpus import Corpus, Skipped, corpus_files, load_corpus, path_reference
+from planctl.corpus import Corpus, Skipped, load_corpus, path_reference
+from planctl.corpus.load import scan_corpus
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
@@ -87,35 +88,40 @@ class SearchResult:
     """Sentences of context asked for."""
 
 
-def open_corpus_index(root: Path | None = None, *, force: bool = False, env: Environment | None = None,
-                      strict: bool = False) -> tuple[sqlite3.Connection, IndexStatus, Corpus]:
+def open_corpus_index(
+    root: Path | None = None, *, force: bool = False, env: Environment | None = None, strict: bool = False,
+    follow_links: bool = False,
+) -> tuple[sqlite3.Connection, IndexStatus, Corpus]:
     """The corpus search index (built when stale), its status, and a corpus of the indexed
     documents for resolving plans. A fresh index is used without parsing the corpus at all; the
     files its build could not read are reported as when it was built (``strict``: an error)."""
     env = env or Environment()
     base = root or env.corpus_dir()
-    files = corpus_files(base)
+    files, outside = scan_corpus(base, follow_links=follow_links)
     loaded: list[Corpus] = []
 
     def documents() -> list[Document]:
-        loaded.append(load_corpus(base, env=env, strict=strict))
+        loaded.append(load_corpus(base, env=env, strict=strict, follow_links=follow_links))
         return list(loaded[0].documents)
 
     def notes() -> dict[str, str]:
-        return {"skipped": json.dumps(loaded[0].skipped.files, ensure_ascii=False), "files": str(len(files))}
+        return {"skipped": json.dumps(loaded[0].skipped.files, ensure_ascii=False),
+                "files": str(len(files) + len(outside))}
 
     name = hashlib.blake2b(os.fsencode(base.resolve()), digest_size=4).hexdigest()  # one index per folder
     conn, status = open_index(documents, files, cache_dir(), force=force, lines_of=lambda d: loaded[0].lines_of(d),
                               env=env, corpus=name, notes=notes)
     if not loaded:  # the index was fresh: say what its build skipped, as the build did
-        Skipped([tuple(f) for f in json.loads(status.notes.get("skipped", "[]"))], len(files)).report(env, strict)
-    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env)
+        Skipped([tuple(f) for f in json.loads(status.notes.get("skipped", "[]"))],
+                len(files) + len(outside)).report(env, strict)
+    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env, follow_links=follow_links)
     return conn, status, corpus
 
 
-def index(root: Path | None = None, *, env: Environment | None = None, strict: bool = False) -> IndexSummary:
+def index(root: Path | None = None, *, env: Environment | None = None, strict: bool = False,
+          follow_links: bool = False) -> IndexSummary:
     """Rebuild the corpus search index now and say what it holds (``planctl index``)."""
-    conn, status, _ = open_corpus_index(root, force=True, env=env, strict=strict)
+    conn, status, _ = open_corpus_index(root, force=True, env=env, strict=strict, follow_links=follow_links)
     return index_summary(conn, status)
 
 
@@ -128,8 +134,8 @@ def _query(request: SearchRequest) -> Query:
     return query.expanded(lexicon().expand) if request.expand else query
 
 
-def _corpus_and_index(request: SearchRequest, root: Path | None, env: Environment | None,
-                      strict: bool) -> tuple[sqlite3.Connection, Corpus, list[Document]]:
+def _corpus_and_index(request: SearchRequest, root: Path | None, env: Environment | None, strict: bool,
+                      follow_links: bool) -> tuple[sqlite3.Connection, Corpus, list[Document]]:
     """The index to search, a corpus to resolve plans with, and the plans asked for. Plans all
     given by path are indexed on their own: no corpus is read."""
     env = env or Environment()
@@ -137,7 +143,7 @@ def _corpus_and_index(request: SearchRequest, root: Path | None, env: Environmen
         corpus = Corpus(env=env)
         docs = corpus.resolve_many(request.plans, encoding=request.encoding)
         return memory_index(docs, corpus.lines_of), corpus, docs
-    conn, _status, corpus = open_corpus_index(root, env=env, strict=strict)
+    conn, _status, corpus = open_corpus_index(root, env=env, strict=strict, follow_links=follow_links)
     docs = corpus.resolve_many(request.plans, encoding=request.encoding)
     outside = [d for d in docs if not corpus.is_member(d)]
     if outside and len(outside) < len(docs):
@@ -161,10 +167,11 @@ def _openable(source_path: str, corpus: Corpus) -> str:
 
 
 def run(request: SearchRequest, *, root: Path | None = None, env: Environment | None = None,
-        strict: bool = False) -> SearchResult:
-    """Search the corpus in ``root`` (or the plans given by path) as ``request`` asks."""
+        strict: bool = False, follow_links: bool = False) -> SearchResult:
+    """Search the corpus in ``root`` (or the plans given by path) as ``request`` asks; links out
+    of its folder are followed only with ``follow_links``."""
     query = _query(request)
-    conn, corpus, docs = _corpus_and_index(request, root, env, strict)
+    conn, corpus, docs = _corpus_and_index(request, root, env, strict, follow_links)
     filters = Filters(kinds=list(request.kinds), level=request.level, path_prefix=request.within.strip("/"),
                       plans=[d.id for d in docs],
                       departments=[a for d in request.departments for a in department_table().aliases(d)])

@@ -123,13 +123,14 @@ CREATE TABLE IF NOT EXISTS done (doc TEXT PRIMARY KEY);
 
 
 def corpus_fingerprint(files: Sequence[Path], lexicon_fingerprint: str) -> str:
-    """Changes when a corpus file (name, size or modification time), the dictionaries or planctl
-    (version or code) change. Stat, not content: a warm search must not read the corpus."""
+    """Changes when a corpus file (its path, size or modification time: a file moved to another
+    subfolder too), the dictionaries or planctl (version or code) change. Stat, not content: a
+    warm search must not read the corpus."""
     seed = f"{__version__}|{SCHEMA_VERSION}|{code_fingerprint()}|{lexicon_fingerprint}"
     digest = hashlib.blake2b(seed.encode(), digest_size=12)
     for path in files:
         st = path.stat()
-        digest.update(os.fsencode(path.name) + f"|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        digest.update(os.fsencode(path) + f"|{st.st_size}|{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
