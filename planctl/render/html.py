@@ -54,6 +54,7 @@ input.toggle { position: absolute; opacity: 0; pointer-events: none; }
 label.expand { cursor: pointer; } label.expand::before { content: "▸ "; color: var(--dim); }
 tr:has(input.toggle:checked) label.expand::before { content: "▾ "; }
 tr.texts { display: none; } tr:has(input.toggle:checked) + tr.texts { display: table-row; }
+tr:has(input.toggle:checked) + tr.texts + tr.why { display: table-row; } tr.why td { font-size: .82rem; }
 tr.texts td { background: #fcfcfd; font-size: .92rem; white-space: pre-wrap; }
 mark { background: var(--mark); padding: 0 1px; } del { color: var(--left); background: #ffebe9; }
 ins { color: var(--strong); background: #dafbe1; text-decoration: none; }

@@ -14,6 +14,7 @@ from planctl.compare.diff import Diff, DiffPair
 from planctl.indicators import Indicator
 from planctl.model import APPENDIX, CHAPTER, COLUMN, HEADING_KINDS, MEASURE, SECTION, Document, Node
 from planctl.render import register
+from planctl.render.diff import why_line
 from planctl.render.html import bar, document_meta, esc, file_links, highlight, page, source_link
 
 KINDS = ((CHAPTER, "chapters"), (SECTION, "sections"), (MEASURE, "measures"), (COLUMN, "专栏"))
@@ -182,7 +183,21 @@ def _texts(p: DiffPair, classes: str) -> str:
                         (right, [(x.right_start, x.right_end) for x in p.pair.passages])):
         cells.append(highlight(compared_text(node), spans) if node is not None else "")
     return (f'<tr class="texts {classes.replace("row ", "")}"><td class="side">{cells[0]}</td><td class="mid"></td>'
-            f'<td class="side">{cells[1]}</td></tr>')
+            f'<td class="side">{cells[1]}</td></tr>') + _why(p, classes)
+
+
+def _why(p: DiffPair, classes: str) -> str:
+    """Why the pair was made (diff --explain's line): under both texts when a pair is opened."""
+    if p.pair.left is None or p.pair.right is None or not p.pair.features:
+        return ""
+    values, shared, related = why_line(p)
+    parts = [f"<b>why</b> {esc(values)}" if values else "<b>why</b> the same text"]
+    if shared:
+        parts.append(f"<b>shared words</b> {esc(shared)}")
+    if related:
+        parts.append(f"<b>related terms</b> {esc(related)}")
+    return (f'<tr class="texts why {classes.replace("row ", "")}"><td colspan="3" class="dim">'
+            f'{" · ".join(parts)}</td></tr>')
 
 
 def _key(node: Node) -> str:
