@@ -52,11 +52,15 @@ class RegionTable:
             for key in {r.name, r.short, r.pinyin}:
                 self._by_alias.setdefault(key.lower(), []).append(r)
         self.by_abbr = {r.abbr: r for r in regions if r.abbr}
-        # Full names of all levels; short names only above county level (county short
-        # names such as 城关, 新区 are too common as words).
-        names = {r.name for r in regions}
-        names |= {r.short for r in regions if r.level != "county" and len(r.short) >= 2}
-        self._search_re = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+    @cached_property
+    def _search_re(self) -> re.Pattern[str]:
+        """Full names of all levels; short names only above county level (county short names such
+        as 城关, 新区 are too common as words). Compiled on first use: 3,500 alternatives take a
+        fifth of a second, which a diff read from the cache does not need."""
+        names = {r.name for r in self.regions}
+        names |= {r.short for r in self.regions if r.level != "county" and len(r.short) >= 2}
+        return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
     def lookup(self, alias: str) -> list[Region]:
         """All regions an alias may mean, higher levels first (``yichun`` → 伊春市, 宜春市 …)."""
