@@ -116,6 +116,8 @@ CONTACT_RE = re.compile(r"^(?:联\s*系\s*人|联系电话|电话|电子邮箱|�
 _KEYS = "|".join(WEB_META_KEYS)
 WEB_META_RE = re.compile(rf"^(?:{_KEYS})\s*(?:[:：]|\t|$)")
 WEB_META_FIELD_RE = re.compile(rf"({_KEYS})\s*(?:[:：]|\t)\s*(.*?)(?=\t?(?:{_KEYS})\s*(?:[:：]|\t)|$)")
+# Inside such a block, a site's own label for where the text came from: "来  源：", "信息来源：人力资源社会保障部网站"
+WEB_META_SOURCE_RE = re.compile(r"^(?:来源|信息来源|文章来源)\s*[:：]")
 # 北大法宝 (pkulaw) export headers: "【法宝引证码】 CLI.12.4638041", "【发布部门】 国务院",
 # "原文链接：https://www.pkulaw.com/…"
 PKULAW_RE = re.compile(r"^【\s*(法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|失效日期|标题|"

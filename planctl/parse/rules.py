@@ -196,6 +196,9 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
     j = i
     while j < len(lines) and len(pieces) < 3:
         line = lines[j]
+        if line.blank and pieces and _TITLE_OPEN_END_RE.search(lines[pieces[-1]].text):
+            j = state.next_nonblank(j)  # "国务院关于印发" / "" / "“十四五”…规划的通知": a web page's blank line
+            continue
         if line.blank or (pieces and (len(line.text) > 40 or interrupts(state, j, "title") or line.indented)):
             break
         pieces.append(j)
@@ -210,6 +213,11 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
             break
         j += 1
     return leading
+
+
+# "国务院关于印发", "甘肃省人民政府办公厅关于": a title line that stops before its 事由 and 文种 cannot be
+# the whole title (GB/T 9704 breaks a long title between phrases)
+_TITLE_OPEN_END_RE = re.compile(r"(?:关于|印发|转发|下发|颁发|公布)$")
 
 
 def _title_kind(state: ParseState, text: str, *, single: bool) -> tuple[str | None, bool]:
@@ -323,24 +331,50 @@ def rule_source(state: ParseState, i: int, silent: bool) -> bool:
     return state.claim([Block(node, boundary="source", fields={m.group(1): m.group(2).strip()})], i + 1)
 
 
+def _web_meta_key(state: ParseState, j: int) -> str:
+    """The label line ``j`` opens a web metadata field with (``成文日期``, ``来源``), or ''."""
+    t = state.lines[j].text.replace(" ", "")
+    m = pt.WEB_META_RE.match(t) or pt.WEB_META_SOURCE_RE.match(t)
+    return re.sub(r"[:：\t]", "", m.group(0)) if m else ""
+
+
+def _web_meta_value(state: ParseState, j: int) -> bool:
+    """Whether line ``j`` may be the value of a label alone on the line before: short, no label
+    itself, and no block of its own — except a date or 文号, which is what such a value often is."""
+    if j >= len(state.lines) or _web_meta_key(state, j):
+        return False
+    text = state.lines[j].text
+    if len(text) > 2 * state.settings.title_max_chars:
+        return False
+    metadata = any(regex.match(text) for regex, kind, *_ in LINE_PATTERNS if kind == METADATA)
+    return metadata or not interrupts(state, j, "title")
+
+
 def rule_web_meta(state: ParseState, i: int, silent: bool) -> bool:
     """The metadata block a government site prints above a document, as ``key：value``
-    lines, a two-column table (``索引号\\t…\\t主题分类\\t…``), or a key alone on its line with
-    the value on the next."""
+    lines, a two-column table (``索引号\t…\t主题分类\t…``), or a key alone on its line with
+    the value on the next; the whole run of such lines is one block (a page may print it twice,
+    once as table cells and once as lines, with blank lines between every line)."""
     t = state.lines[i].text.replace(" ", "")
     if not pt.WEB_META_RE.match(t):
         return False
     if silent:
         return True
-    fields = {k: v.strip() for k, v in pt.WEB_META_FIELD_RE.findall(t) if v.strip()}
-    last = i
-    key = re.sub(r"[:：\t]", "", t)
-    if key in pt.WEB_META_KEYS:  # "成文日期：" alone: the value is the next line
-        j = state.next_nonblank(i + 1)
-        short = len(state.text_at(j)) <= 2 * state.settings.title_max_chars
-        if j < len(state.lines) and not interrupts(state, j, "title") and short:
-            fields[key] = state.lines[j].text.strip()
-            last = j
+    fields: dict[str, str] = {}
+    last, j = i, i
+    while j < len(state.lines) and _web_meta_key(state, j):
+        t = state.lines[j].text.replace(" ", "")
+        for k, v in pt.WEB_META_FIELD_RE.findall(t):
+            if v.strip():
+                fields.setdefault(k, v.strip())
+        last = j
+        key = re.sub(r"[:：\t]", "", t)
+        if key == _web_meta_key(state, j):  # "成文日期：" alone: the value is the next line
+            v = state.next_nonblank(j + 1)
+            if _web_meta_value(state, v):
+                fields.setdefault(key, state.lines[v].text.strip())
+                last = v
+        j = state.next_nonblank(last + 1)
     text = state.joined(i, last)
     node = state.node(METADATA, i, last, role="web_meta", text=text)
     return state.claim([Block(node, boundary="web_meta", fields=fields)], last + 1)
@@ -497,7 +531,10 @@ def rule_appendix_ref(state: ParseState, i: int, silent: bool) -> bool:
         last = j
         j = state.next_nonblank(j + 1)
     text = state.joined(i, last)
-    if j >= len(state.lines) or _ends_notice(state, j):
+    k = j
+    while k < len(state.lines) and (pt.WEB_CHROME_RE.match(state.lines[k].text) or _is_nav_bar(state.lines[k].spaced)):
+        k = state.next_nonblank(k + 1)  # a page's footer is no attachment's content
+    if k >= len(state.lines) or _ends_notice(state, k):
         return state.claim([Block(state.node(METADATA, i, last, role="attachment_ref", text=text))], last + 1)
     line = state.lines[i].text
     number = line.split("：")[0].split(":")[0].replace(" ", "")
@@ -507,6 +544,8 @@ def rule_appendix_ref(state: ParseState, i: int, silent: bool) -> bool:
 
 def _attachment_name(state: ParseState, j: int) -> bool:
     text = state.lines[j].text
+    if j in state.duplicate_at:
+        return False  # the body printed again starts here
     if len(text) > state.settings.title_max_chars or any(c in text for c in "。；;：:") or "\t" in text:
         return False
     num = match_numbering(text)
@@ -697,7 +736,7 @@ def rule_paragraph(state: ParseState, i: int, silent: bool) -> bool:
     line = state.lines[i]
     # A file does not start mid-sentence: its first line of text stands alone (an untitled
     # memo's heading), later lines that end mid-sentence were cut by a page break.
-    if state.content_started:
+    if state.content_started and not line.md_heading:  # a markdown heading is a line of its own
         text, last, extra = take_continuations(state, i, line.text)
     else:
         text, last, extra = line.text, i, []
