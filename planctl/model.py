@@ -236,6 +236,9 @@ class Document:
     """Id of the cover notice that issues this plan, if it is in the same file."""
     stats: dict[str, int] = field(default_factory=dict)
     """Derived counts: ``size`` (characters), ``measures``, ``columns``, ``tables``."""
+    source_url: str = ""
+    """Where the text was taken from, when a database header, a page or a copier's notes say so
+    (``原文链接：https://…``, ``来源 URL：…``)."""
     children: list[Node] = field(default_factory=list)
     """Top-level nodes."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

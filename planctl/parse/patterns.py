@@ -119,10 +119,15 @@ WEB_META_FIELD_RE = re.compile(rf"({_KEYS})\s*(?:[:：]|\t)\s*(.*?)(?=\t?(?:{_KE
 # Inside such a block, a site's own label for where the text came from: "来  源：", "信息来源：人力资源社会保障部网站"
 WEB_META_SOURCE_RE = re.compile(r"^(?:来源|信息来源|文章来源)\s*[:：]")
 # 北大法宝 (pkulaw) export headers: "【法宝引证码】 CLI.12.4638041", "【发布部门】 国务院",
+# A markdown list item, a line of its own however its text ends: "- **抓取时间**：2026-09-11 12:53",
+# "* 来源：新华社"
+MD_BULLET_RE = re.compile(r"^[-*+]\s+\S")
 # "原文链接：https://www.pkulaw.com/…"
 PKULAW_RE = re.compile(r"^【\s*(法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|失效日期|标题|"
                        r"批准部门|批准日期|公布日期|施行日期)\s*】\s*(.*)$")
 SOURCE_LINK_RE = re.compile(r"^(?:原文链接|原文地址|链接地址|网址|URL)\s*[:：]\s*\S+$", re.IGNORECASE)
+# "原文链接：https://www.pkulaw.com/chl/4638041.html", "- **来源 URL**：https://www.gov.cn/zhengce/content/…htm"
+URL_RE = re.compile(r"https?://[^\s，。；、）)】>\]]+", re.IGNORECASE)
 # A repository's or copier's own header above the text: "来源：新华社", "作者：…", "发布时间：…"
 SOURCE_HEADER_RE = re.compile(
     r"^(?:来源|信息来源|作者|编辑|责任编辑|发布时间|更新时间|文章来源|转载自|出处|浏览量|阅读量)\s*[:：]"

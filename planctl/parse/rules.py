@@ -178,6 +178,8 @@ def take_continuations(state: ParseState, i: int, text: str) -> tuple[str, int, 
             break  # "---" between two lines: never one cut paragraph
         if lines[j].indented and not lines[last].indented:
             break  # an indented line opens a paragraph of its own
+        if pt.MD_BULLET_RE.match(lines[j].text):
+            break  # so does a markdown list item
         offset = len(text)
         text += lines[j].text
         extra.extend((s + offset, e + offset) for s, e in lines[j].bold)
