@@ -239,6 +239,9 @@ class Document:
     source_url: str = ""
     """Where the text was taken from, when a database header, a page or a copier's notes say so
     (``原文链接：https://…``, ``来源 URL：…``)."""
+    order: str = ""
+    """The promulgation order (令, 公告) printed above the rules it publishes, as one line:
+    ``中山市人民政府令（第16号）``; its text stays in the tree as metadata (role ``order``)."""
     children: list[Node] = field(default_factory=list)
     """Top-level nodes."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -197,8 +197,11 @@ def settle_groups(groups: list[list[Block]], settings: ParseSettings) -> list[li
     settled: list[list[Block]] = []
     pending: list[Block] = []  # blocks waiting for their document
     page_after: set[int] = set()  # documents the page's own material follows
-    for group in groups:
-        if not is_document(group):
+    for k, group in enumerate(groups):
+        later = next((g for g in groups[k + 1 :] if is_document(g)), None)
+        if later is not None and _promulgates(group, later):
+            pending.extend(_as_order(group))
+        elif not is_document(group):
             pending.extend(_as_furniture(group, "header", settings))
         elif settled and _repeats(group, settled, settings):
             page_after.add(len(settled) - 1)
@@ -211,6 +214,36 @@ def settle_groups(groups: list[list[Block]], settings: ParseSettings) -> list[li
         page_after.add(len(settled) - 1)
         settled[-1].extend(_as_tail(pending))
     return [_trim_tail(g, k in page_after) for k, g in enumerate(settled)]
+
+
+def _promulgates(group: Sequence[Block], later: Sequence[Block]) -> bool:
+    """A promulgation order (令, 公告) with no body of its own that publishes the document after it
+    (by name, or by saying 现予公布): ``中山市人民政府令（第16号）`` / ``《…办法》已经…通过，现予公布``."""
+    if not any(b.node.role == "order" for b in group) or _structured(group):
+        return False
+    text = "\n".join(f"{b.node.title}{b.node.text}" for b in group)
+    named = {name_key(n) for n in announced_names("", text)}
+    return bool(pt.PROMULGATES_RE.search(text)) or any(name_key(t) in named for t in _title_texts(later))
+
+
+def _title_texts(group: Sequence[Block]) -> list[str]:
+    return [b.node.title for b in group if b.node.kind == TITLE]
+
+
+def _as_order(group: Sequence[Block]) -> list[Block]:
+    """An order's lines as metadata of the document it publishes: its text (what it publishes,
+    when it takes effect) and signature are part of the order; a title it printed above it (a
+    database or page gives the rules' title first) is that document's title again."""
+    for b in group:
+        node = b.node
+        if node.kind == TITLE:
+            _furniture(node, "duplicate_title")
+        elif node.kind not in (METADATA, FURNITURE):
+            node.kind, node.role = METADATA, "order"
+            node.text, node.title = "".join(t for t in (node.title, node.text) if t), ""
+            _fold_measure_fields(node)
+        b.rank, b.boundary, b.inline = None, "", False
+    return list(group)
 
 
 # What closes a document: its signature, date, attachment list, 版记
@@ -348,11 +381,14 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
         issuer = pt.ISSUER_HEAD_RE.match(head.text).group(1)  # type: ignore[union-attr]
     elif signature:
         issuer = signature.text
-    issuer = spaced_organs(issuer or _field(fields, _ISSUER_FIELDS) or (title_block.issuer if title_block else ""))
+    order = pt.ORDER_ORGAN_RE.match(fields.get("order", ""))  # "惠州市人民政府令（第16号）": 惠州市人民政府
+    issuer = spaced_organs(issuer or _field(fields, _ISSUER_FIELDS) or (title_block.issuer if title_block else "")
+                           or (order.group(1) if order else ""))
     date_node = _first(group, METADATA, "date") or _first(group, METADATA, "printed")
     date = _iso(date_node.text) if date_node else _iso(_field(fields, _DATE_FIELDS))
     doc = Document(id="", title=title, kind=kind, source=source, doc_number=doc_number, issuer=issuer, date=date,
-                   published=_iso(_field(fields, _PUBLISHED_FIELDS)), source_url=_source_url(group, fields))
+                   published=_iso(_field(fields, _PUBLISHED_FIELDS)), source_url=_source_url(group, fields),
+                   order=fields.get("order", ""))
     pm = pt.PERIOD_RE.search(title)
     doc.period = pm.group(1) if pm else ""
     doc.children = blocks_to_tree(group)
@@ -362,9 +398,9 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
 def _year(doc: Document) -> str:
     if doc.date:
         return doc.date[:4]
-    m = re.search(r"[〔\[［【(（]\s*([12]\d{3})", doc.doc_number)
+    m = re.search(r"[〔\[［【(（﹝〖]\s*([12１２][0-9０-９]{3})|^([12]\d{3})年第", doc.doc_number)
     if m:
-        return m.group(1)
+        return str(int(m.group(1) or m.group(2)))  # "２０２５" → "2025"; "2024年第4号" (a 公告's number)
     years = five_year_period_years(doc.period)
     if years:
         return str(years[0])

@@ -84,10 +84,15 @@ TOC_ENTRY_RE = re.compile(rf"(?:\.{{3,}}|…{{2,}}|·{{3,}}|-{{4,}}|_{{4,}})\s*[
 # ---- document head and tail ---------------------------------------------------------------
 # "甘肃省人民政府办公厅文件" (红头: opens a new document)
 ISSUER_HEAD_RE = re.compile(rf"^([{HAN}（）()]{{2,40}}?)文件$")
-# "甘政办发〔2021〕92号", "青政办〔2021〕83号", "天就办发〔2023〕15号", "皖政办秘〔2021〕82号"
-DOC_NUMBER_RE = re.compile(rf"([{HAN}]{{1,12}}[〔\[［【(（]\s*[12]\d{{3}}\s*[〕\]］】)）]\s*第?\s*\d{{1,4}}\s*号)")
+# "甘政办发〔2021〕92号", "青政办〔2021〕83号", "天就办发〔2023〕15号", "皖政办秘〔2021〕82号"; web copies print
+# the 六角括号 as small ones or brackets and the digits full width: "黄府办发﹝2026﹞12号", "沪松府办〔２０２５〕３１号"
+DOC_NUMBER_RE = re.compile(
+    rf"([{HAN}]{{1,12}}[〔\[［【(（﹝〖]\s*[12１２][0-9０-９]{{3}}\s*[〕\]］】)）﹞〗]\s*第?\s*\d{{1,4}}\s*号)"
+)
 # the 文号 alone on its line, or in brackets: "（皖政办秘〔2021〕82号）"
 DOC_NUMBER_LINE_RE = re.compile(rf"^[（(]?\s*{DOC_NUMBER_RE.pattern}\s*[）)]?$")
+# A 公告's number alone under its title: "2024年第4号", "（2021年第5号）"
+YEAR_NUMBER_LINE_RE = re.compile(r"^[（(]?\s*[12]\d{3}\s*年\s*第\s*\d{1,4}\s*号\s*[）)]?$")
 # "甘肃省人民政府办公厅关于印发…的通知", "关于认真贯彻落实稳就业政策措施全力促发展惠民生的通知"
 NOTICE_TITLE_RE = re.compile(r"^(.{0,40}?)关于.{2,}的(通知|意见|决定|批复|函|公告|通告|报告)$")
 # "甘肃省“十四五”就业促进规划", "青海省“十四五”就业促进规划", "…行动方案（2021—2025年）"
@@ -119,6 +124,17 @@ WEB_META_FIELD_RE = re.compile(rf"({_KEYS})\s*(?:[:：]|\t)\s*(.*?)(?=\t?(?:{_KE
 # Inside such a block, a site's own label for where the text came from: "来  源：", "信息来源：人力资源社会保障部网站"
 WEB_META_SOURCE_RE = re.compile(r"^(?:来源|信息来源|文章来源)\s*[:：]")
 # 北大法宝 (pkulaw) export headers: "【法宝引证码】 CLI.12.4638041", "【发布部门】 国务院",
+# A promulgation order's head (GB/T 9704's 命令（令）格式, a 公告 that publishes rules): "中山市人民政府令（第16号）",
+# "中华人民共和国国务院令　第732号", "交通运输部令2021年第5号", "国家税务总局公告2021年第5号"; or the organ's 令
+# alone on its line ("广州市人民政府令") with its number on the next ("第185号"). Never a 关于… title.
+_ORDER_NO = r"[（(]?\s*(?:[12]\d{3}\s*年\s*)?第\s*[0-9０-９一二三四五六七八九十百零〇]{1,5}\s*号\s*[）)]?"
+ORDER_RE = re.compile(rf"^(?!.*关于)[{HAN}（）()\s]{{2,40}}?(?:令|公告)\s*{_ORDER_NO}$")
+ORDER_HEAD_RE = re.compile(rf"^(?!.*关于)[{HAN}（）()\s]{{2,40}}?(?:令|公告)$")
+ORDER_NUMBER_RE = re.compile(rf"^{_ORDER_NO}$")
+# The organ an order names: "惠州市人民政府令（第16号）" → 惠州市人民政府, "国家税务总局公告2021年第5号" → 国家税务总局
+ORDER_ORGAN_RE = re.compile(r"^(.+?)(?:令|公告)")
+# What an order says: "《中山市…办法》已经…常务会议通过，现予公布，自…起施行。", "现将《…办法》予以发布"
+PROMULGATES_RE = re.compile(r"(?:现予|予以|现)(?:公布|发布)")
 # A markdown list item, a line of its own however its text ends: "- **抓取时间**：2026-09-11 12:53",
 # "* 来源：新华社"
 MD_BULLET_RE = re.compile(r"^[-*+]\s+\S")

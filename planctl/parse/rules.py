@@ -61,6 +61,7 @@ LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (pt.WEB_CHROME_RE, FURNITURE, "web", ""),
     (pt.ISSUER_HEAD_RE, METADATA, "issuer_head", "issuer_head"),  # opens a new document
     (pt.DOC_NUMBER_LINE_RE, METADATA, "doc_number", ""),
+    (pt.YEAR_NUMBER_LINE_RE, METADATA, "doc_number", ""),
     (pt.DATE_LINE_RE, METADATA, "date", ""),
     (pt.ADOPTED_RE, METADATA, "date", ""),
     (pt.PRINTED_RE, METADATA, "printed", ""),
@@ -444,6 +445,34 @@ def rule_line_patterns(state: ParseState, i: int, silent: bool) -> bool:
     return False
 
 
+def _order_span(state: ParseState, i: int) -> int | None:
+    """The last line of a promulgation order's head starting at ``i`` (``…令（第16号）``, or
+    ``…令`` / ``第16号``), or None."""
+    text = state.lines[i].text
+    if pt.ORDER_RE.match(text):
+        return i
+    if pt.ORDER_HEAD_RE.match(text):
+        j = state.next_nonblank(i + 1)
+        if j < len(state.lines) and pt.ORDER_NUMBER_RE.match(state.lines[j].text):
+            return j
+    return None
+
+
+def rule_order(state: ParseState, i: int, silent: bool) -> bool:
+    """A promulgation order's head (``中山市人民政府令（第16号）``): metadata that opens a
+    document; the rules it publishes (``《…办法》…现予公布``) are announced, so their title is
+    read as one."""
+    last = _order_span(state, i)
+    if last is None:
+        return False
+    if silent:
+        return True
+    state.announced.update(name_key(n) for n in announced_names("", _notice_body(state, last + 1)))
+    node = state.node(METADATA, i, last, role="order", text=state.joined(i, last))
+    order = re.sub(r"\s+", "", "".join(state.lines[k].text for k in range(i, last + 1)))
+    return state.claim([Block(node, boundary="order", fields={"order": order})], last + 1)
+
+
 # "首页 | 机构 | 政务公开 | 政务服务 | 互动交流": a row of short links
 _NAV_WORD_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,8}$")
 
@@ -784,6 +813,7 @@ RULES: tuple[Rule, ...] = (
     Rule("web_meta", rule_web_meta, _BOTH),
     Rule("toc", rule_toc, _BOTH),
     Rule("line_patterns", rule_line_patterns, _BOTH),
+    Rule("order", rule_order, _BOTH),
     Rule("nav_bar", rule_nav_bar),
     Rule("cc", rule_cc, _BOTH),
     Rule("title", rule_title, ("paragraph",)),
