@@ -211,7 +211,8 @@ class Document:
     """Title as printed, markup and stray spaces removed."""
     kind: str
     """What its title says it is: ``plan`` (规划, 纲要), ``scheme`` (方案, 行动计划), ``opinion`` (意见, 建议),
-    ``measures`` (办法, 规定, 细则, 若干政策), ``notice`` (通知), ``decision`` (决定), else ``document``."""
+    ``measures`` (办法, 规定, 细则, 若干政策), ``notice`` (通知), ``decision`` (决定), ``law`` (…法, 修正案),
+    else ``document``."""
     source: SourceRef
     """File and line span."""
     region: str = ""

@@ -424,7 +424,7 @@ def _cover_of(doc: Document, before: Sequence[Document]) -> Document | None:
     return None
 
 
-_KIND_IN_ID = ("notice", "opinion", "measures", "scheme", "decision")
+_KIND_IN_ID = ("notice", "opinion", "measures", "scheme", "decision", "law")
 
 
 def finish_metadata(docs: list[Document]) -> None:
@@ -439,12 +439,13 @@ def finish_metadata(docs: list[Document]) -> None:
             doc.source_url = doc.source_url or cover.source_url
             # A plan is dated by the notice that issues it, not by a 印发 line it inherited.
             doc.date = cover.date or doc.date
-        region = _region(doc.title, doc.issuer, doc.doc_number)
+        national = bool(pt.NATIONAL_TITLE_RE.match(doc.title))
+        region = None if national else _region(doc.title, doc.issuer, doc.doc_number)
         organs = central_organs(f"{doc.issuer} {doc.title}")
         if region:
             doc.region, doc.level = region.name, region.level
             doc.aliases = sorted({region.pinyin, region.short, region.name})
-        elif organs or central_organ(doc.issuer) or central_organ(doc.title):
+        elif national or organs or central_organ(doc.issuer) or central_organ(doc.title):
             doc.level = "national"
             doc.aliases = sorted({a for o in organs for a in (o.name, o.pinyin)})
         core = title_core(doc.title)

@@ -91,6 +91,9 @@ DOC_NUMBER_RE = re.compile(
 )
 # the 文号 alone on its line, or in brackets: "（皖政办秘〔2021〕82号）"
 DOC_NUMBER_LINE_RE = re.compile(rf"^[（(]?\s*{DOC_NUMBER_RE.pattern}\s*[）)]?$")
+# A national law or the State's own organ names the country first: "中华人民共和国湿地保护法",
+# "中华人民共和国国务院令"; such a document is national whatever place it is about (…海南自由贸易港法)
+NATIONAL_TITLE_RE = re.compile(r"^中华人民共和国")
 # A 公告's number alone under its title: "2024年第4号", "（2021年第5号）"
 YEAR_NUMBER_LINE_RE = re.compile(r"^[（(]?\s*[12]\d{3}\s*年\s*第\s*\d{1,4}\s*号\s*[）)]?$")
 # "甘肃省人民政府办公厅关于印发…的通知", "关于认真贯彻落实稳就业政策措施全力促发展惠民生的通知"
@@ -107,6 +110,12 @@ _CN_YEAR, _CN_DAY = "[〇零一二三四五六七八九]{4}", "[一二三四五�
 DATE_TEXT = rf"(?:[12]\d{{3}}年\d{{1,2}}月\d{{1,2}}日|{_CN_YEAR}年{_CN_DAY}月{_CN_DAY}日)"
 DATE_LINE_RE = re.compile(rf"^{DATE_TEXT}$")
 ADOPTED_RE = re.compile(rf"^[（(]\s*{DATE_TEXT}[^（）()]{{0,40}}[）)]$")
+# A law's or regulation's history under its title, one line per step, as law databases print it:
+# "2021年12月24日 第十三届全国人民代表大会常务委员会第三十二次会议通过", "1996年9月19日 经国务院批准",
+# "1996年10月3日 中华人民共和国交通部令第8号发布", "…会议通过的《中华人民共和国刑法修正案（二）》"
+HISTORY_LINE_RE = re.compile(rf"^{DATE_TEXT}\s*[^。；，,;：:]{{2,80}}?(?:通过|修正|修订|公布|发布|施行|批准|》)$")
+# A markdown source's own marker, no text of the document: "<!-- INFO END -->"
+HTML_COMMENT_RE = re.compile(r"^<!--.*-->$")
 # "2021年10月13日印发"
 PRINTED_RE = re.compile(rf"^(?:.{{0,30}}?){DATE_TEXT}印发$")
 # "(此件公开发布)", "（此件公开发布）", "公开属性：主动公开"

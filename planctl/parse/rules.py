@@ -64,6 +64,8 @@ LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (pt.YEAR_NUMBER_LINE_RE, METADATA, "doc_number", ""),
     (pt.DATE_LINE_RE, METADATA, "date", ""),
     (pt.ADOPTED_RE, METADATA, "date", ""),
+    (pt.HISTORY_LINE_RE, METADATA, "date", ""),
+    (pt.HTML_COMMENT_RE, FURNITURE, "markup", ""),
     (pt.PRINTED_RE, METADATA, "printed", ""),
     (pt.PUBLICITY_RE, METADATA, "publicity", ""),
     (pt.CONTACT_RE, METADATA, "contact", ""),
