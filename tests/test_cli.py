@@ -188,6 +188,20 @@ def test_search_plan_file_searches_all_its_documents() -> None:
     assert set(result.stdout.split()) >= {"gansu-market-system-2021", "gansu-employment-2021"}
 
 
+def test_export_and_search_of_a_file_with_one_substantive_document_take_it_and_say_so() -> None:
+    """A cover notice and the one plan it issues: the plan is the file's one document with a body
+    of its own, and export and search --plan take it (the notice is still PATH#1)."""
+    qinghai = CORPUS / "qinghai-2021-employment-plan.txt"
+    result = run("export", "outline", str(qinghai), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert {r["plan_id"] for r in json.loads(result.stdout)} == {"qinghai-employment-2021"}
+    assert f"taking {qinghai}#2" in result.stderr and f"{qinghai}#1" in result.stderr
+    found = run("search", "就业", "--plan", str(qinghai), "-l")
+    assert found.exit_code == 0 and found.stdout.split() == ["qinghai-employment-2021"], found.stderr
+    notice = run("search", "就业", "--plan", f"{qinghai}#1", "-l")
+    assert notice.stdout.split() == ["qinghai-employment-notice-2021"], notice.stderr
+
+
 def test_diff_of_two_files_picks_the_plans_and_says_which() -> None:
     result = run("diff", str(COMBINED), str(CORPUS / "qinghai-2021-employment-plan.txt"), "--format", "json")
     assert result.exit_code == 1, result.stderr
