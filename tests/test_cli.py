@@ -34,6 +34,18 @@ def test_list_markdown() -> None:
     assert result.exit_code == 0 and result.stdout.startswith("| id")
 
 
+def test_list_markdown_escapes_bars_in_cells(tmp_path) -> None:
+    """A file name or title holding a bar stays one cell: every row has the header's columns."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "a|b.txt").write_text("青海省“十四五”就业促进规划\n\n一、总体要求\n\n坚持就业优先。\n", encoding="utf-8")
+    result = run("list", "--corpus", str(folder), "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    bars = [len(re.findall(r"(?<!\\)\|", line)) for line in lines]
+    assert len(lines) == 3 and len(set(bars)) == 1 and "a\\|b.txt" in lines[2], lines
+
+
 def test_show_json_contract() -> None:
     result = run("show", "qinghai", "--format", "json")
     assert result.exit_code == 0
