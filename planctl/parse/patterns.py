@@ -144,6 +144,9 @@ ORDER_NUMBER_RE = re.compile(rf"^{_ORDER_NO}$")
 ORDER_ORGAN_RE = re.compile(r"^(.+?)(?:令|公告)")
 # What an order says: "《中山市…办法》已经…常务会议通过，现予公布，自…起施行。", "现将《…办法》予以发布"
 PROMULGATES_RE = re.compile(r"(?:现予|予以|现)(?:公布|发布)")
+# An article's own title in brackets after its number, as local regulations print it:
+# "第一条　（目的和依据）为了加强…", "第二条　（适用范围）", "第三条　【主管部门】市绿化主管部门负责…"
+ARTICLE_LABEL_RE = re.compile(r"^[（(【\[]\s*([^（）()【】\[\]。，、；：:\s\d]{2,16})\s*[）)】\]]\s*")
 # A markdown list item, a line of its own however its text ends: "- **抓取时间**：2026-09-11 12:53",
 # "* 来源：新华社"
 MD_BULLET_RE = re.compile(r"^[-*+]\s+\S")

@@ -713,7 +713,11 @@ def _numbered_item(state: ParseState, i: int, num: Numbering) -> tuple[list[Bloc
     own = line.text[num.offset :]
     if num.rank == Rank.ARTICLE:  # 第X条: the whole article is its text
         rest, last, _ = take_continuations(state, i, line.text)
-        node = state.node(ARTICLE, i, last, marker=num.marker, number=num.number, text=rest[num.offset :].strip())
+        text, title = rest[num.offset :].strip(), ""
+        label = pt.ARTICLE_LABEL_RE.match(text)
+        if label and not match_numbering(text):  # "（目的和依据）" is its title, "（一）" its first item
+            text, title = text[label.end() :], label.group(1)
+        node = state.node(ARTICLE, i, last, marker=num.marker, number=num.number, title=title, text=text)
         return [Block(node, rank=num.rank, seq=num.value)], last + 1
     if pt.LEAD_END_RE.search(own) or len(own) > s.heading_max_chars:
         rest, last, extra = take_continuations(state, i, line.text)

@@ -125,6 +125,8 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False, state: dict[
             lines = [f"# {node.title}"]
         elif node.kind in (FURNITURE, METADATA):  # tables of contents stay recognisable as such
             lines = node.text.split("\n")
+        elif node.title:  # an article's own title: "第一条（目的和依据）为了…"
+            lines = [f"{node.marker}（{node.title}）{node.text}"]
         else:
             lines = [f"{node.marker}{node.text}"]
         out += [*lines, ""]
