@@ -209,6 +209,8 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
         pieces.append(j)
         text = "".join(lines[k].text for k in pieces)
         kind, by_position = _title_kind(state, text, single=len(pieces) == 1)
+        if kind == "law" and not (line.md_heading or line.bold) and _mid_sentence(state, i):
+            kind = None  # "…，制定实施" / "香港特别行政区维护国家安全法": a law named inside a sentence
         if kind:
             found = (kind, j, text, "".join(lines[k].spaced for k in pieces))
             if not by_position:
@@ -218,6 +220,15 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
             break
         j += 1
     return leading
+
+
+def _mid_sentence(state: ParseState, i: int) -> bool:
+    """Whether the line before ``i`` is a sentence in progress: clauses (，、) and no end."""
+    k = i - 1
+    while k >= 0 and state.lines[k].blank:
+        k -= 1
+    prev = state.lines[k].text if k >= 0 else ""
+    return bool(prev) and not is_complete(prev) and any(c in prev for c in "，、,")
 
 
 # "国务院关于印发", "甘肃省人民政府办公厅关于": a title line that stops before its 事由 and 文种 cannot be

@@ -34,8 +34,9 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("决定", "decision"), ("决议", "decision"), ("修正案", "law"),
 )
 KINDS = ("plan", "scheme", "opinion", "measures", "notice", "decision", "law", "document")
-# A law is named by 法 (中华人民共和国湿地保护法, 民法典); 方法, 做法, 算法 … name no law
-_LAW_RE = re.compile(r"(?<![方做用算写语看说想])法典?$")
+# A law is named by 法 (中华人民共和国湿地保护法, 民法典), never with a comma in its name; a verb's 法
+# (方法, 做法, 依法, 执法, 违法 …) names no law
+_LAW_RE = re.compile(r"^[^，,、；;]+(?<![方做用算写语看说想依执立司违合守非普效无手])法典?$")
 # "（2021-2023年）", "（试行）", "(暂行)", "（征求意见稿）", "（2021—2025年）" after the 文种
 _TRAILING_PAREN_RE = re.compile(r"[（(〔][^（）()〔〕]{1,16}[）)〕]$")
 # 《A》, 《A〈B〉C》 (nested names use 〈〉)
