@@ -147,6 +147,9 @@ PROMULGATES_RE = re.compile(r"(?:现予|予以|现)(?:公布|发布)")
 # An article's own title in brackets after its number, as local regulations print it:
 # "第一条　（目的和依据）为了加强…", "第二条　（适用范围）", "第三条　【主管部门】市绿化主管部门负责…"
 ARTICLE_LABEL_RE = re.compile(r"^[（(【\[]\s*([^（）()【】\[\]。，、；：:\s\d]{2,16})\s*[）)】\]]\s*")
+# A chapter heading a source ran into the end of the paragraph before it (a page whose <p> for the
+# heading was lost): "…汇聚起推进乡村振兴的强大合力。二、重点任务"
+RUN_IN_HEADING_RE = re.compile(r"(?<=[。！？；!?;])\s*([一二三四五六七八九十]{1,3}、[^。！？；!?;，,：:、]{2,30})$")
 # A markdown list item, a line of its own however its text ends: "- **抓取时间**：2026-09-11 12:53",
 # "* 来源：新华社"
 MD_BULLET_RE = re.compile(r"^[-*+]\s+\S")

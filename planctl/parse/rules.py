@@ -38,6 +38,7 @@ from planctl.model import (
     SECTION,
     TITLE,
     Line,
+    Node,
 )
 from planctl.parse import patterns as pt
 from planctl.parse.clean import CleanLine, clean_line
@@ -878,7 +879,36 @@ def apply_rules(state: ParseState, tick: Callable[[int], None] | None = None) ->
         i = state.line
     if tick is not None:
         tick(n)
+    state.blocks[:] = split_run_in_headings(state.blocks)
     return state.blocks
+
+
+def split_run_in_headings(blocks: list[Block]) -> list[Block]:
+    """A ``一、`` heading a source ran into the end of a paragraph (``…强大合力。二、重点任务``) split
+    off as the heading it is — only where it is the heading the document's ``一、`` numbering
+    expects next and the document does not print that heading on its own line as well."""
+    out: list[Block] = []
+    expected: int | None = None  # the value of the next 一、 heading
+    for k, b in enumerate(blocks):
+        if b.boundary == "title":
+            expected = None
+        if b.rank == Rank.CN and b.seq is not None:
+            expected = b.seq + 1
+        node = b.node
+        m = pt.RUN_IN_HEADING_RE.search(node.text) if node.kind in (PARAGRAPH, MEASURE) else None
+        num = match_numbering(m.group(1)) if m else None
+        if m is None or num is None or num.rank != Rank.CN or expected is None or num.value != expected:
+            out.append(b)
+            continue
+        if any(later.rank == Rank.CN and later.seq == num.value for later in blocks[k + 1 :]):
+            out.append(b)  # printed on its own line too: a reference, not the heading
+            continue
+        node.text = node.text[: m.start()]
+        heading = Node(SECTION, number=num.number, marker=num.marker, title=m.group(1)[num.offset :].strip(),
+                       line_start=node.line_end, line_end=node.line_end, page=node.page)
+        out += [b, Block(heading, rank=Rank.CN, seq=num.value)]
+        expected = num.value + 1
+    return out
 
 
 def lines_to_blocks(lines: Sequence[Line], settings: ParseSettings | None = None) -> list[Block]:
