@@ -49,6 +49,8 @@ WEIGHT_RE = re.compile(r"\s*[（(]\s*(\d+(?:\.\d+)?\s*分)\s*[）)]\s*$")
 # ---- measures -----------------------------------------------------------------------------
 # "——加快培育高质量发展新动能。", "———促进就业管理机制日趋完善。", "--坚持…"
 DASH_LEAD_RE = re.compile(r"^(—{1,3}|–{2,3}|-{2,3})\s*")
+# A numbered label in black brackets before a measure: "【重点任务1】建设数字基础设施。…", "【专项行动3】…"
+LABEL_LEAD_RE = re.compile(r"^【[^【】\d\s]{1,10}\d{1,3}】\s*")
 # Sentence terminators that close a lead phrase: "保持经济就业良性互动。…"
 LEAD_END_RE = re.compile(r"[。！？；!?;]")
 # A notice measure's closing parenthesis: "（省人社厅、省财政厅等按职责分工负责）",

@@ -791,9 +791,9 @@ def rule_paragraph(state: ParseState, i: int, silent: bool) -> bool:
         text, last, extra = line.text, i, []
     bold = line.bold + extra
     marker = ""
-    m = pt.DASH_LEAD_RE.match(text)
-    if m:
-        marker = m.group(1)
+    m = pt.DASH_LEAD_RE.match(text) or pt.LABEL_LEAD_RE.match(text)
+    if m and text[m.end() :]:
+        marker = m.group(0).strip()
         bold = shift_spans(bold, m.end())
         text = text[m.end() :]
     lead, body = split_lead(text, bold)
