@@ -615,7 +615,7 @@ def export_command(
     from planctl.render.rows import RowsRequest
 
     _check_format("rows", fmt)
-    docs = _corpus(plans).resolve_all(plans or [], encoding=_encoding(encoding))
+    docs = _corpus(plans).resolve_all(plans or [], encoding=_encoding(encoding), main_only=True)
     rows, columns = export_rows(what.value, docs)
     if not rows:
         _env().note(f"no {what.value} in " + ", ".join(d.id for d in docs))

@@ -211,7 +211,8 @@ class Document:
     """Title as printed, markup and stray spaces removed."""
     kind: str
     """What its title says it is: ``plan`` (规划, 纲要), ``scheme`` (方案, 行动计划), ``opinion`` (意见, 建议),
-    ``measures`` (办法, 规定, 细则, 若干政策), ``notice`` (通知), ``decision`` (决定), else ``document``."""
+    ``measures`` (办法, 规定, 细则, 若干政策), ``notice`` (通知), ``decision`` (决定), ``law`` (…法, 修正案),
+    else ``document``."""
     source: SourceRef
     """File and line span."""
     region: str = ""
@@ -236,6 +237,12 @@ class Document:
     """Id of the cover notice that issues this plan, if it is in the same file."""
     stats: dict[str, int] = field(default_factory=dict)
     """Derived counts: ``size`` (characters), ``measures``, ``columns``, ``tables``."""
+    source_url: str = ""
+    """Where the text was taken from, when a database header, a page or a copier's notes say so
+    (``原文链接：https://…``, ``来源 URL：…``)."""
+    order: str = ""
+    """The promulgation order (令, 公告) printed above the rules it publishes, as one line:
+    ``中山市人民政府令（第16号）``; its text stays in the tree as metadata (role ``order``)."""
     children: list[Node] = field(default_factory=list)
     """Top-level nodes."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

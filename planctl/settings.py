@@ -26,10 +26,16 @@ class ParseSettings:
     """Plan and notice titles are at most this long."""
     org_line_max_chars: int = 40
     """A signature / issuer line (``甘肃省人民政府办公厅``) is at most this long."""
+    repeat_new_chars: int = 40
+    """A later part of a file under a title the file already gave a document is a copy of it (a
+    page's share snippet, a related link, a print block) when its prose adds fewer than this many
+    Han characters that document does not hold."""
+    label_max_chars: int = 8
+    """``- **标题**：…``, ``发布机构：…``: a header's label is at most this long."""
 
     def __post_init__(self) -> None:
         for name in ("heading_max_chars", "lead_max_chars", "colon_lead_max_chars", "title_max_chars",
-                     "org_line_max_chars"):
+                     "org_line_max_chars", "repeat_new_chars", "label_max_chars"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"ParseSettings.{name} must be a positive integer, got {value!r}")

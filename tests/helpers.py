@@ -32,7 +32,8 @@ def case_outline(docs: list[Document]) -> str:
     lines: list[str] = []
     for doc in docs:
         meta = " ".join(x for x in (doc.doc_number, doc.date, doc.region or doc.level,
-                                    f"published {doc.published}" if doc.published else "") if x)
+                                    f"published {doc.published}" if doc.published else "",
+                                    f"url {doc.source_url}" if doc.source_url else "") if x)
         lines.append(f"doc {doc.kind} {doc.id} | {doc.title}" + (f" | {meta}" if meta else ""))
         lines.extend(_with_rows(doc.children, 1))
     return "\n".join(lines)

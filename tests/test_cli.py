@@ -34,6 +34,18 @@ def test_list_markdown() -> None:
     assert result.exit_code == 0 and result.stdout.startswith("| id")
 
 
+def test_list_markdown_escapes_bars_in_cells(tmp_path) -> None:
+    """A file name or title holding a bar stays one cell: every row has the header's columns."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "a|b.txt").write_text("青海省“十四五”就业促进规划\n\n一、总体要求\n\n坚持就业优先。\n", encoding="utf-8")
+    result = run("list", "--corpus", str(folder), "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    bars = [len(re.findall(r"(?<!\\)\|", line)) for line in lines]
+    assert len(lines) == 3 and len(set(bars)) == 1 and "a\\|b.txt" in lines[2], lines
+
+
 def test_show_json_contract() -> None:
     result = run("show", "qinghai", "--format", "json")
     assert result.exit_code == 0
@@ -186,6 +198,20 @@ def test_search_plan_file_searches_all_its_documents() -> None:
     result = run("search", "市场", "--plan", str(COMBINED), "-l")
     assert result.exit_code == 0, result.stderr
     assert set(result.stdout.split()) >= {"gansu-market-system-2021", "gansu-employment-2021"}
+
+
+def test_export_and_search_of_a_file_with_one_substantive_document_take_it_and_say_so() -> None:
+    """A cover notice and the one plan it issues: the plan is the file's one document with a body
+    of its own, and export and search --plan take it (the notice is still PATH#1)."""
+    qinghai = CORPUS / "qinghai-2021-employment-plan.txt"
+    result = run("export", "outline", str(qinghai), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert {r["plan_id"] for r in json.loads(result.stdout)} == {"qinghai-employment-2021"}
+    assert f"taking {qinghai}#2" in result.stderr and f"{qinghai}#1" in result.stderr
+    found = run("search", "就业", "--plan", str(qinghai), "-l")
+    assert found.exit_code == 0 and found.stdout.split() == ["qinghai-employment-2021"], found.stderr
+    notice = run("search", "就业", "--plan", f"{qinghai}#1", "-l")
+    assert notice.stdout.split() == ["qinghai-employment-notice-2021"], notice.stderr
 
 
 def test_diff_of_two_files_picks_the_plans_and_says_which() -> None:

@@ -60,6 +60,22 @@ class Doc:
 
 EXPECTED: dict[str, list[Doc]] = {
     # ---- real documents nobody here wrote ------------------------------------------------------
+    # gov.cn page copies: a curator's notes, the page's title and chrome, its metadata block twice
+    # (as table cells with stray bars, then as lines), the notice's title broken over a blank line;
+    # after the text, related links, the footer and the notice's first sentence again
+    "01_guofa-2021-29_shisiwu-digital-economy-plan.txt": [
+        Doc("notice", "国务院关于印发“十四五”数字经济发展规划的通知", "国发〔2021〕29号", "国务院", "2021-12-12",
+            "national"),
+        Doc("plan", "“十四五”数字经济发展规划", "国发〔2021〕29号", "国务院", "2021-12-12", "national",
+            top=cn_range(11)),
+    ],
+    # … and the whole body printed twice (the page's main and print blocks); the 附件 is named, not included
+    "02_renshebufa-2021-48_skills-china-action.txt": [
+        Doc("notice", "人力资源社会保障部关于印发“技能中国行动”实施方案的通知", "人社部发〔2021〕48号", "人力资源社会保障部",
+            "2021-06-30", "national"),
+        Doc("scheme", "“技能中国行动”实施方案", "人社部发〔2021〕48号", "人力资源社会保障部", "2021-06-30", "national",
+            top=cn_range(5), items=[str(k) for k in range(1, 21)]),
+    ],
     "03_wanzhengbanmi-2021-82_anhui-industrial-internet-action-plan.txt": [
         Doc("notice", "安徽省人民政府办公厅关于印发支持工业互联网发展若干政策和安徽省工业互联网创新发展行动计划"
                       "（2021-2023年）的通知", "皖政办秘〔2021〕82号", "安徽省人民政府办公厅", "2021-09-02", "province"),
@@ -113,6 +129,11 @@ EXPECTED: dict[str, list[Doc]] = {
     ],
     "12_zhongfa-2026-1_central-no1-document.docx": [
         Doc("document", "2026年中央一号文件", level="national", top=cn_range(6)),
+    ],
+    # a school site's saved page: its own title (a column name and a week) above the document; no 文号 or date
+    "13_zhongfa-2023-1_no1-document-2023_webpage.aspx": [
+        Doc("opinion", "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见", "", "中共中央 国务院", "", "national",
+            top=cn_range(9)),
     ],
     # ---- the shipped corpus (DOMAIN.md's table) -----------------------------------------------
     "gansu-2021-market-system-and-employment-plans.txt": [
@@ -248,3 +269,31 @@ def test_markdown_keeps_every_title_and_text(name: str) -> None:
                 assert re.sub(r"\W", "", node.title) in flat and re.sub(r"\W", "", node.text) in flat, node.path
         again = parse(decode_bytes(rendered.encode("utf-8"), path=f"{name}.md", env=Environment.recording()))
         assert _projection(again.documents) == _projection([doc]), doc.id
+
+
+@pytest.mark.parametrize(("left", "right", "titles"), [
+    # a saved page (its <title> a column name and a week) against a .docx: one document each
+    ("13_zhongfa-2023-1_no1-document-2023_webpage.aspx", "12_zhongfa-2026-1_central-no1-document.docx",
+     ("关于做好2023年全面推进乡村振兴重点工作的意见", "2026年中央一号文件")),
+    # a word-cloud sample against a gov.cn copy under a curator's notes: the plan its notice issues
+    ("07_cpc-2020-10-29_shisiwu-proposal.txt", "01_guofa-2021-29_shisiwu-digital-economy-plan.txt",
+     ("第十四个五年规划和二〇三五年远景目标的建议", "“十四五”数字经济发展规划")),
+    # a gov.cn copy printed twice against a seed with a site's metadata block
+    ("02_renshebufa-2021-48_skills-china-action.txt", "../seeds/003_8208b2cc8b0a0594.txt",
+     ("“技能中国行动”实施方案", "青海省“十四五”就业促进规划")),
+])
+def test_diff_of_bare_files_is_never_ambiguous(left: str, right: str, titles: tuple[str, str]) -> None:
+    """Headers, page titles and chrome are no documents: a diff of two bare files picks each
+    side's substantive document and runs the matcher."""
+    from typer.testing import CliRunner
+
+    from planctl.cli import app
+
+    paths = [REAL / left, REAL / right]
+    if not all(p.exists() for p in paths):
+        pytest.skip(f"{REAL} is not beside the checkout (CI puts shared/ there); real documents not checked")
+    result = CliRunner().invoke(app, ["diff", *map(str, paths), "-f", "json"])
+    assert result.exit_code == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert titles[0] in data["left"]["title"] and titles[1] in data["right"]["title"]
+    assert data["summary"]["matched"] > 0

@@ -25,7 +25,15 @@ from planctl.corpus.load import (
     load_parsed,
     parse_given,
 )
-from planctl.corpus.resolve import match_reference, path_reference, pick_group, pick_one, pick_pair, select_index
+from planctl.corpus.resolve import (
+    match_reference,
+    path_reference,
+    pick_group,
+    pick_one,
+    pick_pair,
+    select_index,
+    substantive,
+)
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.model import Document, ParsedFile, Source
@@ -159,21 +167,35 @@ class Corpus:
         cands = [self.candidates(ref, encoding=encoding) for ref in refs]
         return pick_group(refs, cands, self.documents, self.label, topic)
 
-    def resolve_many(self, refs: Iterable[str], *, encoding: str | None = None) -> list[Document]:
-        """Documents for ``refs`` (metadata only): a file given by path stands for all its documents."""
+    def resolve_many(self, refs: Iterable[str], *, encoding: str | None = None,
+                     main_only: bool = False) -> list[Document]:
+        """Documents for ``refs`` (metadata only): a file given by path stands for all its
+        documents — or, ``main_only``, for the one with a body of its own when it holds just one
+        (a plan without the cover notice that issues it), said on stderr."""
         docs: list[Document] = []
         for ref in refs:
             found = path_reference(ref.strip()) if ref.strip() else None
             if found is not None and found[1] is None:
-                docs.extend(self.candidates(ref, encoding=encoding))
+                docs.extend(self._file_selection(ref, self.candidates(ref, encoding=encoding), main_only))
             else:
                 docs.append(self.resolve(ref, encoding=encoding))
         return list({id(d): d for d in docs}.values())
 
-    def resolve_all(self, refs: Iterable[str], *, encoding: str | None = None) -> list[Document]:
-        """Documents for ``refs`` with their trees (every document of the corpus when none)."""
+    def _file_selection(self, ref: str, docs: list[Document], main_only: bool) -> list[Document]:
+        main = substantive(docs)
+        if not main_only or len(docs) < 2 or len(main) != 1:
+            return docs
+        covers = ", ".join(self.label(d) for d in docs if d is not main[0])
+        self.env.note(f"{ref}: taking {self.label(main[0])} ({main[0].title}), the document its cover notice "
+                      f"{covers} issues")
+        return main
+
+    def resolve_all(self, refs: Iterable[str], *, encoding: str | None = None,
+                    main_only: bool = False) -> list[Document]:
+        """Documents for ``refs`` with their trees (every document of the corpus when none); see
+        :meth:`resolve_many` for ``main_only``."""
         wanted = list(refs)
-        docs = self.resolve_many(wanted, encoding=encoding) if wanted else list(self.documents)
+        docs = self.resolve_many(wanted, encoding=encoding, main_only=main_only) if wanted else list(self.documents)
         self.ensure_trees(docs)
         return docs
 

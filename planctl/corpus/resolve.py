@@ -58,6 +58,13 @@ def select_index(ref: str, docs: list[Document], index: int | None) -> list[Docu
     return [docs[index - 1]]
 
 
+def substantive(docs: Sequence[Document]) -> list[Document]:
+    """A file's documents with a body of their own: all but the cover notices that issue another
+    document of the same file (their 文号, issuer and date are already that document's)."""
+    covers = {d.issued_by for d in docs if d.issued_by}
+    return [d for d in docs if d.id not in covers]
+
+
 def match_reference(documents: Iterable[Document], ref: str) -> list[Document]:
     """Documents whose id is ``ref``, or that carry it as an alias or id prefix."""
     docs = list(documents)

@@ -35,7 +35,7 @@ def parse(source: Source, settings: ParseSettings | None = None, env: Environmen
             f"{cleaned[original].number} (a page printed twice?); kept once, the copy as furniture")
     docs: list[Document] = []
     lines = state.cleaned_texts(len(source.lines))
-    for index, group in enumerate(blocks_to_groups(blocks), 1):
+    for index, group in enumerate(blocks_to_groups(blocks, state.settings), 1):
         first = min(b.node.line_start for b in group)
         last = max(b.node.line_end for b in group)
         ref = SourceRef(path=source.path, line_start=first, line_end=last, encoding=source.encoding, index=index)

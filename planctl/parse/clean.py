@@ -29,6 +29,9 @@ PIPE_ROW_RE = re.compile(r"^\s*\|(.*)\|\s*$")
 PIPE_SEP_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 # "---" between the head of a 红头文件 and its title (markdown rule, no content)
 RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+# " 索 引 号： | ", " 000014349/2021-00139 | ", " | ": the cell boundary of a page's table that a
+# copy left at the end of a line (a pipe row starts with its bar too, and is read as a table)
+TRAILING_BAR_RE = re.compile(r"(?:^|\s)[|｜]\s*$")
 
 
 @dataclass
@@ -79,6 +82,8 @@ def clean_line(line: Line) -> CleanLine:
     pipe = PIPE_ROW_RE.match(body)
     if pipe:  # markdown table row → the tab-separated form the table rule reads
         body = "\t".join(cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", pipe.group(1)))
+    else:
+        body = TRAILING_BAR_RE.sub("", body)
     md = bool(MD_HEADING_RE.match(body))
     body = MD_HEADING_RE.sub("", body) if md else body
     indented = body.startswith(("\u3000", "  ", "\t")) and not md

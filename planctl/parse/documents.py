@@ -20,13 +20,34 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from planctl.cjk import cn_to_int, five_year_period_years
-from planctl.model import FURNITURE, METADATA, PARAGRAPH, TITLE, Document, Node, SourceRef
+from planctl.cjk import cn_to_int, five_year_period_years, han_digits, words_only
+from planctl.model import (
+    ARTICLE,
+    COLUMN,
+    FURNITURE,
+    MEASURE,
+    METADATA,
+    PARAGRAPH,
+    TABLE,
+    TITLE,
+    Document,
+    Node,
+    SourceRef,
+)
 from planctl.parse import patterns as pt
 from planctl.parse.state import Block
-from planctl.parse.titles import announced_names, name_key, spaced_organs, title_core, title_kind, topic_slug
+from planctl.parse.titles import (
+    announced_names,
+    is_formal_title,
+    name_key,
+    spaced_organs,
+    title_core,
+    title_kind,
+    topic_slug,
+)
 from planctl.parse.tree import blocks_to_tree
 from planctl.regions import Region, central_organ, central_organs, find_topic, region_table
+from planctl.settings import ParseSettings
 
 _HEAD_KINDS = (METADATA, FURNITURE, TITLE)
 # Field names web pages (索引号 block) and databases (北大法宝 【】 headers) use for each fact.
@@ -58,8 +79,14 @@ def _starts_new(group: Sequence[Block], block: Block) -> bool:
     return True
 
 
-def blocks_to_groups(blocks: Sequence[Block]) -> list[list[Block]]:
-    """Split a file's flat blocks into one list per document."""
+def blocks_to_groups(blocks: Sequence[Block], settings: ParseSettings | None = None) -> list[list[Block]]:
+    """Split a file's flat blocks into one list per document: where a document starts, then what
+    is a document at all (see :func:`settle_groups`)."""
+    return settle_groups(_split(blocks), settings or ParseSettings())
+
+
+def _split(blocks: Sequence[Block]) -> list[list[Block]]:
+    """The runs of blocks between document boundaries (a title, a 红头, a metadata block)."""
     groups: list[list[Block]] = [[]]
     for block in blocks:
         if block.boundary and _starts_new(groups[-1], block):
@@ -80,6 +107,192 @@ def blocks_to_groups(blocks: Sequence[Block]) -> list[list[Block]]:
     return merged
 
 
+# ---- what a document is -----------------------------------------------------------------------
+# A sentence of running text: "现将《…》印发给你们，请认真贯彻执行。"
+_SENTENCE_END_RE = re.compile(r"[。！？；!?;]")
+# "- **标题**：…", "发布机构：国务院", "> 来源 URL：https://…": a header's labelled line, read as a
+# measure whose lead is the label (list marker and spacing aside)
+_LABEL_MARK_RE = re.compile(r"^[-*+•>\s]+|\s+")
+
+
+def _prose(node: Node) -> int:
+    """Han characters of a paragraph or measure that holds a sentence (labels, link lists and
+    page chrome hold none)."""
+    if node.kind not in (PARAGRAPH, MEASURE) or not _SENTENCE_END_RE.search(node.text or node.title):
+        return 0
+    return len(han_digits(node.title + node.text))
+
+
+def _structured(group: Sequence[Block]) -> bool:
+    """Numbered headings or items, articles, 专栏 or tables: the grammar of a document's body."""
+    return any(b.rank is not None or b.node.kind in (COLUMN, TABLE, ARTICLE) for b in group)
+
+
+def _titled(group: Sequence[Block]) -> bool:
+    """A title by the conventions: a 文种 at its end, or ``…关于…的…`` (not a line taken for the
+    title only because it came first)."""
+    return any(b.node.kind == TITLE and (b.node.role != "document" or is_formal_title(b.node.title))
+               for b in group)
+
+
+def is_document(group: Sequence[Block]) -> bool:
+    """A document has a title and a body of its own: document grammar (a title by the
+    conventions, or a numbered body) and a body (numbered structure, or sentences of text). A
+    page title, a scraper's or curator's notes, related links are not."""
+    structured = _structured(group)
+    return (structured or _titled(group)) and (structured or any(_prose(b.node) for b in group))
+
+
+def _label(node: Node, settings: ParseSettings) -> str:
+    """The label of a labelled line (``- **发布机构**：国务院…`` → ``发布机构``), or ''."""
+    if node.kind != MEASURE or not node.text:
+        return ""
+    label = _LABEL_MARK_RE.sub("", node.title)
+    return label if 0 < len(label) <= settings.label_max_chars and not _SENTENCE_END_RE.search(label) else ""
+
+
+def _as_furniture(group: Sequence[Block], role: str, settings: ParseSettings) -> list[Block]:
+    """A group that is no document, as furniture of the document it belongs to; the fields its
+    labelled lines state (标题, 发布机构, 发文字号 …) stay with the blocks as metadata."""
+    for b in group:
+        node = b.node
+        if node.kind in (METADATA, FURNITURE):
+            continue
+        label = _label(node, settings)
+        if label:
+            b.fields.setdefault(label, node.text.strip())
+            b.header = True
+        _furniture(node, "page_title" if node.kind == TITLE and role != "duplicate" else role)
+        b.rank, b.boundary, b.inline = None, "", False
+    return list(group)
+
+
+def _novel_prose(group: Sequence[Block], earlier: str) -> int:
+    """Han characters of the group's sentences that ``earlier`` (a document's words) does not hold."""
+    return sum(_prose(b.node) for b in group
+               if _prose(b.node) and words_only(b.node.title + b.node.text) not in earlier)
+
+
+def _repeats(group: Sequence[Block], docs: Sequence[list[Block]], settings: ParseSettings) -> bool:
+    """A copy of a document the file already holds: under its title again, with no structure and
+    hardly a sentence that document does not hold (a page's share snippet, a related link)."""
+    titles = {name_key(b.node.title) for b in group if b.node.kind == TITLE}
+    if not titles or _structured(group):
+        return False
+    for doc in docs:
+        if titles & {name_key(b.node.title) for b in doc if b.node.kind == TITLE}:
+            words = "".join(words_only(f"{b.node.title}{b.node.text}") for b in doc)
+            return _novel_prose(group, words) < settings.repeat_new_chars
+    return False
+
+
+def settle_groups(groups: list[list[Block]], settings: ParseSettings) -> list[list[Block]]:
+    """Only documents stay documents. A part of the file with no document grammar or no body — a
+    page title, a scraper's or curator's notes, a site's related links — is furniture of the
+    document after it (its header), or, after the last document, of the one before (its tail);
+    a part that repeats a document of the file under its title is a copy of it. A file holding
+    no document at all keeps its parts as they are."""
+    if not any(is_document(g) for g in groups):
+        return groups
+    settled: list[list[Block]] = []
+    pending: list[Block] = []  # blocks waiting for their document
+    page_after: set[int] = set()  # documents the page's own material follows
+    for k, group in enumerate(groups):
+        later = next((g for g in groups[k + 1 :] if is_document(g)), None)
+        if later is not None and _promulgates(group, later):
+            pending.extend(_as_order(group))
+        elif not is_document(group):
+            pending.extend(_as_furniture(group, "header", settings))
+        elif settled and _repeats(group, settled, settings):
+            page_after.add(len(settled) - 1)
+            settled[-1].extend(_as_tail(pending) + _as_furniture(group, "duplicate", settings))
+            pending = []
+        else:
+            settled.append(pending + group)
+            pending = []
+    if pending:
+        page_after.add(len(settled) - 1)
+        settled[-1].extend(_as_tail(pending))
+    return [_trim_tail(g, k in page_after) for k, g in enumerate(settled)]
+
+
+def _promulgates(group: Sequence[Block], later: Sequence[Block]) -> bool:
+    """A promulgation order (令, 公告) with no body of its own that publishes the document after it
+    (by name, or by saying 现予公布): ``中山市人民政府令（第16号）`` / ``《…办法》已经…通过，现予公布``."""
+    if not any(b.node.role == "order" for b in group) or _structured(group):
+        return False
+    text = "\n".join(f"{b.node.title}{b.node.text}" for b in group)
+    named = {name_key(n) for n in announced_names("", text)}
+    return bool(pt.PROMULGATES_RE.search(text)) or any(name_key(t) in named for t in _title_texts(later))
+
+
+def _title_texts(group: Sequence[Block]) -> list[str]:
+    return [b.node.title for b in group if b.node.kind == TITLE]
+
+
+def _as_order(group: Sequence[Block]) -> list[Block]:
+    """An order's lines as metadata of the document it publishes: its text (what it publishes,
+    when it takes effect) and signature are part of the order; a title it printed above it (a
+    database or page gives the rules' title first) is that document's title again."""
+    for b in group:
+        node = b.node
+        if node.kind == TITLE:
+            _furniture(node, "duplicate_title")
+        elif node.kind not in (METADATA, FURNITURE):
+            node.kind, node.role = METADATA, "order"
+            node.text, node.title = "".join(t for t in (node.title, node.text) if t), ""
+            _fold_measure_fields(node)
+        b.rank, b.boundary, b.inline = None, "", False
+    return list(group)
+
+
+# What closes a document: its signature, date, attachment list, 版记
+_CLOSING_ROLES = ("issuer", "date", "printed", "publicity", "attachment_ref", "cc")
+
+
+def _trim_tail(group: list[Block], page_after: bool) -> list[Block]:
+    """Lines after a document's close (signature, date, attachment list, 版记) that hold no
+    sentence — a site's link lists and footer, left between its own furniture — are its tail; so
+    are such lines ending a document the page's own material follows (``page_after``: related
+    links, a share snippet)."""
+    last_body = max((k for k, b in enumerate(group) if b.rank is not None or b.node.kind in (TITLE, COLUMN, TABLE)),
+                    default=-1)
+    closing = next((k for k in range(len(group) - 1, last_body, -1)
+                    if group[k].node.kind == METADATA and group[k].node.role in _CLOSING_ROLES), None)
+    if closing is not None:
+        for b in group[closing + 1 :]:
+            if b.node.kind in (PARAGRAPH, MEASURE) and not _prose(b.node):
+                _furniture(b.node, "tail")
+    elif page_after:
+        for b in reversed(group[last_body + 1 :]):
+            if b.node.kind not in (PARAGRAPH, MEASURE, FURNITURE) or _prose(b.node):
+                break
+            if b.node.kind != FURNITURE:
+                _furniture(b.node, "tail")
+    return group
+
+
+def _furniture(node: Node, role: str) -> None:
+    """``node`` as furniture: its text shows what it held (a title or a lead goes into it)."""
+    node.kind, node.role = FURNITURE, role
+    node.text, node.title = "：".join(t for t in (node.title, node.text) if t), ""
+    _fold_measure_fields(node)
+
+
+def _fold_measure_fields(node: Node) -> None:
+    """A measure's responsibility back into its text, once it is no measure (only a measure
+    keeps those fields)."""
+    node.text, node.responsibility, node.departments = node.text + node.responsibility, "", []
+
+
+def _as_tail(blocks: list[Block]) -> list[Block]:
+    """Header blocks no document followed: the tail of the one before."""
+    for b in blocks:
+        if b.node.role in ("header", "page_title"):
+            b.node.role = "tail"
+    return blocks
+
+
 def _bare(group: Sequence[Block]) -> bool:
     """Head or tail lines only: no title, no content."""
     return not _has_content(group) and not _titles(group)
@@ -90,10 +303,13 @@ def _first(group: Sequence[Block], kind: str, role: str) -> Node | None:
 
 
 def _fields(group: Sequence[Block]) -> dict[str, str]:
+    """The fields the group's metadata states; a header's labelled lines yield to the page's own."""
     fields: dict[str, str] = {}
-    for b in group:
-        for key, value in b.fields.items():
-            fields.setdefault(key, value)
+    for header in (False, True):
+        for b in group:
+            if b.header == header:
+                for key, value in b.fields.items():
+                    fields.setdefault(key, value)
     return fields
 
 
@@ -133,6 +349,16 @@ def _first_sentence(group: Sequence[Block]) -> str:
     return ""
 
 
+def _source_url(group: Sequence[Block], fields: dict[str, str]) -> str:
+    """The address a database's link line, a page's metadata or a copier's notes give the text."""
+    texts = [b.node.text for b in group if b.node.kind == METADATA and b.node.role == "source"]
+    for text in [*texts, *fields.values()]:
+        m = pt.URL_RE.search(text)
+        if m:
+            return m.group(0)
+    return ""
+
+
 def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
     """Nest a document's blocks and read its metadata."""
     title_block = next((b for b in group if b.node.kind == TITLE), None)
@@ -143,6 +369,8 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
         title = _first_sentence(group)
     number_node = _first(group, METADATA, "doc_number")
     doc_number = number_node.text if number_node else _field(fields, _NUMBER_FIELDS)
+    if not doc_number:  # "- **标题**：国务院关于…的通知（国发〔2021〕29号）": a header names it
+        doc_number = next((m.group(1) for v in fields.values() for m in [pt.DOC_NUMBER_RE.search(v)] if m), "")
     if doc_number:
         m = pt.DOC_NUMBER_RE.search(doc_number)
         doc_number = m.group(1) if m else doc_number
@@ -153,11 +381,14 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
         issuer = pt.ISSUER_HEAD_RE.match(head.text).group(1)  # type: ignore[union-attr]
     elif signature:
         issuer = signature.text
-    issuer = spaced_organs(issuer or _field(fields, _ISSUER_FIELDS) or (title_block.issuer if title_block else ""))
+    order = pt.ORDER_ORGAN_RE.match(fields.get("order", ""))  # "惠州市人民政府令（第16号）": 惠州市人民政府
+    issuer = spaced_organs(issuer or _field(fields, _ISSUER_FIELDS) or (title_block.issuer if title_block else "")
+                           or (order.group(1) if order else ""))
     date_node = _first(group, METADATA, "date") or _first(group, METADATA, "printed")
     date = _iso(date_node.text) if date_node else _iso(_field(fields, _DATE_FIELDS))
     doc = Document(id="", title=title, kind=kind, source=source, doc_number=doc_number, issuer=issuer, date=date,
-                   published=_iso(_field(fields, _PUBLISHED_FIELDS)))
+                   published=_iso(_field(fields, _PUBLISHED_FIELDS)), source_url=_source_url(group, fields),
+                   order=fields.get("order", ""))
     pm = pt.PERIOD_RE.search(title)
     doc.period = pm.group(1) if pm else ""
     doc.children = blocks_to_tree(group)
@@ -167,9 +398,9 @@ def group_to_document(group: Sequence[Block], source: SourceRef) -> Document:
 def _year(doc: Document) -> str:
     if doc.date:
         return doc.date[:4]
-    m = re.search(r"[〔\[［【(（]\s*([12]\d{3})", doc.doc_number)
+    m = re.search(r"[〔\[［【(（﹝〖]\s*([12１２][0-9０-９]{3})|^([12]\d{3})年第", doc.doc_number)
     if m:
-        return m.group(1)
+        return str(int(m.group(1) or m.group(2)))  # "２０２５" → "2025"; "2024年第4号" (a 公告's number)
     years = five_year_period_years(doc.period)
     if years:
         return str(years[0])
@@ -193,7 +424,7 @@ def _cover_of(doc: Document, before: Sequence[Document]) -> Document | None:
     return None
 
 
-_KIND_IN_ID = ("notice", "opinion", "measures", "scheme", "decision")
+_KIND_IN_ID = ("notice", "opinion", "measures", "scheme", "decision", "law")
 
 
 def finish_metadata(docs: list[Document]) -> None:
@@ -205,14 +436,16 @@ def finish_metadata(docs: list[Document]) -> None:
             doc.issued_by = cover.id or str(cover.source.index)
             doc.doc_number = doc.doc_number or cover.doc_number
             doc.issuer = doc.issuer or cover.issuer
+            doc.source_url = doc.source_url or cover.source_url
             # A plan is dated by the notice that issues it, not by a 印发 line it inherited.
             doc.date = cover.date or doc.date
-        region = _region(doc.title, doc.issuer, doc.doc_number)
+        national = bool(pt.NATIONAL_TITLE_RE.match(doc.title))
+        region = None if national else _region(doc.title, doc.issuer, doc.doc_number)
         organs = central_organs(f"{doc.issuer} {doc.title}")
         if region:
             doc.region, doc.level = region.name, region.level
             doc.aliases = sorted({region.pinyin, region.short, region.name})
-        elif organs or central_organ(doc.issuer) or central_organ(doc.title):
+        elif national or organs or central_organ(doc.issuer) or central_organ(doc.title):
             doc.level = "national"
             doc.aliases = sorted({a for o in organs for a in (o.name, o.pinyin)})
         core = title_core(doc.title)

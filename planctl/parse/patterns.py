@@ -49,6 +49,8 @@ WEIGHT_RE = re.compile(r"\s*[（(]\s*(\d+(?:\.\d+)?\s*分)\s*[）)]\s*$")
 # ---- measures -----------------------------------------------------------------------------
 # "——加快培育高质量发展新动能。", "———促进就业管理机制日趋完善。", "--坚持…"
 DASH_LEAD_RE = re.compile(r"^(—{1,3}|–{2,3}|-{2,3})\s*")
+# A numbered label in black brackets before a measure: "【重点任务1】建设数字基础设施。…", "【专项行动3】…"
+LABEL_LEAD_RE = re.compile(r"^【[^【】\d\s]{1,10}\d{1,3}】\s*")
 # Sentence terminators that close a lead phrase: "保持经济就业良性互动。…"
 LEAD_END_RE = re.compile(r"[。！？；!?;]")
 # A notice measure's closing parenthesis: "（省人社厅、省财政厅等按职责分工负责）",
@@ -84,10 +86,18 @@ TOC_ENTRY_RE = re.compile(rf"(?:\.{{3,}}|…{{2,}}|·{{3,}}|-{{4,}}|_{{4,}})\s*[
 # ---- document head and tail ---------------------------------------------------------------
 # "甘肃省人民政府办公厅文件" (红头: opens a new document)
 ISSUER_HEAD_RE = re.compile(rf"^([{HAN}（）()]{{2,40}}?)文件$")
-# "甘政办发〔2021〕92号", "青政办〔2021〕83号", "天就办发〔2023〕15号", "皖政办秘〔2021〕82号"
-DOC_NUMBER_RE = re.compile(rf"([{HAN}]{{1,12}}[〔\[［【(（]\s*[12]\d{{3}}\s*[〕\]］】)）]\s*第?\s*\d{{1,4}}\s*号)")
+# "甘政办发〔2021〕92号", "青政办〔2021〕83号", "天就办发〔2023〕15号", "皖政办秘〔2021〕82号"; web copies print
+# the 六角括号 as small ones or brackets and the digits full width: "黄府办发﹝2026﹞12号", "沪松府办〔２０２５〕３１号"
+DOC_NUMBER_RE = re.compile(
+    rf"([{HAN}]{{1,12}}[〔\[［【(（﹝〖]\s*[12１２][0-9０-９]{{3}}\s*[〕\]］】)）﹞〗]\s*第?\s*\d{{1,4}}\s*号)"
+)
 # the 文号 alone on its line, or in brackets: "（皖政办秘〔2021〕82号）"
 DOC_NUMBER_LINE_RE = re.compile(rf"^[（(]?\s*{DOC_NUMBER_RE.pattern}\s*[）)]?$")
+# A national law or the State's own organ names the country first: "中华人民共和国湿地保护法",
+# "中华人民共和国国务院令"; such a document is national whatever place it is about (…海南自由贸易港法)
+NATIONAL_TITLE_RE = re.compile(r"^中华人民共和国")
+# A 公告's number alone under its title: "2024年第4号", "（2021年第5号）"
+YEAR_NUMBER_LINE_RE = re.compile(r"^[（(]?\s*[12]\d{3}\s*年\s*第\s*\d{1,4}\s*号\s*[）)]?$")
 # "甘肃省人民政府办公厅关于印发…的通知", "关于认真贯彻落实稳就业政策措施全力促发展惠民生的通知"
 NOTICE_TITLE_RE = re.compile(r"^(.{0,40}?)关于.{2,}的(通知|意见|决定|批复|函|公告|通告|报告)$")
 # "甘肃省“十四五”就业促进规划", "青海省“十四五”就业促进规划", "…行动方案（2021—2025年）"
@@ -102,6 +112,12 @@ _CN_YEAR, _CN_DAY = "[〇零一二三四五六七八九]{4}", "[一二三四五�
 DATE_TEXT = rf"(?:[12]\d{{3}}年\d{{1,2}}月\d{{1,2}}日|{_CN_YEAR}年{_CN_DAY}月{_CN_DAY}日)"
 DATE_LINE_RE = re.compile(rf"^{DATE_TEXT}$")
 ADOPTED_RE = re.compile(rf"^[（(]\s*{DATE_TEXT}[^（）()]{{0,40}}[）)]$")
+# A law's or regulation's history under its title, one line per step, as law databases print it:
+# "2021年12月24日 第十三届全国人民代表大会常务委员会第三十二次会议通过", "1996年9月19日 经国务院批准",
+# "1996年10月3日 中华人民共和国交通部令第8号发布", "…会议通过的《中华人民共和国刑法修正案（二）》"
+HISTORY_LINE_RE = re.compile(rf"^{DATE_TEXT}\s*[^。；，,;：:]{{2,80}}?(?:通过|修正|修订|公布|发布|施行|批准|》)$")
+# A markdown source's own marker, no text of the document: "<!-- INFO END -->"
+HTML_COMMENT_RE = re.compile(r"^<!--.*-->$")
 # "2021年10月13日印发"
 PRINTED_RE = re.compile(rf"^(?:.{{0,30}}?){DATE_TEXT}印发$")
 # "(此件公开发布)", "（此件公开发布）", "公开属性：主动公开"
@@ -116,11 +132,35 @@ CONTACT_RE = re.compile(r"^(?:联\s*系\s*人|联系电话|电话|电子邮箱|�
 _KEYS = "|".join(WEB_META_KEYS)
 WEB_META_RE = re.compile(rf"^(?:{_KEYS})\s*(?:[:：]|\t|$)")
 WEB_META_FIELD_RE = re.compile(rf"({_KEYS})\s*(?:[:：]|\t)\s*(.*?)(?=\t?(?:{_KEYS})\s*(?:[:：]|\t)|$)")
+# Inside such a block, a site's own label for where the text came from: "来  源：", "信息来源：人力资源社会保障部网站"
+WEB_META_SOURCE_RE = re.compile(r"^(?:来源|信息来源|文章来源)\s*[:：]")
 # 北大法宝 (pkulaw) export headers: "【法宝引证码】 CLI.12.4638041", "【发布部门】 国务院",
+# A promulgation order's head (GB/T 9704's 命令（令）格式, a 公告 that publishes rules): "中山市人民政府令（第16号）",
+# "中华人民共和国国务院令　第732号", "交通运输部令2021年第5号", "国家税务总局公告2021年第5号"; or the organ's 令
+# alone on its line ("广州市人民政府令") with its number on the next ("第185号"). Never a 关于… title.
+_ORDER_NO = r"[（(]?\s*(?:[12]\d{3}\s*年\s*)?第\s*[0-9０-９一二三四五六七八九十百零〇]{1,5}\s*号\s*[）)]?"
+ORDER_RE = re.compile(rf"^(?!.*关于)[{HAN}（）()\s]{{2,40}}?(?:令|公告)\s*{_ORDER_NO}$")
+ORDER_HEAD_RE = re.compile(rf"^(?!.*关于)[{HAN}（）()\s]{{2,40}}?(?:令|公告)$")
+ORDER_NUMBER_RE = re.compile(rf"^{_ORDER_NO}$")
+# The organ an order names: "惠州市人民政府令（第16号）" → 惠州市人民政府, "国家税务总局公告2021年第5号" → 国家税务总局
+ORDER_ORGAN_RE = re.compile(r"^(.+?)(?:令|公告)")
+# What an order says: "《中山市…办法》已经…常务会议通过，现予公布，自…起施行。", "现将《…办法》予以发布"
+PROMULGATES_RE = re.compile(r"(?:现予|予以|现)(?:公布|发布)")
+# An article's own title in brackets after its number, as local regulations print it:
+# "第一条　（目的和依据）为了加强…", "第二条　（适用范围）", "第三条　【主管部门】市绿化主管部门负责…"
+ARTICLE_LABEL_RE = re.compile(r"^[（(【\[]\s*([^（）()【】\[\]。，、；：:\s\d]{2,16})\s*[）)】\]]\s*")
+# A chapter heading a source ran into the end of the paragraph before it (a page whose <p> for the
+# heading was lost): "…汇聚起推进乡村振兴的强大合力。二、重点任务"
+RUN_IN_HEADING_RE = re.compile(r"(?<=[。！？；!?;])\s*([一二三四五六七八九十]{1,3}、[^。！？；!?;，,：:、]{2,30})$")
+# A markdown list item, a line of its own however its text ends: "- **抓取时间**：2026-09-11 12:53",
+# "* 来源：新华社"
+MD_BULLET_RE = re.compile(r"^[-*+]\s+\S")
 # "原文链接：https://www.pkulaw.com/…"
 PKULAW_RE = re.compile(r"^【\s*(法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|失效日期|标题|"
                        r"批准部门|批准日期|公布日期|施行日期)\s*】\s*(.*)$")
 SOURCE_LINK_RE = re.compile(r"^(?:原文链接|原文地址|链接地址|网址|URL)\s*[:：]\s*\S+$", re.IGNORECASE)
+# "原文链接：https://www.pkulaw.com/chl/4638041.html", "- **来源 URL**：https://www.gov.cn/zhengce/content/…htm"
+URL_RE = re.compile(r"https?://[^\s，。；、）)】>\]]+", re.IGNORECASE)
 # A repository's or copier's own header above the text: "来源：新华社", "作者：…", "发布时间：…"
 SOURCE_HEADER_RE = re.compile(
     r"^(?:来源|信息来源|作者|编辑|责任编辑|发布时间|更新时间|文章来源|转载自|出处|浏览量|阅读量)\s*[:：]"

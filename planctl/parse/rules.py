@@ -38,6 +38,7 @@ from planctl.model import (
     SECTION,
     TITLE,
     Line,
+    Node,
 )
 from planctl.parse import patterns as pt
 from planctl.parse.clean import CleanLine, clean_line
@@ -61,8 +62,11 @@ LINE_PATTERNS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (pt.WEB_CHROME_RE, FURNITURE, "web", ""),
     (pt.ISSUER_HEAD_RE, METADATA, "issuer_head", "issuer_head"),  # opens a new document
     (pt.DOC_NUMBER_LINE_RE, METADATA, "doc_number", ""),
+    (pt.YEAR_NUMBER_LINE_RE, METADATA, "doc_number", ""),
     (pt.DATE_LINE_RE, METADATA, "date", ""),
     (pt.ADOPTED_RE, METADATA, "date", ""),
+    (pt.HISTORY_LINE_RE, METADATA, "date", ""),
+    (pt.HTML_COMMENT_RE, FURNITURE, "markup", ""),
     (pt.PRINTED_RE, METADATA, "printed", ""),
     (pt.PUBLICITY_RE, METADATA, "publicity", ""),
     (pt.CONTACT_RE, METADATA, "contact", ""),
@@ -178,6 +182,8 @@ def take_continuations(state: ParseState, i: int, text: str) -> tuple[str, int, 
             break  # "---" between two lines: never one cut paragraph
         if lines[j].indented and not lines[last].indented:
             break  # an indented line opens a paragraph of its own
+        if pt.MD_BULLET_RE.match(lines[j].text):
+            break  # so does a markdown list item
         offset = len(text)
         text += lines[j].text
         extra.extend((s + offset, e + offset) for s, e in lines[j].bold)
@@ -196,11 +202,16 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
     j = i
     while j < len(lines) and len(pieces) < 3:
         line = lines[j]
+        if line.blank and pieces and _TITLE_OPEN_END_RE.search(lines[pieces[-1]].text):
+            j = state.next_nonblank(j)  # "国务院关于印发" / "" / "“十四五”…规划的通知": a web page's blank line
+            continue
         if line.blank or (pieces and (len(line.text) > 40 or interrupts(state, j, "title") or line.indented)):
             break
         pieces.append(j)
         text = "".join(lines[k].text for k in pieces)
         kind, by_position = _title_kind(state, text, single=len(pieces) == 1)
+        if kind == "law" and not (line.md_heading or line.bold) and _mid_sentence(state, i):
+            kind = None  # "…，制定实施" / "香港特别行政区维护国家安全法": a law named inside a sentence
         if kind:
             found = (kind, j, text, "".join(lines[k].spaced for k in pieces))
             if not by_position:
@@ -210,6 +221,20 @@ def _title_span(state: ParseState, i: int) -> tuple[str, int, str, str] | None:
             break
         j += 1
     return leading
+
+
+def _mid_sentence(state: ParseState, i: int) -> bool:
+    """Whether the line before ``i`` is a sentence in progress: clauses (，、) and no end."""
+    k = i - 1
+    while k >= 0 and state.lines[k].blank:
+        k -= 1
+    prev = state.lines[k].text if k >= 0 else ""
+    return bool(prev) and not is_complete(prev) and any(c in prev for c in "，、,")
+
+
+# "国务院关于印发", "甘肃省人民政府办公厅关于": a title line that stops before its 事由 and 文种 cannot be
+# the whole title (GB/T 9704 breaks a long title between phrases)
+_TITLE_OPEN_END_RE = re.compile(r"(?:关于|印发|转发|下发|颁发|公布)$")
 
 
 def _title_kind(state: ParseState, text: str, *, single: bool) -> tuple[str | None, bool]:
@@ -323,24 +348,50 @@ def rule_source(state: ParseState, i: int, silent: bool) -> bool:
     return state.claim([Block(node, boundary="source", fields={m.group(1): m.group(2).strip()})], i + 1)
 
 
+def _web_meta_key(state: ParseState, j: int) -> str:
+    """The label line ``j`` opens a web metadata field with (``成文日期``, ``来源``), or ''."""
+    t = state.lines[j].text.replace(" ", "")
+    m = pt.WEB_META_RE.match(t) or pt.WEB_META_SOURCE_RE.match(t)
+    return re.sub(r"[:：\t]", "", m.group(0)) if m else ""
+
+
+def _web_meta_value(state: ParseState, j: int) -> bool:
+    """Whether line ``j`` may be the value of a label alone on the line before: short, no label
+    itself, and no block of its own — except a date or 文号, which is what such a value often is."""
+    if j >= len(state.lines) or _web_meta_key(state, j):
+        return False
+    text = state.lines[j].text
+    if len(text) > 2 * state.settings.title_max_chars:
+        return False
+    metadata = any(regex.match(text) for regex, kind, *_ in LINE_PATTERNS if kind == METADATA)
+    return metadata or not interrupts(state, j, "title")
+
+
 def rule_web_meta(state: ParseState, i: int, silent: bool) -> bool:
     """The metadata block a government site prints above a document, as ``key：value``
-    lines, a two-column table (``索引号\\t…\\t主题分类\\t…``), or a key alone on its line with
-    the value on the next."""
+    lines, a two-column table (``索引号\t…\t主题分类\t…``), or a key alone on its line with
+    the value on the next; the whole run of such lines is one block (a page may print it twice,
+    once as table cells and once as lines, with blank lines between every line)."""
     t = state.lines[i].text.replace(" ", "")
     if not pt.WEB_META_RE.match(t):
         return False
     if silent:
         return True
-    fields = {k: v.strip() for k, v in pt.WEB_META_FIELD_RE.findall(t) if v.strip()}
-    last = i
-    key = re.sub(r"[:：\t]", "", t)
-    if key in pt.WEB_META_KEYS:  # "成文日期：" alone: the value is the next line
-        j = state.next_nonblank(i + 1)
-        short = len(state.text_at(j)) <= 2 * state.settings.title_max_chars
-        if j < len(state.lines) and not interrupts(state, j, "title") and short:
-            fields[key] = state.lines[j].text.strip()
-            last = j
+    fields: dict[str, str] = {}
+    last, j = i, i
+    while j < len(state.lines) and _web_meta_key(state, j):
+        t = state.lines[j].text.replace(" ", "")
+        for k, v in pt.WEB_META_FIELD_RE.findall(t):
+            if v.strip():
+                fields.setdefault(k, v.strip())
+        last = j
+        key = re.sub(r"[:：\t]", "", t)
+        if key == _web_meta_key(state, j):  # "成文日期：" alone: the value is the next line
+            v = state.next_nonblank(j + 1)
+            if _web_meta_value(state, v):
+                fields.setdefault(key, state.lines[v].text.strip())
+                last = v
+        j = state.next_nonblank(last + 1)
     text = state.joined(i, last)
     node = state.node(METADATA, i, last, role="web_meta", text=text)
     return state.claim([Block(node, boundary="web_meta", fields=fields)], last + 1)
@@ -406,6 +457,34 @@ def rule_line_patterns(state: ParseState, i: int, silent: bool) -> bool:
         if regex.match(text):
             return True if silent else _single(state, i, kind, role, boundary)
     return False
+
+
+def _order_span(state: ParseState, i: int) -> int | None:
+    """The last line of a promulgation order's head starting at ``i`` (``…令（第16号）``, or
+    ``…令`` / ``第16号``), or None."""
+    text = state.lines[i].text
+    if pt.ORDER_RE.match(text):
+        return i
+    if pt.ORDER_HEAD_RE.match(text):
+        j = state.next_nonblank(i + 1)
+        if j < len(state.lines) and pt.ORDER_NUMBER_RE.match(state.lines[j].text):
+            return j
+    return None
+
+
+def rule_order(state: ParseState, i: int, silent: bool) -> bool:
+    """A promulgation order's head (``中山市人民政府令（第16号）``): metadata that opens a
+    document; the rules it publishes (``《…办法》…现予公布``) are announced, so their title is
+    read as one."""
+    last = _order_span(state, i)
+    if last is None:
+        return False
+    if silent:
+        return True
+    state.announced.update(name_key(n) for n in announced_names("", _notice_body(state, last + 1)))
+    node = state.node(METADATA, i, last, role="order", text=state.joined(i, last))
+    order = re.sub(r"\s+", "", "".join(state.lines[k].text for k in range(i, last + 1)))
+    return state.claim([Block(node, boundary="order", fields={"order": order})], last + 1)
 
 
 # "首页 | 机构 | 政务公开 | 政务服务 | 互动交流": a row of short links
@@ -497,7 +576,10 @@ def rule_appendix_ref(state: ParseState, i: int, silent: bool) -> bool:
         last = j
         j = state.next_nonblank(j + 1)
     text = state.joined(i, last)
-    if j >= len(state.lines) or _ends_notice(state, j):
+    k = j
+    while k < len(state.lines) and (pt.WEB_CHROME_RE.match(state.lines[k].text) or _is_nav_bar(state.lines[k].spaced)):
+        k = state.next_nonblank(k + 1)  # a page's footer is no attachment's content
+    if k >= len(state.lines) or _ends_notice(state, k):
         return state.claim([Block(state.node(METADATA, i, last, role="attachment_ref", text=text))], last + 1)
     line = state.lines[i].text
     number = line.split("：")[0].split(":")[0].replace(" ", "")
@@ -507,6 +589,8 @@ def rule_appendix_ref(state: ParseState, i: int, silent: bool) -> bool:
 
 def _attachment_name(state: ParseState, j: int) -> bool:
     text = state.lines[j].text
+    if j in state.duplicate_at:
+        return False  # the body printed again starts here
     if len(text) > state.settings.title_max_chars or any(c in text for c in "。；;：:") or "\t" in text:
         return False
     num = match_numbering(text)
@@ -641,7 +725,11 @@ def _numbered_item(state: ParseState, i: int, num: Numbering) -> tuple[list[Bloc
     own = line.text[num.offset :]
     if num.rank == Rank.ARTICLE:  # 第X条: the whole article is its text
         rest, last, _ = take_continuations(state, i, line.text)
-        node = state.node(ARTICLE, i, last, marker=num.marker, number=num.number, text=rest[num.offset :].strip())
+        text, title = rest[num.offset :].strip(), ""
+        label = pt.ARTICLE_LABEL_RE.match(text)
+        if label and not match_numbering(text):  # "（目的和依据）" is its title, "（一）" its first item
+            text, title = text[label.end() :], label.group(1)
+        node = state.node(ARTICLE, i, last, marker=num.marker, number=num.number, title=title, text=text)
         return [Block(node, rank=num.rank, seq=num.value)], last + 1
     if pt.LEAD_END_RE.search(own) or len(own) > s.heading_max_chars:
         rest, last, extra = take_continuations(state, i, line.text)
@@ -697,15 +785,15 @@ def rule_paragraph(state: ParseState, i: int, silent: bool) -> bool:
     line = state.lines[i]
     # A file does not start mid-sentence: its first line of text stands alone (an untitled
     # memo's heading), later lines that end mid-sentence were cut by a page break.
-    if state.content_started:
+    if state.content_started and not line.md_heading:  # a markdown heading is a line of its own
         text, last, extra = take_continuations(state, i, line.text)
     else:
         text, last, extra = line.text, i, []
     bold = line.bold + extra
     marker = ""
-    m = pt.DASH_LEAD_RE.match(text)
-    if m:
-        marker = m.group(1)
+    m = pt.DASH_LEAD_RE.match(text) or pt.LABEL_LEAD_RE.match(text)
+    if m and text[m.end() :]:
+        marker = m.group(0).strip()
         bold = shift_spans(bold, m.end())
         text = text[m.end() :]
     lead, body = split_lead(text, bold)
@@ -743,6 +831,7 @@ RULES: tuple[Rule, ...] = (
     Rule("web_meta", rule_web_meta, _BOTH),
     Rule("toc", rule_toc, _BOTH),
     Rule("line_patterns", rule_line_patterns, _BOTH),
+    Rule("order", rule_order, _BOTH),
     Rule("nav_bar", rule_nav_bar),
     Rule("cc", rule_cc, _BOTH),
     Rule("title", rule_title, ("paragraph",)),
@@ -790,7 +879,36 @@ def apply_rules(state: ParseState, tick: Callable[[int], None] | None = None) ->
         i = state.line
     if tick is not None:
         tick(n)
+    state.blocks[:] = split_run_in_headings(state.blocks)
     return state.blocks
+
+
+def split_run_in_headings(blocks: list[Block]) -> list[Block]:
+    """A ``一、`` heading a source ran into the end of a paragraph (``…强大合力。二、重点任务``) split
+    off as the heading it is — only where it is the heading the document's ``一、`` numbering
+    expects next and the document does not print that heading on its own line as well."""
+    out: list[Block] = []
+    expected: int | None = None  # the value of the next 一、 heading
+    for k, b in enumerate(blocks):
+        if b.boundary == "title":
+            expected = None
+        if b.rank == Rank.CN and b.seq is not None:
+            expected = b.seq + 1
+        node = b.node
+        m = pt.RUN_IN_HEADING_RE.search(node.text) if node.kind in (PARAGRAPH, MEASURE) else None
+        num = match_numbering(m.group(1)) if m else None
+        if m is None or num is None or num.rank != Rank.CN or expected is None or num.value != expected:
+            out.append(b)
+            continue
+        if any(later.rank == Rank.CN and later.seq == num.value for later in blocks[k + 1 :]):
+            out.append(b)  # printed on its own line too: a reference, not the heading
+            continue
+        node.text = node.text[: m.start()]
+        heading = Node(SECTION, number=num.number, marker=num.marker, title=m.group(1)[num.offset :].strip(),
+                       line_start=node.line_end, line_end=node.line_end, page=node.page)
+        out += [b, Block(heading, rank=Rank.CN, seq=num.value)]
+        expected = num.value + 1
+    return out
 
 
 def lines_to_blocks(lines: Sequence[Line], settings: ParseSettings | None = None) -> list[Block]:

@@ -44,6 +44,9 @@ class Block:
     """For a title: the issuing organs it names before 关于/印发 (joint issuers spaced)."""
     fields: dict[str, str] = field(default_factory=dict)
     """For a metadata block: the fields it states (``发文字号``, ``成文日期``, ``发布部门`` …)."""
+    header: bool = False
+    """The fields were read off a copier's or scraper's header (``- **标题**：…``), not the page's or
+    document's own lines: they yield to those."""
 
 
 _DEFAULT_SETTINGS = ParseSettings()

@@ -31,9 +31,12 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("措施", "measures"), ("计划", "plan"),
     ("通知", "notice"), ("通报", "notice"), ("公告", "notice"), ("通告", "notice"), ("批复", "notice"),
     ("函", "notice"),
-    ("决定", "decision"), ("决议", "decision"),
+    ("决定", "decision"), ("决议", "decision"), ("修正案", "law"),
 )
-KINDS = ("plan", "scheme", "opinion", "measures", "notice", "decision", "document")
+KINDS = ("plan", "scheme", "opinion", "measures", "notice", "decision", "law", "document")
+# A law is named by 法 (中华人民共和国湿地保护法, 民法典), never with a comma in its name; a verb's 法
+# (方法, 做法, 依法, 执法, 违法 …) names no law
+_LAW_RE = re.compile(r"^[^，,、；;]+(?<![方做用算写语看说想依执立司违合守非普效无手])法典?$")
 # "（2021-2023年）", "（试行）", "(暂行)", "（征求意见稿）", "（2021—2025年）" after the 文种
 _TRAILING_PAREN_RE = re.compile(r"[（(〔][^（）()〔〕]{1,16}[）)〕]$")
 # 《A》, 《A〈B〉C》 (nested names use 〈〉)
@@ -60,7 +63,7 @@ def title_kind(title: str) -> str | None:
     for word, kind in KIND_WORDS:
         if t.endswith(word):
             return kind
-    return None
+    return "law" if _LAW_RE.search(t) else None
 
 
 def looks_like_title(text: str, max_chars: int) -> bool:
@@ -128,7 +131,7 @@ def title_core(title: str) -> str:
 # What a slug leaves out: places, years, periods, brackets, the 文种 and stock words.
 _SLUG_DROP_RE = re.compile(
     r"[（(〔][^）)〕]*[）)〕]|\d+年?|[〇零一二三四五六七八九十]{2,}年|“?十[一二三四五六七八九]五”?|"
-    r"关于|印发|进一步|加快|推进|推动|实施|加强|做好|全面|若干|有关|工作|暂行|试行|"
+    r"^中华人民共和国|法典?$|关于|印发|进一步|加快|推进|推动|实施|加强|做好|全面|若干|有关|工作|暂行|试行|"
     r"(?:规划纲要|规划|纲要|行动计划|实施方案|方案|指导意见|实施意见|意见|建议|办法|细则|规定|条例|通知|决定|计划)$"
 )
 

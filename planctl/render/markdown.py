@@ -96,8 +96,10 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False, state: dict[
     state = {"open": False} if state is None else state
     out: list[str] = []
     for node in nodes:
-        if node.role == "ocr_duplicate":
-            continue  # kept in the tree; the repaired table cell is shown instead
+        if node.role in ("ocr_duplicate", "duplicate", "tail"):
+            # kept in the tree; shown instead: the repaired table cell, the text printed once, and
+            # nothing of the site's links and footer after the document
+            continue
         first_line = node.text.split("\n")[0]
         if node.kind in _PLAIN and state["open"] and not opens_block(first_line):
             out += ["---", ""]
@@ -123,6 +125,8 @@ def _render(nodes: Iterable[Node], depth: int, quote: bool = False, state: dict[
             lines = [f"# {node.title}"]
         elif node.kind in (FURNITURE, METADATA):  # tables of contents stay recognisable as such
             lines = node.text.split("\n")
+        elif node.title:  # an article's own title: "第一条（目的和依据）为了…"
+            lines = [f"{node.marker}（{node.title}）{node.text}"]
         else:
             lines = [f"{node.marker}{node.text}"]
         out += [*lines, ""]

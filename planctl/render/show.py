@@ -66,9 +66,13 @@ def list_json(docs: Sequence[Document], stream: TextIO) -> None:
 def list_markdown(docs: Sequence[Document], stream: TextIO) -> None:
     from tabulate import tabulate
 
+    def cell(value: object) -> object:
+        # a bar or a line break inside a cell would end the cell or the row (a title or a file name may hold one)
+        return value.replace("|", "\\|").replace("\n", " ") if isinstance(value, str) else value
+
     rows = [
-        [s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"], s["date"], s["size"],
-         s["file"]]
+        [cell(v) for v in (s["id"], ", ".join(s["aliases"]), s["kind"], s["title"], s["region"] or s["level"],
+                           s["date"], s["size"], s["file"])]
         for s in map(document_summary, docs)
     ]
     stream.write(tabulate(rows, headers=["id", "aliases", "kind", "title", "region", "date", "size", "file"],

@@ -141,10 +141,10 @@ def _corpus_and_index(request: SearchRequest, root: Path | None, env: Environmen
     env = env or Environment()
     if request.plans and all(path_reference(p.strip()) for p in request.plans):
         corpus = Corpus(env=env)
-        docs = corpus.resolve_many(request.plans, encoding=request.encoding)
+        docs = corpus.resolve_many(request.plans, encoding=request.encoding, main_only=True)
         return memory_index(docs, corpus.lines_of), corpus, docs
     conn, _status, corpus = open_corpus_index(root, env=env, strict=strict, follow_links=follow_links)
-    docs = corpus.resolve_many(request.plans, encoding=request.encoding)
+    docs = corpus.resolve_many(request.plans, encoding=request.encoding, main_only=True)
     outside = [d for d in docs if not corpus.is_member(d)]
     if outside and len(outside) < len(docs):
         raise PlanctlError("mix of corpus plans and files in --plan: search them in two runs")
