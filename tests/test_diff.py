@@ -85,7 +85,10 @@ def test_gold_is_big_and_split() -> None:
     # Complete golds (plans on different subjects, every pair listed) are one split each.
     partial = {stem: g for stem, g in golds.items() if not g.complete}
     assert len(partial) >= 4 and sum(len(g.pairs) for g in partial.values()) >= 150
-    assert all({"dev", "test"} <= {p.split for p in g.pairs} for g in partial.values())
+    # Most are split pair by pair; a pair of plans labelled later may be one split as a whole
+    # (chosen before any weight was fitted on it), so that dev and test do not share its documents.
+    assert sum({"dev", "test"} <= {p.split for p in g.pairs} for g in partial.values()) >= 4
+    assert {p.split for g in partial.values() for p in g.pairs} == {"dev", "test"}
     assert {g.complete for g in golds.values() if g.complete} == {"dev", "test"}
 
 
