@@ -5,9 +5,9 @@ no text), the rows' places in the documents and a catalogue of the documents' me
 Each document's rows are stored as one UTF-8 block (``texts.body``) with their lengths; literal
 matching scans these blocks (a substring search over the bytes, as grep does), so no copy of the
 text is kept per row and no n-gram index is needed. A row's title and text, where they are part
-of its body (nearly always), are stored as offsets into it. The index is about 1.5 times the text
-it holds (the text once, its words with their positions half again); the index it replaced, with
-the text twice per row and a trigram table with positions, was about 5 times.
+of its body (nearly always), are stored as offsets into it. The index is about 1.9 times the text
+it holds (the text once, its words with their positions 0.6 times, the rows' places 0.2 times);
+the index it replaced, with the text twice per row and a trigram table with positions, was 5 times.
 
 The index lives in the cache directory, keyed by the corpus files, the dictionaries and
 planctl's version, so it is rebuilt exactly when one of them changes.
