@@ -201,6 +201,25 @@ def _scaled_corpus(n: int) -> Iterator[tuple[Path, dict[str, str], Callable[[], 
         yield corpus, {**os.environ, "PLANCTL_CACHE": str(cache)}, fresh
 
 
+INDEX_BEFORE = {  # the index of the last release (0.1.0, README): text twice per row, trigram positions
+    "10": {"index_build_s": 1.4, "index_mb": 2.4, "index_ratio": 8.0},
+    "100": {"index_build_s": 4.3, "index_mb": 18.0, "index_ratio": 5.8},
+    "1000": {"index_build_s": 37.0, "index_mb": 159.0, "index_ratio": 5.1},
+}
+
+
+def index_ratio(path: Path) -> float:
+    """A search index's size ÷ the bytes of text it holds (its rows' bodies, UTF-8)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        (text,) = conn.execute("SELECT sum(length(body)) FROM texts").fetchone()
+    finally:
+        conn.close()
+    return round(path.stat().st_size / text, 2)
+
+
 def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[str, Any]]:
     """Scaled corpora generated from the seeds: each command cold and warm, index build, search
     vs grep, parse throughput next to raw reading and raw jieba speed, peak memory."""
@@ -249,6 +268,7 @@ def scale_figures(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, dict[st
             build, rss = _timed([*base, "index"], env)
             row["index_build_s"] = round(build, 1)
             row["index_mb"] = round(sum(p.stat().st_size for p in cache.glob("index-*.sqlite")) / 1e6, 1)
+            row["index_ratio"] = index_ratio(next(cache.glob("index-*.sqlite")))
             searches = [_timed([*base, "search", q, "-n", "20"], env)[0] for q in SEARCH_QUERIES for _ in range(3)]
             greps = [_timed(["grep", "-r", q, str(corpus)], env)[0] for q in SEARCH_QUERIES for _ in range(3)]
             rg = shutil.which("rg")
@@ -370,10 +390,16 @@ def main() -> None:
     scale = {k: v for k, v in result["scale"].items() if k != "growth"}
     cols = ["documents", "mb", "parse_mb_s", "read_mb_s", "jieba_mb_s", "list_cold_s", "list_warm_s", "show_cold_s",
             "show_warm_s", "diff_cold_s", "diff_warm_s", "export_cold_s", "export_warm_s", "search_cold_s",
-            "search_warm_s", "grep_r_s", "rg_s", "index_build_s", "index_mb", "peak_mb"]
+            "search_warm_s", "grep_r_s", "rg_s", "index_build_s", "index_mb", "index_ratio", "peak_mb"]
     for col in cols:
         print(f"{col:<15}" + "".join(f"{s.get(col) if s.get(col) is not None else '-'!s:>10}" for s in scale.values()))
     print("growth 10→1000, ratio per document (≤ 1 = no faster than linear):", result["scale"]["growth"])
+    print(f"{'search index':<16}{'build s':>9}{'MB':>8}{'× text':>8}{'released: build s / MB / × text':>36}")
+    for n, row in scale.items():
+        before = INDEX_BEFORE.get(n, {})
+        released = " / ".join(str(before.get(k, "-")) for k in ("index_build_s", "index_mb", "index_ratio"))
+        now = f"{row['index_build_s']:>9}{row['index_mb']:>8}{row['index_ratio']:>8}"
+        print(f"{n + ' documents':<16}{now}{released:>36}")
     Path("bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
-from planctl.search.query import Query, TermGroup
+from planctl.search.index import SIZES
+from planctl.search.query import Query
 
-TRIGRAM = 3  # the trigram index finds literal substrings of at least this many characters
 # Ranking weights: BM25 over the segmented text, a hit in the lead phrase, a single exact phrase.
 RANK_BM25, RANK_LEAD, RANK_PHRASE = 0.5, 0.3, 0.2
 SNIPPET_CHARS = 24
+VOCAB_BATCH = 500  # substrings of a query term looked up in the index's vocabulary at once
 _SENTENCE_RE = re.compile(r"[^。；！？!?;]*[。；！？!?;]?")
 
 
@@ -76,20 +80,74 @@ class Hit:
                 "file": self.file, "departments": self.departments}
 
 
-def _group_sql(group: TermGroup) -> tuple[str, list[str]]:
-    terms = group.terms
-    clause = " OR ".join("instr(body, ?) > 0" for _ in terms)
-    return (f"NOT ({clause})" if group.negated else f"({clause})"), terms
+def _literal(term: str) -> bytes:
+    # Bodies are stored as UTF-8, in which a character's bytes never occur inside another's: a
+    # byte substring is a character substring (surrogates pass, and match nothing a file holds).
+    return term.encode("utf-8", "surrogatepass")
+
+
+def _rows_holding(block: bytes, ends: Sequence[int], terms: Sequence[bytes]) -> set[int]:
+    """Indexes of the rows (bodies ending at ``ends`` in ``block``) holding one of ``terms``;
+    an occurrence across two rows' bodies is neither's."""
+    rows: set[int] = set()
+    for term in terms:
+        if not term:  # as instr(): the empty string is in every body
+            return set(range(len(ends)))
+        pos = block.find(term)
+        while pos >= 0:
+            k = bisect_right(ends, pos)
+            if pos + len(term) <= ends[k]:
+                rows.add(k)
+                pos = block.find(term, ends[k])  # this row holds it: on to the next
+            else:
+                pos = block.find(term, pos + 1)
+    return rows
+
+
+def _matching_rows(conn: sqlite3.Connection, query: Query, f: Filters) -> dict[int, str]:
+    """Rows whose body matches every positive group of ``query`` and no negated one, with their
+    bodies, in the documents ``f`` allows: a substring search over each document's block of
+    bodies, so every node grep would find is found."""
+    groups = [([_literal(t) for t in g.terms], g.negated) for g in query.groups]
+    positive = [terms for terms, negated in groups if not negated]
+    negative = [terms for terms, negated in groups if negated]
+    where, params = ["1"], []
+    for column, values in (("plan_id", f.plans), ("region", f.regions), ("level", [f.level] if f.level else [])):
+        if values:
+            where.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    found: dict[int, str] = {}
+    for first, sizes, block in conn.execute(f"SELECT first, sizes, body FROM texts WHERE {' AND '.join(where)} "
+                                            "ORDER BY first", params):
+        if not all(any(t in block for t in terms) for terms in positive):
+            continue  # a document without every positive group has no row with them
+        ends = list(accumulate(array(SIZES, sizes)))
+        rows = set(range(len(ends)))
+        for terms in positive:
+            rows &= _rows_holding(block, ends, terms)
+        for terms in negative:
+            rows -= _rows_holding(block, ends, terms)
+        for k in sorted(rows):
+            found[first + k] = block[ends[k - 1] if k else 0 : ends[k]].decode("utf-8", "surrogatepass")
+    return found
 
 
 def _fts_query(conn: sqlite3.Connection, terms: Iterable[str]) -> str:
-    """An FTS OR-query of the indexed words found inside the query terms. Reading them off the
-    index's vocabulary spares a search process from loading jieba."""
+    """An FTS OR-query of the indexed words found inside the query terms (words of two characters
+    or more, or the term itself), in the index's order. Looking them up in the index's vocabulary
+    spares a search process from loading jieba."""
+    found = conn.execute("SELECT value FROM meta WHERE key = 'longest word'").fetchone()
+    longest = int(found[0]) if found else 0
     words: list[str] = []
     for term in terms:
-        found = [w for (w,) in conn.execute(
-            "SELECT term FROM vocab WHERE instr(?, term) > 0 AND (length(term) >= 2 OR term = ?)", (term, term))]
-        words.extend('"' + w.replace('"', '""') + '"' for w in found)
+        inside = {term[i:j] for i in range(len(term)) for j in range(i + 2, min(len(term), i + longest) + 1)}
+        parts = sorted(p for p in {term} | inside if len(p) <= longest)
+        known: set[str] = set()
+        for start in range(0, len(parts), VOCAB_BATCH):
+            batch = parts[start : start + VOCAB_BATCH]
+            known.update(w for (w,) in conn.execute(
+                f"SELECT term FROM vocab WHERE term IN ({','.join('?' * len(batch))})", batch))
+        words.extend('"' + w.replace('"', '""') + '"' for w in sorted(known))
     return " OR ".join(dict.fromkeys(words))
 
 
@@ -127,44 +185,35 @@ def search(
 ) -> list[Hit]:
     """Every node matching ``query`` within ``filters``, best first."""
     f = filters or Filters()
-    where: list[str] = []
+    bodies = _matching_rows(conn, query, f)
+    if not bodies:
+        return []
+    where: list[str] = ["1"]
     params: list[Any] = []
-    for group in query.groups:
-        clause, terms = _group_sql(group)
-        where.append(clause)
-        params.extend(terms)
-    for column, values in (("plan_id", f.plans), ("region", f.regions), ("level", [f.level] if f.level else []),
-                           ("kind", f.kinds)):
-        if values:
-            where.append(f"{column} IN ({','.join('?' * len(values))})")
-            params.extend(values)
+    if f.kinds:
+        where.append(f"kind IN ({','.join('?' * len(f.kinds))})")
+        params.extend(f.kinds)
     if f.path_prefix:
         where.append("(path = ? OR path LIKE ? || '/%')")
         params.extend([f.path_prefix, f.path_prefix])
     if f.departments:
         where.append("(" + " OR ".join("instr(depts, ?) > 0" for _ in f.departments) + ")")
         params.extend(f.departments)
-    # Narrow with the trigram index where every term of a group is long enough; the literal
-    # instr() conditions above still decide, so recall stays exactly grep's.
-    candidates: set[int] | None = None
-    for group in query.groups:
-        terms = group.terms
-        if group.negated or any(len(t) < TRIGRAM for t in terms):
-            continue
-        ids: set[int] = set()
-        for term in terms:
-            phrase = '"' + term.replace('"', '""') + '"'
-            ids.update(rid for (rid,) in conn.execute("SELECT rowid FROM tri WHERE tri MATCH ?", (phrase,)))
-        candidates = ids if candidates is None else candidates & ids
-    source = "nodes"
-    if candidates is not None:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM cand")
-        conn.executemany("INSERT INTO cand VALUES (?)", ((i,) for i in candidates))
-        source = "nodes JOIN cand USING (id)"
-    sql = (f"SELECT id, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end, depts "
-           f"FROM {source} WHERE " + " AND ".join(where or ["1"]))
-    rows = conn.execute(sql, params).fetchall()
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM cand")
+    conn.executemany("INSERT INTO cand VALUES (?)", ((i,) for i in bodies))
+    sql = ("SELECT id, plan_id, path, kind, title, title_at, title_len, text, text_at, text_len, line, source_path, "
+           "doc_title, line_end, depts FROM cand JOIN nodes USING (id) JOIN texts USING (doc) WHERE "
+           + " AND ".join(where) + " ORDER BY id")
+    rows = []
+    for rid, plan_id, path, kind, title, title_at, title_len, text, text_at, text_len, line, source_path, doc_title, \
+            line_end, depts in conn.execute(sql, params):
+        body = bodies[rid]
+        if title is None:
+            title = body[title_at : title_at + title_len]
+        if text is None:
+            text = body[text_at : text_at + text_len]
+        rows.append((rid, plan_id, path, kind, title, text, body, line, source_path, doc_title, line_end, depts))
     if not rows:
         return []
     positives = query.positive_terms
