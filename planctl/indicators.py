@@ -23,7 +23,6 @@ Example::
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -328,29 +327,62 @@ def _fit(role: str, cell: str, settings: IndicatorSettings) -> float:
 
 def align_row(row: list[str], roles: list[str],
               settings: IndicatorSettings = _DEFAULT_SETTINGS) -> tuple[list[str], list[int]]:
-    """A row with fewer cells than the header placed in its columns, by what each cell looks
-    like; returns the cells (empty where none was printed) and the columns left empty.
+    """A row whose cells do not sit one a column — fewer than the header's (a merged cell above
+    covers columns a copy did not print), or a cell wrapped onto two lines of a flattened table —
+    placed in its columns by what each cell looks like (:func:`_fit`): each column takes no
+    cell, one, or a few words in a row joined (a wrapped name). Returns the cells, empty where
+    none was printed, and the columns left empty. A row that already fits is left as it is.
 
         >>> align_row(["2", "全员劳动生产率增长", "%", "预期性"], ["category", "seq", "name", "unit", "attribute"])
         (['', '2', '全员劳动生产率增长', '%', '预期性'], [0])
+        >>> align_row(["3", "每万人口高价值发明", "专利拥有量", "件"], ["category", "seq", "name", "unit"])
+        (['', '3', '每万人口高价值发明专利拥有量', '件'], [0])
     """
     width = len(roles)
-    missing_count = width - len(row)
-    if missing_count <= 0:
+    straight = [_fit(role, cell, settings) for role, cell in zip(roles, row, strict=False)]
+    if len(row) == width and min(straight, default=0.0) >= 0:
         return list(row), []
-    if missing_count > settings.align_max_missing:
-        return list(row) + [""] * missing_count, list(range(len(row), width))
-    best: tuple[float, tuple[int, ...]] | None = None
-    best_missing: tuple[int, ...] = ()
-    for missing in itertools.combinations(range(width), missing_count):
-        columns = [c for c in range(width) if c not in missing]
-        score = sum(_fit(roles[c], cell, settings) for c, cell in zip(columns, row, strict=True))
-        score += sum(settings.merged_weight(roles[c]) for c in missing)
-        key = (score, tuple(-c for c in missing))  # a tie: the leftmost columns are the merged ones
-        if best is None or key > best:
-            best, best_missing = key, missing
-    cells = iter(row)
-    return [("" if c in best_missing else next(cells)) for c in range(width)], list(best_missing)
+    placed = _best_placement(row, roles, settings)
+    if placed is None or (len(row) == width and placed[0] <= sum(straight)):
+        cells = list(row[:width]) + [""] * (width - len(row))
+        return cells, list(range(len(row), width))
+    _, pieces = placed
+    cells = ["".join(row[i : i + k]) for i, k in pieces]
+    return cells, [c for c, (_, k) in enumerate(pieces) if k == 0]
+
+
+def _best_placement(row: list[str], roles: list[str],
+                    settings: IndicatorSettings) -> tuple[float, list[tuple[int, int]]] | None:
+    """The best way to lay ``row`` over the columns of ``roles`` in order: for each column, the
+    index of its first cell and how many cells it takes (0: none, 2 or more: words joined);
+    None when the row cannot be laid (more cells than columns can take)."""
+    n, width = len(row), len(roles)
+    text = [_is_text(cell, settings) for cell in row]
+    # best[i][j]: (score, the pieces of columns 0..j-1) with cells 0..i-1 placed
+    best: list[list[tuple[float, list[tuple[int, int]]] | None]] = [[None] * (width + 1) for _ in range(n + 1)]
+    best[0][0] = (0.0, [])
+    for j in range(width):
+        # an empty column: as likely as its role's merged weight; of equals, the leftmost
+        empty = settings.merged_weight(roles[j]) - j * _TIE
+        for i in range(n + 1):
+            here = best[i][j]
+            if here is None:
+                continue
+            options = [(i, 0, here[0] + empty)]
+            for k in range(1, min(settings.max_joined_cells, n - i) + 1):
+                if k > 1 and not all(text[i : i + k]):
+                    break
+                piece = "".join(row[i : i + k])
+                options.append((i, k, here[0] + _fit(roles[j], piece, settings) - (k - 1) * settings.join_penalty))
+            for start, k, score in options:
+                target = best[start + k][j + 1]
+                if target is None or score > target[0]:
+                    best[start + k][j + 1] = (score, [*here[1], (start, k)])
+    return best[n][width]
+
+
+# A hair's weight between placements of equal score: the leftmost column is the empty one
+_TIE = 1e-3
 
 
 def _row_to_indicator(row: list[str], roles: list[str], line: int, settings: IndicatorSettings) -> Indicator:

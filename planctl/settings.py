@@ -60,18 +60,22 @@ class IndicatorSettings:
     """A paragraph right above a table is its caption (``表1 …主要指标``) up to this long."""
     unit_max_chars: int = 8
     """A unit (``万人次``, ``微克/立方米``) is at most this long."""
-    align_max_missing: int = 4
-    """A row short of more cells than this is not placed cell by cell: its cells are taken in
-    order, the missing ones at its end."""
+    max_joined_cells: int = 3
+    """A column of a flattened table takes at most this many lines of words joined (a name
+    wrapped onto two or three lines)."""
+    join_penalty: float = 1.0
+    """What joining one more line into a cell costs, against how well cells fit their columns."""
     merged_columns: tuple[tuple[str, float], ...] = (("category", 1.0), ("attribute", 0.5), ("unit", 0.0))
     """How likely a column is to be covered by a merged cell of the rows above (a short row
     lacks it), against how well its cells fit the other columns; columns not listed: -0.5."""
 
     def __post_init__(self) -> None:
-        for name in ("caption_max_chars", "unit_max_chars", "align_max_missing"):
+        for name in ("caption_max_chars", "unit_max_chars", "max_joined_cells"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"IndicatorSettings.{name} must be a positive integer, got {value!r}")
+        if self.join_penalty < 0:
+            raise ValueError(f"IndicatorSettings.join_penalty must not be negative, got {self.join_penalty!r}")
 
     def merged_weight(self, role: str) -> float:
         """The weight of a short row lacking a column of ``role``."""

@@ -59,14 +59,16 @@ def test_flattened_table_one_cell_per_line() -> None:
         ("经济发展", 1, "地区生产总值增长", "%", None, "6左右", "expected"),
         ("经济发展", 2, "全员劳动生产率增长", "%", None, "高于地区生产总值增长", "expected"),  # ragged: 类别 merged
         ("创新驱动", 3, "研发经费投入增长", "%", None, "＞7", "expected"),  # ％ is %
-        ("民生福祉", 4, "城镇调查失业率", "%", None, "≤5.5", "expected"),
-        ("民生福祉", 5, "城镇新增就业人数", "万人", None, "〔30〕", "expected"),
-        ("绿色生态", 6, "森林覆盖率", "%", None, "25以上", "binding"),
+        ("创新驱动", 4, "每万人口高价值发明专利拥有量", "件", None, "12", "expected"),  # name wrapped
+        ("民生福祉", 5, "城镇调查失业率", "%", None, "≤5.5", "expected"),
+        ("民生福祉", 6, "城镇新增就业人数", "万人", None, "〔30〕", "expected"),
+        ("绿色生态", 7, "森林覆盖率", "%", None, "25以上", "binding"),
     ]
     targets = [(i.target.value, i.target.comparator, i.target.cumulative, i.target.qualitative)
                for i in table.indicators]
     assert targets == [(6.0, "~", False, ""), (None, "", False, "高于地区生产总值增长"), (7.0, ">", False, ""),
-                       (5.5, "<=", False, ""), (30.0, "=", True, ""), (25.0, ">=", False, "")]
+                       (12.0, "=", False, ""), (5.5, "<=", False, ""), (30.0, "=", True, ""),
+                       (25.0, ">=", False, "")]
 
 
 def test_flattened_table_without_blank_lines_between_rows() -> None:

@@ -246,13 +246,16 @@ def _flat_runs(lines: Sequence[CleanLine], j: int, settings: ParseSettings) -> l
 
 
 def _split_run(run: list[int], texts: list[str], width: int, seq_col: int | None) -> list[list[int]]:
-    """A run of cell lines as rows. A run no longer than the header is one row (shorter when a
-    merged cell of the rows above covers some of its columns); a longer one (rows with no blank
-    line between them) is cut before each row number counting up, the cells past a full row
-    going to the next row (its 类别), else every ``width`` cells."""
+    """A run of cell lines as rows. A run holding one row number, or no longer than the header,
+    is one row (shorter when a merged cell of the rows above covers some of its columns, longer
+    when a cell wrapped onto two lines); a run of several rows (no blank line between them) is
+    cut before each row number counting up, the cells past a full row going to the next row
+    (its 类别) — or, in a table without row numbers, every ``width`` cells."""
     if len(run) <= width:
         return [run]
     if seq_col is None:
+        if len(run) < 2 * width - 2:  # shorter than two rows, each short of a merged cell
+            return [run]
         return [run[k : k + width] for k in range(0, len(run), width)]
     own = width - seq_col  # a full row's cells from its number on
     starts: list[int] = []
@@ -264,7 +267,7 @@ def _split_run(run: list[int], texts: list[str], width: int, seq_col: int | None
             starts.append(k)
             expected = int(text) + 1
     if len(starts) < 2:
-        return [run[k : k + width] for k in range(0, len(run), width)]
+        return [run]
     rows: list[list[int]] = []
     first = 0
     for n, start in enumerate(starts):
