@@ -270,6 +270,9 @@ def merged_header(rows: list[list[str]]) -> tuple[list[str], int]:
     """
     header = list(rows[0])
     k = 1
+    spread = _spread_header(rows)
+    if spread is not None:
+        return spread, 2
     while k < min(len(rows), 3):
         row = rows[k]
         if len(row) < len(header):
@@ -281,6 +284,36 @@ def merged_header(rows: list[list[str]]) -> tuple[list[str], int]:
         header = [h + c if c and c not in h else h for h, c in zip(padded, row, strict=True)]
         k += 1
     return header, k
+
+
+def _spread_header(rows: list[list[str]]) -> list[str] | None:
+    """A header over two rows copied as text, its spanning cell written once: ``指标\t指标值\t属性``
+    above ``2020年\t2025年`` (or ``\t2020年\t2025年\t``), over body rows of four cells. The
+    cell the second row's cells stand under is spread over them: ``['指标', '指标值2020年',
+    '指标值2025年', '属性']``; None when the rows are not that shape."""
+    if len(rows) < 3:
+        return None
+    top, sub = rows[0], rows[1]
+    lengths = [len(r) for r in rows[2:]]
+    width = max(set(lengths), key=lengths.count)  # the body's width
+    filled = [k for k, c in enumerate(sub) if c.strip()]
+    if width <= len(top) or len(filled) < 2 or not all(_header_cell(sub[k]) for k in filled):
+        return None
+    if filled[0] > 0 and filled == list(range(filled[0], filled[-1] + 1)):
+        first = filled[0]  # "\t\t2020年\t2025年": the second row in its columns
+    elif filled[0] == 0 and len(sub) == len(filled):  # "2020年\t2025年": under the top row's value column
+        first = next((c for c, cell in enumerate(top) if _role(cell) in ("base", "target", "actual")), -1)
+    else:
+        return None
+    under = [sub[k] for k in filled]
+    if not 0 <= first < len(top) or len(top) - 1 + len(under) != width:
+        return None
+    return top[:first] + [top[first] + cell for cell in under] + top[first + 1 :]
+
+
+def _role(cell: str) -> str:
+    text = re.sub(r"\s+", "", cell)
+    return next((r for r, pattern in ROLE_PATTERNS if pattern.search(text)), "")
 
 
 def _is_unit(text: str, settings: IndicatorSettings = _DEFAULT_SETTINGS) -> bool:

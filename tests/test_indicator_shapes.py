@@ -119,11 +119,27 @@ def test_last_cell_of_a_row_on_a_line_of_its_own() -> None:
         (1, "〔2〕", "expected"), (2, "42", "expected"), (3, "5.5以内", "expected")]
 
 
+@pytest.mark.parametrize("second", ["2020年\t2025年", "\t\t\t\t2020年\t2025年\t"], ids=["short", "in-columns"])
+def test_header_over_two_rows_copied_as_text(second: str) -> None:
+    """指标值 merged over 2020年 | 2025年, copied as text: written once, the years on a row below."""
+    table = _one_table(parse_text("某市“十四五”就业规划\n一、主要目标\n表1 主要指标\n"
+                                  "类别\t序号\t指标\t单位\t指标值\t属性\n" + second + "\n"
+                                  "就业规模\t1\t城镇新增就业人数\t万人\t〔31〕\t〔30〕\t预期性\n"
+                                  "\t2\t城镇调查失业率\t%\t5.2\t5.5以内\t预期性\n\n二、主要任务\n"))
+    assert table.roles == ["category", "seq", "name", "unit", "base", "target", "attribute"]
+    assert (table.base_year, table.target_year) == (2020, 2025)
+    assert _rows(table) == [("就业规模", 1, "城镇新增就业人数", "万人", "〔31〕", "〔30〕", "expected"),
+                            ("就业规模", 2, "城镇调查失业率", "%", "5.2", "5.5以内", "expected")]
+
+
 def test_row_cells_placed_by_what_they_look_like() -> None:
     roles = ["category", "seq", "name", "unit", "base", "target", "attribute"]
     assert align_row(["2", "全员劳动生产率增长", "%", "2.5", "6左右", "预期性"], roles)[1] == [0]
     assert align_row(["2", "全员劳动生产率增长", "%", "2.5", "6左右"], roles)[1] == [0, 6]  # 属性 merged too
     assert align_row(["就业", "3", "城镇调查失业率", "5.5", "预期性"], roles)[1] == [3, 4]  # no unit, no base
+    wrapped = align_row(["5", "每万人口高价值", "发明专利拥有量", "件", "3.2", "8", "预期性"], roles)
+    assert wrapped == (["", "5", "每万人口高价值发明专利拥有量", "件", "3.2", "8", "预期性"], [0])
+    assert align_row(["经济发展", "1", "地区生产总值增长", "%", "3.9", "6左右", "预期性"], roles)[1] == []
     assert merged_header([["指标", "指标值", ""], ["指标", "2020年", "2025年"], ["就业", "1", "2"]])[1] == 2
     assert merged_header([["指标", "2020年"], ["城镇新增就业", "35.7"]]) == (["指标", "2020年"], 1)
 
