@@ -293,7 +293,7 @@ def _spread_header(rows: list[list[str]]) -> list[str] | None:
     '指标值2025年', '属性']``; None when the rows are not that shape."""
     if len(rows) < 3:
         return None
-    top, sub = rows[0], rows[1]
+    top, sub = _unpadded(rows[0]), _unpadded(rows[1])  # a markdown table pads its short rows
     lengths = [len(r) for r in rows[2:]]
     width = max(set(lengths), key=lengths.count)  # the body's width
     filled = [k for k, c in enumerate(sub) if c.strip()]
@@ -309,6 +309,14 @@ def _spread_header(rows: list[list[str]]) -> list[str] | None:
     if not 0 <= first < len(top) or len(top) - 1 + len(under) != width:
         return None
     return top[:first] + [top[first] + cell for cell in under] + top[first + 1 :]
+
+
+def _unpadded(row: list[str]) -> list[str]:
+    """The row without the empty cells after its last one."""
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
 
 
 def _role(cell: str) -> str:
@@ -387,20 +395,27 @@ def align_row(row: list[str], roles: list[str],
 def _best_placement(row: list[str], roles: list[str],
                     settings: IndicatorSettings) -> tuple[float, list[tuple[int, int]]] | None:
     """The best way to lay ``row`` over the columns of ``roles`` in order: for each column, the
-    index of its first cell and how many cells it takes (0: none, 2 or more: words joined);
-    None when the row cannot be laid (more cells than columns can take)."""
+    index of its first cell and how many cells it takes (0: none, 2 or more: words joined; an
+    empty cell may also be left out, as the padding of a row printed short); None when the row
+    cannot be laid (more cells than columns can take)."""
     n, width = len(row), len(roles)
     text = [_is_text(cell, settings) for cell in row]
     # best[i][j]: (score, the pieces of columns 0..j-1) with cells 0..i-1 placed
     best: list[list[tuple[float, list[tuple[int, int]]] | None]] = [[None] * (width + 1) for _ in range(n + 1)]
     best[0][0] = (0.0, [])
-    for j in range(width):
-        # an empty column: as likely as its role's merged weight; of equals, the leftmost
-        empty = settings.merged_weight(roles[j]) - j * _TIE
+    for j in range(width + 1):
         for i in range(n + 1):
             here = best[i][j]
             if here is None:
                 continue
+            if i < n and not row[i].strip():  # an empty cell (a renderer's padding) stands for nothing
+                target = best[i + 1][j]
+                if target is None or here[0] > target[0]:
+                    best[i + 1][j] = here
+            if j == width:
+                continue
+            # an empty column: as likely as its role's merged weight; of equals, the leftmost
+            empty = settings.merged_weight(roles[j]) - j * _TIE
             options = [(i, 0, here[0] + empty)]
             for k in range(1, min(settings.max_joined_cells, n - i) + 1):
                 if k > 1 and not all(text[i : i + k]):
@@ -487,10 +502,10 @@ def _finish_short_rows(body: list[list[str]], lines: list[int], width: int,
     rows: list[list[str]] = []
     starts: list[int] = []
     for row, line in zip(body, lines, strict=False):
-        cells = [c for c in row if c.strip()]
-        if (rows and len(cells) == 1 and len(row) == 1 and len(rows[-1]) < width
-                and not _is_text(cells[0], settings) and not _SEQ_RE.match(cells[0].strip())):
-            rows[-1] = rows[-1] + row
+        own = _unpadded(row)
+        if (rows and len(own) == 1 and len(_unpadded(rows[-1])) < width
+                and not _is_text(own[0], settings) and not _SEQ_RE.match(own[0].strip())):
+            rows[-1] = _unpadded(rows[-1]) + own
             continue
         rows.append(list(row))
         starts.append(line)

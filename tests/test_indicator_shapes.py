@@ -272,3 +272,29 @@ def test_export_reports_a_row_it_cannot_read_and_keeps_the_contract(tmp_path) ->
     shown = runner.invoke(app, ["show", str(path), "--indicators", "--format", "json"])
     data = json.loads(shown.stdout)
     assert data[0]["indicators"][4]["category"] == "民生福祉" and "names no indicator" in shown.stderr
+
+
+def _exported(path: Path) -> list[dict]:
+    result = runner.invoke(app, ["export", "indicators", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return [{k: v for k, v in row.items() if k not in ("source_path", "source_line")}
+            for row in json.loads(result.stdout)]
+
+
+@pytest.mark.parametrize("shape", ["flattened", "flattened_no_blank_lines", "merged_cells", "pipe", "html", "docx"])
+def test_markdown_of_a_table_reads_back_to_the_same_rows(tmp_path, shape: str) -> None:
+    """`show --format markdown` writes every table as a pipe table (short rows padded with empty
+    cells, a group row as a row of one cell): read back, it gives the same indicator rows."""
+    if shape == "html":
+        path = tmp_path / "plan.html"
+        path.write_text(PAGE, encoding="utf-8")
+    elif shape == "docx":
+        path = _word_plan(tmp_path / "plan.docx", attribute=True)
+    else:
+        path = tmp_path / "plan.txt"
+        path.write_text(_case_input(f"indicator_table_{shape}"), encoding="utf-8")
+    markdown = runner.invoke(app, ["show", str(path), "--format", "markdown"])
+    assert markdown.exit_code == 0
+    again = tmp_path / "again.md"
+    again.write_text(markdown.stdout, encoding="utf-8")
+    assert _exported(again) == _exported(path)
