@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from planctl.cjk import five_year_period_years
 from planctl.model import COLUMN, PARAGRAPH, TABLE, Document, Node
@@ -220,9 +220,21 @@ class IndicatorTable:
     """The rows."""
     note: str = ""
     """The note under the table (``注：…``), or a note printed in a row of its own inside it."""
-    unread: list[tuple[int, list[str]]] = field(default_factory=list)
-    """Rows that hold something but no indicator name or number: (source line, cells). Not
-    indicators, and said (:func:`unread_warnings`), never dropped in silence."""
+    unread: list[UnreadRow] = field(default_factory=list)
+    """What the table holds that no indicator row carries: rows with no indicator name or
+    number, cells past the header's columns. Said (:func:`unread_warnings`), never dropped in
+    silence."""
+
+
+class UnreadRow(NamedTuple):
+    """A row, or part of one, that no indicator carries."""
+
+    line: int
+    """Source line where the row starts."""
+    cells: list[str]
+    """The cells not read, as printed."""
+    reason: str
+    """Why: ``names no indicator and is not exported``, ``has cells past the header's columns``."""
 
 
 def header_roles(header: list[str]) -> list[str]:
@@ -534,6 +546,7 @@ def _read_rows(table: IndicatorTable, header: list[str], body: list[list[str]], 
             above.pop("category", None)
             continue
         cells, missing = align_row(row, roles, settings)
+        cut = len("".join(_squeezed(cells))) < len("".join(_squeezed(row)))  # more cells than columns
         for role in ("category", "attribute"):
             if role in roles:
                 k = roles.index(role)
@@ -544,8 +557,11 @@ def _read_rows(table: IndicatorTable, header: list[str], body: list[list[str]], 
         ind = _row_to_indicator(cells, roles, line, settings)
         ind.category = ind.category or group
         if not ind.name and ind.seq is None:
-            table.unread.append((line, list(row)))
+            table.unread.append(UnreadRow(line, list(row), "names no indicator and is not exported"))
             continue
+        if cut:
+            extra = [c for c in _unpadded(row)[width:] if c.strip()]
+            table.unread.append(UnreadRow(line, extra, "has cells past the header's columns, not exported"))
         ind.table = table
         for cell in (ind.base, ind.target, ind.actual):
             if cell and cell.percent and not ind.unit:
@@ -589,8 +605,8 @@ def indicator_tables(doc: Document, settings: IndicatorSettings | None = None) -
 def unread_warnings(tables: Iterable[IndicatorTable]) -> list[str]:
     """One line for each row of ``tables`` that holds something but no indicator (see
     :attr:`IndicatorTable.unread`)."""
-    return [f"{t.doc.source.path}:{line}: a row of the indicator table at line {t.node.line_start} names no "
-            f"indicator and is not exported: {' | '.join(cells)}" for t in tables for line, cells in t.unread]
+    return [f"{t.doc.source.path}:{row.line}: a row of the indicator table at line {t.node.line_start} "
+            f"{row.reason}: {' | '.join(row.cells)}" for t in tables for row in t.unread]
 
 
 def warn_unread(tables: Iterable[IndicatorTable], warn: Callable[[str], None] | None) -> None:

@@ -95,7 +95,7 @@ def test_tab_table_with_merged_cells_group_rows_and_an_unread_row() -> None:
     ]
     fifth = table.indicators[4]
     assert fifth.base.value is None and fifth.base.raw == "-" and fifth.target.comparator == "<"
-    assert [line for line, _ in table.unread] == [15]  # "\t\t\t\t12\t\t": a figure, no indicator
+    assert [(row.line, row.cells) for row in table.unread] == [(15, ["", "", "", "", "12", "", ""])]  # no indicator
 
 
 def test_pipe_table_without_attribute_column() -> None:
@@ -109,6 +109,15 @@ def test_pipe_table_without_attribute_column() -> None:
     ]
     third = table.indicators[2]
     assert third.target.qualitative == "基本实现全覆盖" and third.target.value is None
+
+
+def test_cells_past_the_header_are_said() -> None:
+    table = _one_table(parse_text("“十四五”就业促进规划\n一、发展目标\n序号\t指标\t2025年\t属性\n"
+                                  "1\t城镇新增就业人数\t〔2〕\t预期性\t省考核指标\t新增\n"
+                                  "2\t城镇调查失业率\t5.5以内\t预期性\n"))
+    assert [(i.seq, i.target.raw, i.attribute) for i in table.indicators] == [(1, "〔2〕", "expected"),
+                                                                             (2, "5.5以内", "expected")]
+    assert [(row.line, row.cells) for row in table.unread] == [(4, ["省考核指标", "新增"])]
 
 
 def test_last_cell_of_a_row_on_a_line_of_its_own() -> None:
