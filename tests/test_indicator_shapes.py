@@ -19,6 +19,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import OxmlElement
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from planctl.cli import app
@@ -307,3 +309,19 @@ def test_markdown_of_a_table_reads_back_to_the_same_rows(tmp_path, shape: str) -
     again = tmp_path / "again.md"
     again.write_text(markdown.stdout, encoding="utf-8")
     assert _exported(again) == _exported(path)
+
+
+_CELL_TEXTS = ["", "1", "12", "经济发展", "城镇调查失业率", "%", "万人", "3.9", "〔30〕", "6左右", "≥90", "-", "预期性",
+               "约束性", "稳步提高", "高于地区生产总值增长"]
+_ROLES = ["category", "seq", "name", "unit", "base", "target", "attribute"]
+
+
+@given(st.lists(st.sampled_from(_CELL_TEXTS), min_size=1, max_size=9),
+       st.lists(st.sampled_from(_ROLES), min_size=1, max_size=7, unique=True))
+def test_laying_a_row_over_the_columns_invents_and_loses_nothing(row: list[str], roles: list[str]) -> None:
+    """Whatever the row and the header: the cells come out in their order, none invented, and
+    none lost when the row has no more cells than the header has columns."""
+    cells, missing = align_row(row, roles)
+    assert len(cells) == len(roles) and all(not cells[c] for c in missing)
+    laid, printed = "".join(cells), "".join(row)
+    assert laid == printed if len(row) <= len(roles) else printed.startswith(laid) or laid == printed
