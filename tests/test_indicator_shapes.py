@@ -195,6 +195,16 @@ def test_html_table_with_row_and_column_spans_and_no_attribute_column(tmp_path) 
     ]
 
 
+def test_html_table_caption_element_is_the_title(tmp_path) -> None:
+    path = tmp_path / "plan.html"
+    path.write_text(PAGE.replace('<table border="1">\n<tr><td colspan="6">表1 “十四五”时期就业主要指标</td></tr>',
+                                 '<table border="1"><caption>表1 “十四五”时期就业主要指标</caption>'),
+                    encoding="utf-8")
+    assert "<caption>" in path.read_text(encoding="utf-8")
+    table = _one_table(parse_file(path))
+    assert table.title == "表1“十四五”时期就业主要指标" and len(table.indicators) == 5
+
+
 def test_html_and_word_tables_lose_nothing(tmp_path) -> None:
     html = tmp_path / "plan.html"
     html.write_text(PAGE, encoding="utf-8")

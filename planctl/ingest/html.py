@@ -176,6 +176,8 @@ def table_grid(table: Any) -> list[list[str]]:
 
 
 def _table_lines(table: Any, out: list[str]) -> None:
+    """A table's caption (``<caption>``) as a line of text, then its rows."""
+    out.extend(text for caption in table.findall("caption") if (text := _text(caption)))
     out.extend(grid_to_lines(table_grid(table)))
 
 
