@@ -311,7 +311,7 @@ def show_command(
 
     Example: planctl show wuwei --depth 2
     """
-    from planctl.indicators import indicator_tables
+    from planctl.indicators import indicator_tables, warn_unread
     from planctl.render.show import ShowRequest
 
     docs = _corpus(plans).resolve_all(plans, encoding=_encoding(encoding))
@@ -319,6 +319,7 @@ def show_command(
         _render("show", fmt, ShowRequest(docs, everything=everything, depth=depth))
         return ExitStatus.OK
     tables = [t for d in docs for t in indicator_tables(d)]
+    warn_unread(tables, _env().warn)
     if not tables:
         _env().note("no indicator table in " + ", ".join(d.id for d in docs))
         return ExitStatus.NO_MATCH
@@ -616,7 +617,7 @@ def export_command(
 
     _check_format("rows", fmt)
     docs = _corpus(plans).resolve_all(plans or [], encoding=_encoding(encoding), main_only=True)
-    rows, columns = export_rows(what.value, docs)
+    rows, columns = export_rows(what.value, docs, warn=_env().warn)
     if not rows:
         _env().note(f"no {what.value} in " + ", ".join(d.id for d in docs))
         return ExitStatus.NO_MATCH

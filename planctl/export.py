@@ -12,10 +12,10 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from planctl.indicators import Indicator, indicator_tables
+from planctl.indicators import Indicator, indicator_tables, warn_unread
 from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, MEASURE_KINDS, SECTION, TABLE, Document
 
 INDICATOR_COLUMNS = (
@@ -25,6 +25,7 @@ INDICATOR_COLUMNS = (
     "actual_raw", "actual_value", "attribute", "source_path", "source_line",
     # added after the contract's columns
     "actual_comparator", "actual_cumulative", "base_qualitative", "attribute_raw", "name_raw", "note",
+    "category",
 )
 MEASURE_COLUMNS = ("plan_id", "path", "kind", "title", "text", "departments", "source_line")
 OUTLINE_COLUMNS = ("plan_id", "path", "kind", "number", "title", "source_line")
@@ -48,14 +49,17 @@ def indicator_row(ind: Indicator) -> dict[str, Any]:
         "table_title": table.title, "period": table.period, "seq": ind.seq, "name": ind.name,
         "base_year": table.base_year, "target_year": table.target_year, "source_path": doc.source.path,
         "source_line": ind.line, "attribute_raw": ind.attribute_raw, "name_raw": ind.name_raw,
-        "note": table.node.note,
+        "note": table.note, "category": ind.category,
     } | ind.values()
     return {col: row.get(col) for col in INDICATOR_COLUMNS}
 
 
-def indicator_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
-    """One row per indicator per document, columns in :data:`INDICATOR_COLUMNS` order."""
-    return [indicator_row(ind) for doc in docs for table in indicator_tables(doc) for ind in table.indicators]
+def indicator_rows(docs: Iterable[Document], warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    """One row per indicator per document, columns in :data:`INDICATOR_COLUMNS` order. A table
+    row that names no indicator is not a row here; ``warn`` hears of each one."""
+    tables = [table for doc in docs for table in indicator_tables(doc)]
+    warn_unread(tables, warn)
+    return [indicator_row(ind) for table in tables for ind in table.indicators]
 
 
 def measure_rows(docs: Iterable[Document]) -> list[dict[str, Any]]:
@@ -94,7 +98,10 @@ EXPORTS = {
 }
 
 
-def export_rows(what: str, docs: Iterable[Document]) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    """The rows of ``what`` (``indicators``, ``measures`` or ``outline``) for ``docs``, and their columns."""
+def export_rows(what: str, docs: Iterable[Document],
+                warn: Callable[[str], None] | None = None) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """The rows of ``what`` (``indicators``, ``measures`` or ``outline``) for ``docs``, and their
+    columns; ``warn`` hears of what a table holds that is no row (an indicator row with no name)."""
     make_rows, columns = EXPORTS[what]
-    return make_rows(docs), columns
+    rows = indicator_rows(docs, warn) if what == "indicators" else make_rows(docs)
+    return rows, columns

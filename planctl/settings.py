@@ -32,15 +32,54 @@ class ParseSettings:
     Han characters that document does not hold."""
     label_max_chars: int = 8
     """``- **标题**：…``, ``发布机构：…``: a header's label is at most this long."""
+    table_cell_max_chars: int = 40
+    """A table cell printed on a line of its own — a table flattened one cell per line, a group
+    row (``经济发展``) between a table's rows — is at most this long."""
 
     def __post_init__(self) -> None:
         for name in ("heading_max_chars", "lead_max_chars", "colon_lead_max_chars", "title_max_chars",
-                     "org_line_max_chars", "repeat_new_chars", "label_max_chars"):
+                     "org_line_max_chars", "repeat_new_chars", "label_max_chars", "table_cell_max_chars"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"ParseSettings.{name} must be a positive integer, got {value!r}")
         if self.colon_lead_max_chars > self.lead_max_chars:
             raise ValueError("colon_lead_max_chars cannot exceed lead_max_chars")
+
+
+@dataclass(frozen=True)
+class IndicatorSettings:
+    """How indicator tables are read (:mod:`planctl.indicators`).
+
+    Example::
+
+        >>> IndicatorSettings().merged_weight("category") > IndicatorSettings().merged_weight("name")
+        True
+    """
+
+    caption_max_chars: int = 60
+    """A paragraph right above a table is its caption (``表1 …主要指标``) up to this long."""
+    unit_max_chars: int = 8
+    """A unit (``万人次``, ``微克/立方米``) is at most this long."""
+    max_joined_cells: int = 3
+    """A column of a flattened table takes at most this many lines of words joined (a name
+    wrapped onto two or three lines)."""
+    join_penalty: float = 1.0
+    """What joining one more line into a cell costs, against how well cells fit their columns."""
+    merged_columns: tuple[tuple[str, float], ...] = (("category", 1.0), ("attribute", 0.5), ("unit", 0.0))
+    """How likely a column is to be covered by a merged cell of the rows above (a short row
+    lacks it), against how well its cells fit the other columns; columns not listed: -0.5."""
+
+    def __post_init__(self) -> None:
+        for name in ("caption_max_chars", "unit_max_chars", "max_joined_cells"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"IndicatorSettings.{name} must be a positive integer, got {value!r}")
+        if self.join_penalty < 0:
+            raise ValueError(f"IndicatorSettings.join_penalty must not be negative, got {self.join_penalty!r}")
+
+    def merged_weight(self, role: str) -> float:
+        """The weight of a short row lacking a column of ``role``."""
+        return dict(self.merged_columns).get(role, -0.5)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,12 @@ def run(*args: str):
     return runner.invoke(app, list(args))
 
 
+ADDED = ["actual_comparator", "actual_cumulative", "base_qualitative", "attribute_raw", "name_raw", "note", "category"]
+
+
 def test_indicator_columns_keep_the_contract_order() -> None:
     assert list(INDICATOR_COLUMNS[: len(CONTRACT)]) == CONTRACT
+    assert list(INDICATOR_COLUMNS[len(CONTRACT) :]) == ADDED  # added after the contract, in the order added
     assert MEASURE_COLUMNS == ("plan_id", "path", "kind", "title", "text", "departments", "source_line")
     assert OUTLINE_COLUMNS == ("plan_id", "path", "kind", "number", "title", "source_line")
 

@@ -35,6 +35,26 @@ CELLS = [
     ("", (None, "", False, "", False)),
     ("〔 150 〕", (150.0, "=", True, "", False)),
     ("5-6", (None, "", False, "5-6", False)),
+    # full-width signs and digits, ％, more ways to say "none", totals with a comparator
+    ("＞7", (7.0, ">", False, "", False)),
+    ("＜5.5", (5.5, "<", False, "", False)),
+    ("≥95%", (95.0, ">=", False, "", True)),
+    ("95％以上", (95.0, ">=", False, "", True)),
+    ("５．５％左右", (5.5, "~", False, "", True)),
+    ("6%左右", (6.0, "~", False, "", True)),
+    ("5.5以内", (5.5, "<=", False, "", False)),
+    ("≤5.5%", (5.5, "<=", False, "", True)),
+    ("-", (None, "", False, "", False)),
+    ("－", (None, "", False, "", False)),
+    ("–", (None, "", False, "", False)),
+    ("——", (None, "", False, "", False)),
+    ("〔150〕左右", (150.0, "~", True, "", False)),
+    ("＞〔30〕", (30.0, ">", True, "", False)),
+    ("累计150", (150.0, "=", True, "", False)),
+    ("高于地区生产总值增长", (None, "", False, "高于地区生产总值增长", False)),
+    ("与经济增长基本同步", (None, "", False, "与经济增长基本同步", False)),
+    ("完成省下达任务", (None, "", False, "完成省下达任务", False)),
+    ("力争达到8", (None, "", False, "力争达到8", False)),
 ]
 
 
@@ -56,6 +76,11 @@ def test_cell_grammar(raw: str, expected: tuple) -> None:
         (["序号", "指标", "单位", "规划目标", "完成情况"], ["seq", "name", "unit", "target", "actual"]),
         (["指标", "属性", "2025年", "2020年"], ["name", "attribute", "target", "base"]),
         (["指标", "2020年", "2025年"], ["name", "base", "target"]),
+        (["类别", "序号", "指标", "单位", "属性", "目标值"],
+         ["category", "seq", "name", "unit", "attribute", "target"]),
+        (["领域", "指标", "2020年基期值", "2025年目标值"], ["category", "name", "base", "target"]),
+        (["一级指标", "二级指标", "单位", "2025年"], ["category", "name", "unit", "target"]),
+        (["类别", "指标", "指标值2020年", "2025年"], ["category", "name", "base", "target"]),
     ],
 )
 def test_header_roles_by_meaning(header, roles) -> None:
@@ -87,6 +112,17 @@ def test_broken_rows_become_whole_indicators() -> None:
     assert by_seq[8].name == "企业劳动合同签订率"
     assert by_seq[8].target.value == 95 and by_seq[8].target.comparator == ">"
     assert by_seq[10].name == "技能劳动者总量" and by_seq[10].unit == "万人" and by_seq[10].attribute == "expected"
+
+
+def test_words_in_parentheses_that_are_no_unit_stay_in_the_name() -> None:
+    table = _table(
+        "专栏 1 主要指标\n\n序号\t指标名称\t2025 年目标\t指标属性\n"
+        "1\t城镇新增就业人数（累计）\t〔30〕\t预期性\n"
+        "2\t空气质量优良天数比率（%，省考核口径）\t≥90\t约束性\n"
+        "3\tPM2.5平均浓度（微克/立方米）\t35\t约束性\n"
+    )
+    assert [(i.name, i.unit) for i in table.indicators] == [
+        ("城镇新增就业人数（累计）", ""), ("空气质量优良天数比率", "%"), ("PM2.5平均浓度", "微克/立方米")]
 
 
 def test_unit_from_name_else_empty_never_guessed() -> None:

@@ -7,9 +7,10 @@ what matters in office documents sits where python-docx's paragraph text does no
   ``（一）`` or ``1.`` in no text run; the label is rendered from the list definitions (format,
   level text, start, restarts), through the paragraph's own properties or its style's;
 * **tables** arrive as real cells: one line per row, cells separated by tabs (a cell spanning
-  columns is written once, a vertically merged cell repeats the text above it), so the text
-  parser's table rules read them; a one-column table is a box (a 专栏 drawn as a frame) and is
-  read as its paragraphs;
+  columns is written once, a vertically merged cell repeats the text above it; a caption or a
+  note merged across the whole table is a line of text: :mod:`planctl.ingest.grid`), so the
+  text parser's table rules read them; a one-column table is a box (a 专栏 drawn as a frame) and
+  is read as its paragraphs;
 * **text boxes** (``w:txbxContent``, another way of drawing a 专栏) are read after the paragraph
   that anchors them; **footnotes** after the paragraph that cites them (``注1：…``);
 * headers and footers are page furniture and are not read into the text.
@@ -33,6 +34,7 @@ from typing import Any, BinaryIO
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.ingest.formats import human_size
+from planctl.ingest.grid import grid_to_lines
 from planctl.model import Line, Source
 from planctl.settings import ReadLimits
 
@@ -213,6 +215,7 @@ class _Reader:
                         self.block(inner)
             return
         above: dict[int, str] = {}
+        grid: list[list[str]] = []
         for row in rows:
             cells: list[str] = []
             for text, span, continued in row:
@@ -220,7 +223,8 @@ class _Reader:
                 value = above.get(column, "") if continued else text
                 above[column] = value
                 cells.extend([value] + [""] * (span - 1))
-            self.lines.append("\t".join(cells))
+            grid.append(cells + [""] * (width - len(cells)))
+        self.lines.extend(grid_to_lines(grid, empty_rows=True))
 
     def block(self, element: Any) -> None:
         tag = element.tag

@@ -36,6 +36,7 @@ from planctl.conventions import WEB_META_KEYS
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.ingest.decode import drop_controls
+from planctl.ingest.grid import grid_to_lines
 from planctl.model import Line, Source
 
 # Content containers of the content systems government sites run (TRS WCM, UCAP, 政府网站集约化平台).
@@ -127,21 +128,57 @@ def _lines_of(element: Any, out: list[str]) -> None:
     flush()
 
 
-def _table_lines(table: Any, out: list[str]) -> None:
-    for row in table.iter("tr"):
-        if row.getparent() is not None and _closest_table(row) is not table:
+# Spans beyond this are a page's layout, not a table's cells
+_MAX_SPAN = 20
+
+
+def _span(cell: Any, name: str) -> int:
+    value = str(cell.get(name, "1")).strip()
+    return min(int(value), _MAX_SPAN) if value.isdigit() and int(value) else 1
+
+
+def _fill_covered(row: list[str], below: dict[int, tuple[str, int]]) -> None:
+    """Write the cells that cells of the rows above cover at the end of ``row``."""
+    while len(row) in below:
+        column = len(row)
+        text, left = below.pop(column)
+        row.append(text)
+        if left > 1:
+            below[column] = (text, left - 1)
+
+
+def table_grid(table: Any) -> list[list[str]]:
+    """The table's rows as a grid: a cell spanning rows (``rowspan``) repeats its text in each
+    row it covers, one spanning columns (``colspan``) is written once and the columns it covers
+    left empty — the grid Word's merged cells give (:mod:`planctl.ingest.docx`)."""
+    rows: list[list[str]] = []
+    below: dict[int, tuple[str, int]] = {}  # column → (text, rows it still covers)
+    for tr in table.iter("tr"):
+        if tr.getparent() is not None and _closest_table(tr) is not table:
             continue  # a nested table's rows are read with their own table
-        expanded: list[str] = []
-        for cell in row:
-            if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
-                colspan = str(cell.get("colspan", "1"))
-                span = int(colspan) if colspan.isdigit() and int(colspan) else 1
-                expanded.extend([_text(cell)] + [""] * (min(span, 20) - 1))
-        if len(expanded) == 1:
-            if expanded[0]:
-                out.append(expanded[0])  # a one-cell layout row: text
-        elif any(expanded):
-            out.append("\t".join(expanded))
+        row: list[str] = []
+        for cell in tr:
+            if not (isinstance(cell.tag, str) and cell.tag in ("td", "th")):
+                continue
+            _fill_covered(row, below)
+            text, across, down = _text(cell), _span(cell, "colspan"), _span(cell, "rowspan")
+            for k in range(across):
+                if down > 1:
+                    below[len(row)] = (text if k == 0 else "", down - 1)
+                row.append(text if k == 0 else "")
+        _fill_covered(row, below)
+        while below and max(below) >= len(row):  # covered columns past the row's last cell
+            row.append("")
+            _fill_covered(row, below)
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _table_lines(table: Any, out: list[str]) -> None:
+    """A table's caption (``<caption>``) as a line of text, then its rows."""
+    out.extend(text for caption in table.findall("caption") if (text := _text(caption)))
+    out.extend(grid_to_lines(table_grid(table)))
 
 
 def _closest_table(element: Any) -> Any:

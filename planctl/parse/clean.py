@@ -62,6 +62,12 @@ class CleanLine:
     """Markup stripped but spacing kept (runs of spaces collapsed): ``中共中央 国务院``."""
     indented: bool = False
     """The line starts with an indent (two spaces, a full-width space or a tab): a new paragraph."""
+    lead_cells: int = 0
+    """Empty tab-separated cells before its text (``\t2\t…``: a merged or empty first cell), which
+    ``text`` no longer shows; a table row keeps them in their columns."""
+    trail_cells: int = 0
+    """Empty tab-separated cells after its text (``1\t…\t%\t\t``): a table row whose last cells
+    are empty, or (``8\t``) one whose next cell is on the next line."""
 
     def __post_init__(self) -> None:
         self.last_number = max(self.last_number, self.number)
@@ -106,6 +112,15 @@ def clean_line(line: Line) -> CleanLine:
     spans = [(s, min(e, len(stripped))) for s, e in spans if s < len(stripped)]
     trailing_tab = text.rstrip(" \u3000").endswith("\t")
     spaced = " ".join(BOLD_RE.sub("", body).replace("\u3000", " ").split())
+    lead_cells, trail_cells = _empty_edge_cells(body) if "\t" in body and stripped else (0, 0)
     return CleanLine(line.number, raw, stripped, md_heading=md, bold=spans, page=line.page,
                      trailing_tab=trailing_tab, wrapped=line.wrapped, spaced=spaced,
-                     indented=indented and bool(stripped))
+                     indented=indented and bool(stripped), lead_cells=lead_cells, trail_cells=trail_cells)
+
+
+def _empty_edge_cells(body: str) -> tuple[int, int]:
+    """How many empty tab-separated cells stand before and after the text of a row."""
+    cells = [BOLD_RE.sub("", c).replace("\u3000", " ").strip() for c in body.split("\t")]
+    lead = next((k for k, c in enumerate(cells) if c), 0)
+    trail = next((k for k, c in enumerate(reversed(cells)) if c), 0)
+    return lead, trail

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from planctl.cjk import HAN
+from planctl.conventions import TABLE_NOTE_RE as _TABLE_NOTE_RE
 from planctl.conventions import WEB_META_KEYS
 
 CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -73,9 +74,22 @@ DEPT_SPLIT_RE = re.compile(r"[、/]|会同")
 # "专栏1“十三五”主要指标完成情况", "专栏一 …"
 COLUMN_RE = re.compile(rf"^(专栏\s*([{_DIGITS}]+|[{CN_NUM}]+)\s*[：:．.、]?)\s*(.*)$")
 # "注：〔 〕表示五年累计数。", "注:〔〕内为2016年以来累计数。", "注：①“—”表示统计指标的变化；…"
-TABLE_NOTE_RE = re.compile(r"^(?:注|说明|备注)\s*[：:①1]")
+# (the readers of Word and web pages know it too: planctl.conventions)
+TABLE_NOTE_RE = _TABLE_NOTE_RE
 # "10" alone: a table row's number that lost its line
 BARE_INT_RE = re.compile(rf"^[{_DIGITS}]{{1,3}}$")
+# What heads a column of a 主要指标 table: "类别", "序号", "指标", "指标名称", "单位", "属性",
+# "2020年", "2025年目标", "目标值", "基期值", "“十三五”目标", "完成情况", "年均/累计"
+_VALUE_HEAD = (r"(?:基期值?|基数|基准值|现状值?|目标值?|规划目标|预期目标|预期值|规划值|指标值|完成(?:值|情况)?|实际值?"
+               r"|累计|年均(?:增长)?(?:[/／]累计)?)")
+_TIME_HEAD = r"(?:[12]\d{3}\s*年?|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期末|末|时期)?)"
+TABLE_HEAD_CELL_RE = re.compile(
+    rf"^(?:类别|分类|领域|维度|序号|编号|(?:[一二三]级)?指标(?:名称)?|名称|项目|(?:计量)?单位|(?:指标)?属性|指标性质"
+    rf"|{_TIME_HEAD}\s*(?:[（(]?{_VALUE_HEAD}[）)]?)?|{_VALUE_HEAD})$"
+)
+# The cells a flattened 主要指标 header must hold: the indicator's name, and a value column
+TABLE_NAME_HEAD_RE = re.compile(r"指标|名称|项目")
+TABLE_VALUE_HEAD_RE = re.compile(rf"{_TIME_HEAD}|{_VALUE_HEAD}")
 
 # ---- tables of contents -------------------------------------------------------------------
 # "目 录" / "目   录" (squeezed to "目录")

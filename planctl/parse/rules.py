@@ -46,7 +46,7 @@ from planctl.parse.duplicates import repeated_runs
 from planctl.parse.leads import colon_lead, shift_spans, split_departments, split_lead
 from planctl.parse.numbering import Numbering, Rank, match_numbering
 from planctl.parse.state import Block, ParseState
-from planctl.parse.tables import lines_to_table
+from planctl.parse.tables import flat_header, lines_to_flat_table, lines_to_table
 from planctl.parse.titles import (
     announced_names,
     is_formal_title,
@@ -103,7 +103,8 @@ def join_wrapped(lines: Sequence[CleanLine]) -> list[CleanLine]:
             out[-1] = CleanLine(prev.number, prev.raw + line.raw, prev.text + line.text, md_heading=prev.md_heading,
                                 bold=prev.bold + [(s + offset, e + offset) for s, e in line.bold], page=prev.page,
                                 trailing_tab=line.trailing_tab, last_number=line.number,
-                                spaced=prev.spaced + line.spaced)
+                                spaced=prev.spaced + line.spaced, lead_cells=prev.lead_cells,
+                                trail_cells=line.trail_cells)
             continue
         num = match_numbering(line.text)
         if num is not None and num.value is not None:
@@ -633,8 +634,9 @@ def rule_column(state: ParseState, i: int, silent: bool) -> bool:
     style: int | None = None
     while j < len(state.lines):
         line = state.lines[j]
-        if rule_table(state, j, True):
-            column.children.extend(b.node for b in _read_inside(state, rule_table, j))
+        table_rule = next((rule for rule in _TABLE_RULES if rule(state, j, True)), None)
+        if table_rule is not None:
+            column.children.extend(b.node for b in _read_inside(state, table_rule, j))
             j = state.line
             break  # a box holding a table ends with it
         num = match_numbering(line.text)
@@ -674,8 +676,25 @@ def rule_table(state: ParseState, i: int, silent: bool) -> bool:
         return False
     if silent:
         return True
-    table, last = lines_to_table(state.lines, i)
+    table, last = lines_to_table(state.lines, i, state.settings)
     return state.claim([Block(table)], last + 1)
+
+
+def rule_flat_table(state: ParseState, i: int, silent: bool) -> bool:
+    """A table flattened one cell per line: ``类别`` / ``序号`` / ``指标`` / ``单位`` / ``目标值`` /
+    ``属性`` each on its line, then each row's cells (see :mod:`planctl.parse.tables`)."""
+    if flat_header(state.lines, i) == i:  # most lines fail on a single regex
+        return False
+    read = lines_to_flat_table(state.lines, i, state.settings)
+    if read is None:
+        return False
+    if silent:
+        return True
+    table, last = read
+    return state.claim([Block(table)], last + 1)
+
+
+_TABLE_RULES = (rule_table, rule_flat_table)
 
 
 def rule_preface(state: ParseState, i: int, silent: bool) -> bool:
@@ -840,6 +859,7 @@ RULES: tuple[Rule, ...] = (
     Rule("org_line", rule_org_line, ("paragraph",)),
     Rule("column", rule_column, _BOTH),
     Rule("table", rule_table, _BOTH),
+    Rule("flat_table", rule_flat_table, _BOTH),
     Rule("preface", rule_preface, _BOTH),
     Rule("chapter_article", rule_chapter_article, _BOTH),
     Rule("numbered", rule_numbered, _BOTH),

@@ -32,7 +32,10 @@ def indicators_rich(tables: Sequence[IndicatorTable], stream: TextIO) -> None:
     for t in tables:
         years = f"{t.base_year or '?'}→{t.target_year or '?'}"
         grid = Table(title=f"{t.doc.id} · {t.title or 'indicator table'} · {t.period} · {years}", title_justify="left",
-                     caption=t.node.note or None, caption_justify="left")
+                     caption=t.note or None, caption_justify="left")
+        categories = any(ind.category for ind in t.indicators)
+        if categories:
+            grid.add_column("category")
         for col in ("#", "indicator", "unit"):
             grid.add_column(col, justify="right" if col == "#" else "left")
         for role, label in (("base", f"base {t.base_year or ''}"), ("target", f"target {t.target_year or ''}"),
@@ -41,7 +44,8 @@ def indicators_rich(tables: Sequence[IndicatorTable], stream: TextIO) -> None:
                 grid.add_column(label.strip(), justify="right")
         grid.add_column("attribute")
         for ind in t.indicators:
-            cells = [str(ind.seq or ""), escape(ind.name), escape(ind.unit)]
+            cells = [escape(ind.category)] if categories else []
+            cells += [str(ind.seq or ""), escape(ind.name), escape(ind.unit)]
             for role, cell in (("base", ind.base), ("target", ind.target), ("actual", ind.actual)):
                 if role in t.roles:
                     label = escape(cell_label(cell))
@@ -60,11 +64,12 @@ def indicators_json(tables: Sequence[IndicatorTable], stream: TextIO) -> None:
         [
             {
                 "plan_id": t.doc.id, "table_title": t.title, "period": t.period, "base_year": t.base_year,
-                "target_year": t.target_year, "roles": t.roles, "note": t.node.note,
+                "target_year": t.target_year, "roles": t.roles, "note": t.note,
                 "source_line": t.node.line_start,
                 "indicators": [
                     {"seq": i.seq, "name": i.name, "unit": i.unit, "attribute": i.attribute,
-                     "base": cell_dict(i.base), "target": cell_dict(i.target), "actual": cell_dict(i.actual)}
+                     "base": cell_dict(i.base), "target": cell_dict(i.target), "actual": cell_dict(i.actual),
+                     "category": i.category}
                     for i in t.indicators
                 ],
             }
