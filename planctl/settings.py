@@ -216,3 +216,38 @@ class ReadLimits:
                 raise ValueError(f"ReadLimits.{name} must be a positive integer, got {value!r}")
         if not self.parse_seconds > 0:
             raise ValueError(f"ReadLimits.parse_seconds must be positive, got {self.parse_seconds!r}")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Where many pieces of work (alignments of many pairs of plans) run: in this process, or on a
+    Dask cluster — a local one started for the command, or an existing one (``--scheduler``).
+
+    Example::
+
+        >>> EngineSettings().local_from, EngineSettings().max_workers
+        (24, 8)
+        >>> EngineSettings(local_from=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: EngineSettings.local_from must be a positive integer, got 0
+    """
+
+    local_from: int = 24
+    """A local cluster is started only for this many pieces of work or more; fewer run in this
+    process. Starting two worker processes and shipping them the corpus statistics took 6-8 s on
+    2 busy cores, an alignment 0.2-0.4 s: two workers win back the start from about 24
+    alignments on (``make bench``'s engine figures). An existing cluster (``--scheduler``) costs
+    no start and is used from 2 on."""
+    max_workers: int = 8
+    """A local cluster has one worker process per core, at most this many."""
+    connect_seconds: float = 10.0
+    """How long to wait for an existing cluster's scheduler to answer, and for it to have a worker."""
+
+    def __post_init__(self) -> None:
+        for name in ("local_from", "max_workers"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"EngineSettings.{name} must be a positive integer, got {value!r}")
+        if not self.connect_seconds > 0:
+            raise ValueError(f"EngineSettings.connect_seconds must be positive, got {self.connect_seconds!r}")
