@@ -86,9 +86,16 @@ def test_compare_runs_on_the_cluster_named_by_scheduler(tmp_path, monkeypatch) -
         monkeypatch.setenv("PLANCTL_SCHEDULER", cluster.scheduler_address)
         there = runner.invoke(app, ["compare", "--topic", "employment", "-f", "json"])
         ran = set(cluster.scheduler.task_prefixes)
+        # workers whose planctl differs from this one's (here: this one's code is another)
+        monkeypatch.setenv("PLANCTL_CACHE", str(tmp_path / "other"))
+        monkeypatch.setattr("planctl.cache.code_fingerprint", lambda: "another")
+        other = runner.invoke(app, ["compare", "--topic", "employment", "-f", "json"])
     assert there.exit_code == 0, there.stderr
     assert "align_in_worker" in ran, ran  # the prefix of its tasks' keys
     assert there.stdout == here.stdout
+    lines = other.stderr.strip().splitlines()
+    assert other.exit_code == 2 and len(lines) == 1, other.stderr
+    assert "workers of the Dask cluster at" in lines[0] and "run another planctl" in lines[0], lines[0]
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, monkeypatch) -> None:
