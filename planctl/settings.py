@@ -235,10 +235,11 @@ class EngineSettings:
 
     local_from: int = 24
     """A local cluster is started only for this many pieces of work or more; fewer run in this
-    process. Starting two worker processes and shipping them the corpus statistics took 6-8 s on
-    2 busy cores, an alignment 0.2-0.4 s: two workers win back the start from about 24
-    alignments on (``make bench``'s engine figures). An existing cluster (``--scheduler``) costs
-    no start and is used from 2 on."""
+    process. Starting two worker processes took 4-5 s (about 10 s of CPU for their imports) on 2
+    busy cores, an alignment 0.9 s of CPU: on free cores two workers win the start back after
+    about 10 alignments, on busy ones (where they gained 8-12 %) only after a few dozen
+    (``make bench-engine``). An existing cluster (``--scheduler``) costs no start and is used
+    from 2 on."""
     max_workers: int = 8
     """A local cluster has one worker process per core, at most this many."""
     connect_seconds: float = 10.0

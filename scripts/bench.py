@@ -340,12 +340,9 @@ def engine_figures(sizes: tuple[int, ...] = (100, 300)) -> dict[str, dict[str, A
             row["identical"] = len(digests) == 1
             row["dask_vs_serial"] = round(row["serial_s"] / row["dask_s"], 2)
             row["dask_vs_pool"] = round(row["pool_s"] / row["dask_s"], 2)
-            per = row["serial_s"] / max(row["pairs"], 1)
-            workers = os.cpu_count() or 1
-            row["serial_s_per_pair"] = round(per, 2)
-            # n pairs here take n·per; on w workers start + n·per/w: even from start / (per·(1 − 1/w))
-            row["break_even_pairs"] = round(row["dask_start_s"] / (per * (1 - 1 / workers))) if workers > 1 else None
+            row["serial_cpu_s_per_pair"] = round(row["serial_cpu_s"] / max(row["pairs"], 1), 2)
             out[str(n)] = row
+            print_engines({str(n): row})  # as each size is done: the larger take long
     return out
 
 
@@ -423,12 +420,12 @@ def engine_run(mode: str, root: str) -> None:
 
 def print_engines(engines: dict[str, dict[str, Any]]) -> None:
     print(f"{'compare alignments':<20}{'pairs':>6}{'serial s':>9}{'pool s':>8}{'dask s':>8}{'start s':>8}"
-          f"{'serial/dask':>12}{'pool/dask':>10}{'even at':>8}{'same':>6}   CPU s serial / pool / dask · load")
+          f"{'serial/dask':>12}{'pool/dask':>10}{'same':>6}   CPU s serial / pool / dask · load", flush=True)
     for n, t in engines.items():
         print(f"{n + ' documents':<20}{t['pairs']:>6}{t['serial_s']:>9}{t['pool_s']:>8}{t['dask_s']:>8}"
-              f"{t['dask_start_s']:>8}{t['dask_vs_serial']:>12}{t['dask_vs_pool']:>10}{t['break_even_pairs']!s:>8}"
+              f"{t['dask_start_s']:>8}{t['dask_vs_serial']:>12}{t['dask_vs_pool']:>10}"
               f"{'yes' if t['identical'] else 'NO':>6}   {t['serial_cpu_s']} / {t['pool_cpu_s']} / {t['dask_cpu_s']}"
-              f" · {t['serial_load']} / {t['pool_load']} / {t['dask_load']}")
+              f" · {t['serial_load']} / {t['pool_load']} / {t['dask_load']}", flush=True)
 
 
 def quality_figures() -> dict[str, dict[str, Any]]:
@@ -482,7 +479,7 @@ def main() -> None:
         engine_run(*sys.argv[2:4])
         return
     if sys.argv[1:] == ["engine"]:  # `make bench-engine`: serial, the old pool and Dask on the same alignments
-        print_engines(engine_figures())
+        engine_figures()  # prints each size as it is done
         return
     result = {
         "date": time.strftime("%Y-%m-%d"),
@@ -519,7 +516,6 @@ def main() -> None:
     for n, t in result["compare"].items():
         print(f"{n + ' documents':<28}{t['plans_compared']:>6}{t['alignments']:>8}{t['all_pairs']:>9}{t['cold_s']:>8}"
               f"{t['warm_s']:>8}{t['peak_mb']:>9}")
-    print_engines(result["engine"])
     scale = {k: v for k, v in result["scale"].items() if k != "growth"}
     cols = ["documents", "mb", "parse_mb_s", "read_mb_s", "jieba_mb_s", "list_cold_s", "list_warm_s", "show_cold_s",
             "show_warm_s", "diff_cold_s", "diff_warm_s", "export_cold_s", "export_warm_s", "search_cold_s",
