@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 DEVSTAMP = $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint bench bench-commands eval eval-match calibrate clean
+.PHONY: help install demo test lint bench bench-commands bench-engine eval eval-match calibrate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bench: $(STAMP) ## Speed benchmark: start-up, parsing, commands, scaled corpora 
 
 bench-commands: $(STAMP) ## Only the commands' cold and warm times, beside the last release's (a minute)
 	$(BIN)/python scripts/bench.py commands
+
+bench-engine: $(STAMP) ## Only compare's alignments: serial, the old pool and a local Dask cluster (minutes)
+	$(BIN)/python scripts/bench.py engine
 
 eval: $(STAMP) ## How planctl reads the real documents in ../shared/real and the shipped corpus
 	$(BIN)/python scripts/eval_documents.py

@@ -27,7 +27,7 @@ from planctl.env import Environment
 from planctl.errors import ExitStatus, PlanctlError
 
 GLOBAL_OPTIONS = {"--corpus": True, "--encoding": True, "--quiet": False, "-q": False, "--debug": False,
-                  "--strict": False, "--follow-links": False}
+                  "--strict": False, "--follow-links": False, "--scheduler": True}
 """Options of every command, accepted before or after the subcommand (True: takes a value)."""
 
 
@@ -86,6 +86,8 @@ class _Group(TyperGroup):
         except UsageError as exc:
             _usage_error(exc)
         finally:
+            if _state["engine"] is not None:
+                _state["engine"].close()  # a local cluster's workers stop with the command
             if _state["env"] is not None:
                 _state["env"].close()
 
@@ -101,7 +103,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state: dict[str, Any] = {"env": None, "strict": False, "encoding": None, "follow_links": False}
+_state: dict[str, Any] = {"env": None, "strict": False, "encoding": None, "follow_links": False, "scheduler": None,
+                          "engine": None}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -185,18 +188,24 @@ def _main(
     follow_links: Annotated[
         bool, typer.Option("--follow-links", help="Read links in the corpus folder that lead out of it.")
     ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run alignments on this Dask cluster (tcp://HOST:8786) instead "
+                                 "of worker processes here.", envvar="PLANCTL_SCHEDULER"),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Turn Chinese government plans (规划) and notices into structure you can compare, search and export.
 
-    --corpus, --encoding, --quiet, --debug, --strict and --follow-links may also follow the command.
+    --corpus, --encoding, --quiet, --debug, --strict, --follow-links and --scheduler may also follow the command.
     """
     _state["env"] = Environment(debug=debug, quiet=quiet, corpus=corpus, corpus_given=corpus is not None)
     _state["strict"] = strict
     _state["encoding"] = encoding
     _state["follow_links"] = follow_links
+    _state["scheduler"] = scheduler
+    _state["engine"] = None
 
 
 def _corpus(refs: Sequence[str] | None = None, *, statistics: bool = False) -> Any:
@@ -221,11 +230,13 @@ def _workspace(refs: Sequence[str] | None = None, *, statistics: bool = False) -
     """The corpus with its caches, statistics and executor (what diff, compare and eval ask),
     judging pairs with the user's own calibration of this corpus when there is one (see
     :func:`_corpus` for ``refs`` and ``statistics``)."""
+    from planctl.engine import Engine
     from planctl.workspace import Workspace, user_calibration
 
     corpus = _corpus(refs, statistics=statistics)
     mine = user_calibration(corpus, _env())
-    return Workspace(corpus, calibration=mine) if mine is not None else Workspace(corpus)
+    engine = _state["engine"] = Engine(_env(), scheduler=_state["scheduler"])
+    return Workspace(corpus, calibration=mine, engine=engine) if mine is not None else Workspace(corpus, engine=engine)
 
 
 def _check_format(view: str, fmt: str) -> None:
@@ -270,7 +281,7 @@ def _output(path: Path | None, what: str = "") -> Iterator[TextIO]:
 
 
 GLOBALS_HELP = ("Global options, before or after the command: --corpus DIR, --encoding CODEC, --quiet (-q), --debug, "
-                "--strict, --follow-links (see planctl --help).")
+                "--strict, --follow-links, --scheduler ADDRESS (see planctl --help).")
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Decode plan files with this codec instead of auto-detecting.")
 ]

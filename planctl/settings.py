@@ -255,3 +255,39 @@ class ReadLimits:
                 raise ValueError(f"ReadLimits.{name} must be a positive integer, got {value!r}")
         if not self.parse_seconds > 0:
             raise ValueError(f"ReadLimits.parse_seconds must be positive, got {self.parse_seconds!r}")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Where many pieces of work (alignments of many pairs of plans) run: in this process, or on a
+    Dask cluster — a local one started for the command, or an existing one (``--scheduler``).
+
+    Example::
+
+        >>> EngineSettings().local_from, EngineSettings().max_workers
+        (24, 8)
+        >>> EngineSettings(local_from=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: EngineSettings.local_from must be a positive integer, got 0
+    """
+
+    local_from: int = 24
+    """A local cluster is started only for this many pieces of work or more; fewer run in this
+    process. Starting two worker processes took 4-5 s (about 10 s of CPU for their imports) on 2
+    busy cores, an alignment 0.9 s of CPU: on free cores two workers win the start back after
+    about 10 alignments, on busy ones (where they gained 8-12 %) only after a few dozen
+    (``make bench-engine``). An existing cluster (``--scheduler``) costs no start and is used
+    from 2 on."""
+    max_workers: int = 8
+    """A local cluster has one worker process per core, at most this many."""
+    connect_seconds: float = 10.0
+    """How long to wait for an existing cluster's scheduler to answer, and for it to have a worker."""
+
+    def __post_init__(self) -> None:
+        for name in ("local_from", "max_workers"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"EngineSettings.{name} must be a positive integer, got {value!r}")
+        if not self.connect_seconds > 0:
+            raise ValueError(f"EngineSettings.connect_seconds must be positive, got {self.connect_seconds!r}")

@@ -19,7 +19,6 @@ Example::
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,14 +39,12 @@ from planctl.compare.semantics import LatentModel, build_latent
 from planctl.compare.similarity import Statistics, idf_table, tokens_of
 from planctl.compare.vectors import VECTORS_DIRNAME, WordVectors, load_vectors
 from planctl.corpus import Corpus
-from planctl.env import Environment
+from planctl.engine import Engine
+from planctl.env import Environment, Tick
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
 from planctl.model import HEADING_KINDS, Document, Node
 from planctl.settings import MatchSettings
-
-PARALLEL_FROM = 6
-"""Missing alignments are computed in worker processes from this many on."""
 
 
 @dataclass
@@ -63,6 +60,23 @@ class Workspace:
     """Worker processes for many alignments (None: one per core, at most 8; 1: this process only)."""
     vectors: Any = field(default_factory=lambda: shipped_vectors())
     """The domain word vectors alignments use (memory-mapped on first use; None: none)."""
+    engine: Engine | None = None
+    """Where many alignments run (:class:`~planctl.engine.Engine`: this process, a local Dask
+    cluster, or ``--scheduler``'s); None: a local engine of ``workers`` processes."""
+
+    def __post_init__(self) -> None:
+        if self.engine is None:
+            self.engine = Engine(self.env, workers=self.workers)
+
+    @property
+    def executor(self) -> Engine:
+        """The engine (:attr:`engine`, made on creation when none was given)."""
+        assert self.engine is not None
+        return self.engine
+
+    def close(self) -> None:
+        """Stop the engine's cluster, if one was started (the workspace stays usable)."""
+        self.executor.close()
 
     @property
     def env(self) -> Environment:
@@ -132,23 +146,34 @@ class Workspace:
         the dictionaries, planctl's code, the settings and the calibration); documents not read
         from a file are aligned afresh."""
         self.corpus.ensure_trees([left, right])
+        key = self._alignment_key(left, right)
+        held = self._cached_alignment(key, left, right)
+        if held is not None:
+            return held
+        al = self._align(left, right)
+        if key is not None:
+            cache.store_json("alignment", key, encode_alignment(al), self.env)
+        return al
+
+    def _alignment_key(self, left: Document, right: Document) -> str | None:
+        """The cache key of the two documents' alignment; None for documents built in memory."""
         files = [self.corpus.file_key(d) for d in (left, right)]
         if not all(files):  # documents built in memory: nothing to key them by
-            return self._align(left, right)
+            return None
         vectors = self.vectors.fingerprint if self.vectors is not None else "none"
-        key = cache.content_key(repr(self.settings).encode(), self.calibration.fingerprint, vectors,
-                                self.corpus.fingerprint(), lexicon().fingerprint, left.id,
-                                left.source.path, str(left.source.index), right.id, right.source.path,
-                                str(right.source.index), *files)
-        held = cache.load_json("alignment", key, dict, self.env)
+        return cache.content_key(repr(self.settings).encode(), self.calibration.fingerprint, vectors,
+                                 self.corpus.fingerprint(), lexicon().fingerprint, left.id,
+                                 left.source.path, str(left.source.index), right.id, right.source.path,
+                                 str(right.source.index), *[f for f in files if f])
+
+    def _cached_alignment(self, key: str | None, left: Document, right: Document) -> Alignment | None:
+        held = cache.load_json("alignment", key, dict, self.env) if key is not None else None
         if held is not None:
             try:
                 return decode_alignment(held, left, right)
             except (IndexError, KeyError, TypeError, ValueError):
                 pass  # a damaged entry: align afresh
-        al = self._align(left, right)
-        cache.store_json("alignment", key, encode_alignment(al), self.env)
-        return al
+        return None
 
     def _align(self, left: Document, right: Document) -> Alignment:
         stats = self.statistics((left, right))
@@ -160,9 +185,12 @@ class Workspace:
         """The whole diff of two documents (``mode`` None detects editions)."""
         self.corpus.ensure_trees([left, right])
         chosen = mode or (VERSIONS if are_editions(left, right, self.settings) else COMPARE)
-        result = diff_from_alignment(self.alignment(left, right), chosen)
-        result.files = {d.source.path: str(self.corpus.file_of(d)) for d in (left, right)}
-        result.refs = (self.corpus.label(left), self.corpus.label(right))
+        return self._diff_from(self.alignment(left, right), chosen)
+
+    def _diff_from(self, al: Alignment, mode: str) -> Diff:
+        result = diff_from_alignment(al, mode)
+        result.files = {d.source.path: str(self.corpus.file_of(d)) for d in (al.left, al.right)}
+        result.refs = (self.corpus.label(al.left), self.corpus.label(al.right))
         result.calibrated_on = self.calibration.user_pairs
         return result
 
@@ -209,35 +237,48 @@ class Workspace:
         sims = document_similarities(plans, self.corpus_statistics().idf)
         pairs = pairs_to_align(sims, self.settings)
         tick = self.env.progress("aligning", len(pairs), unit="pairs of plans")
-        in_workers = self._align_in_workers(plans, pairs, tick)
-        diffs = {}
-        for done, (i, j) in enumerate(pairs, start=1):
-            diffs[(i, j)] = self.diff_of(plans[i], plans[j], COMPARE)
-            if not in_workers:
-                tick(done)
+        aligned = self.alignments([(plans[i], plans[j]) for i, j in pairs], tick)
+        diffs = {pair: self._diff_from(al, COMPARE) for pair, al in zip(pairs, aligned, strict=True)}
         result = comparison(plans, sims, diffs, self.settings)
         result.files = {p.source.path: str(self.corpus.file_of(p)) for p in plans}
         return result
 
-    def _align_in_workers(self, plans: list[Document], pairs: list[tuple[int, int]],
-                          tick: Callable[[int], None]) -> bool:
-        """Fill the alignment cache for ``pairs`` in worker processes, when there are enough of
-        them and every plan is a corpus file (the workers load the corpus themselves); whether
-        they did."""
-        from planctl.paths import cache_dir
+    def alignments(self, pairs: Sequence[tuple[Document, Document]], tick: Tick | None = None) -> list[Alignment]:
+        """Many alignments, each what :meth:`alignment` gives for its pair: those cached are
+        read; the rest of the pairs of corpus documents are aligned on the :attr:`engine` (the
+        corpus statistics, the settings and the documents shipped once), any other pair here.
+        ``tick`` is called with the number of pairs done."""
+        tick = tick or _no_tick
+        self.corpus.ensure_trees([d for pair in pairs for d in pair])
+        keys = [self._alignment_key(left, right) for left, right in pairs]
+        found = [self._cached_alignment(key, left, right) for key, (left, right) in zip(keys, pairs, strict=True)]
+        done = sum(al is not None for al in found)
+        tick(done)
+        missing = [k for k, al in enumerate(found) if al is None]
+        shipped = [k for k in missing if all(self.corpus.is_member(d) for d in pairs[k])]
+        if shipped:
+            docs = list({id(d): d for k in shipped for d in pairs[k]}.values())
+            at = {id(d): n for n, d in enumerate(docs)}
+            load = Shipment(self.corpus_statistics(), self.settings, self.calibration, docs)
+            jobs = [(at[id(pairs[k][0])], at[id(pairs[k][1])]) for k in shipped]
+            start = done
 
-        members = all(self.corpus.is_member(p) for p in plans)
-        workers = min(len(pairs), self.workers or os.cpu_count() or 1, 8)
-        if not (members and len(pairs) >= PARALLEL_FROM and workers > 1):
-            return False
-        from planctl.workers import process_pool, worker_deaths
+            def keep(n: int, data: dict[str, Any]) -> None:  # as each finishes: a failure loses no finished one
+                k = shipped[n]
+                found[k] = decode_alignment(data, *pairs[k])
+                key = keys[k]
+                if key is not None:
+                    cache.store_json("alignment", key, data, self.env)
 
-        jobs = [(plans[i].id, plans[j].id) for i, j in pairs]
-        start = (str(self.corpus.root), str(cache_dir()), self.settings, self.calibration, self.corpus.follow_links)
-        with worker_deaths("aligning plans"), process_pool(workers, _start_worker, start) as pool:
-            for done, _ in enumerate(pool.map(_align_in_worker, jobs), start=1):
+            self.executor.map(_align_in_worker, jobs, shared=load, tick=lambda n: tick(start + n), each=keep,
+                              doing="aligning plans")
+            done += len(shipped)
+        for k in missing:
+            if found[k] is None:
+                found[k] = self.alignment(*pairs[k])
+                done += 1
                 tick(done)
-        return True
+        return [al for al in found if al is not None]
 
     # ---- gold --------------------------------------------------------------------------------
     def _gold_diff(self, path: Path, encoding: str | None) -> tuple[Gold, Document, Document, Diff]:
@@ -260,7 +301,8 @@ class Workspace:
         (``before``), so ``planctl eval`` shows what the user's pairs changed."""
         results = [self.evaluate(path, split, encoding=encoding) for path in paths]
         if self.calibration.user_pairs:
-            shipped = Workspace(self.corpus, self.settings, shipped_calibration(), self.workers)
+            shipped = Workspace(self.corpus, self.settings, shipped_calibration(), self.workers,
+                                engine=self.engine)
             for path, result in zip(paths, results, strict=True):
                 result.before = shipped.evaluate(path, split, encoding=encoding).total
                 result.calibrated_on = self.calibration.user_pairs
@@ -272,7 +314,7 @@ class Workspace:
         on the plans of ``paths`` that the user's gold judges (right when the gold lists them,
         wrong otherwise). Not stored: see :func:`save_user_calibration`."""
         base = shipped_calibration()
-        ws = Workspace(self.corpus, self.settings, base, self.workers)
+        ws = Workspace(self.corpus, self.settings, base, self.workers, engine=self.engine)
         samples: list[tuple[bool, float, bool]] = []
         for path in paths:
             gold, _left, _right, shown = ws._gold_diff(path, encoding)
@@ -377,27 +419,37 @@ def user_calibration(corpus: Corpus, env: Environment | None = None) -> Calibrat
     return held
 
 
-# ---- worker processes ------------------------------------------------------------------------
-_WORKER: dict[str, Workspace] = {}
+# ---- alignments on the engine ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Shipment:
+    """What every alignment of :meth:`Workspace.alignments` shares, shipped to each worker once:
+    the corpus statistics (IDF, latent model, word vectors), the matcher's settings and
+    calibration, and the documents the pairs name (by position)."""
+
+    stats: Statistics
+    settings: MatchSettings
+    calibration: Calibration
+    documents: list[Document]
+
+    def __getstate__(self) -> dict[str, Any]:
+        vectors = self.stats.vectors
+        if vectors is not None:
+            vectors.load()  # the vectors travel themselves, not the path to this machine's copy
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
-def _start_worker(root: str, cache_root: str, settings: MatchSettings, calibration: Calibration,
-                  follow_links: bool) -> None:
-    """Worker process: load the corpus once (trees come from the cache as needed); align with the
-    parent's settings and calibration, so that what it caches is what the parent looks up."""
-    os.environ["PLANCTL_CACHE"] = cache_root
-    from planctl.corpus import load_corpus
-
-    _WORKER["workspace"] = Workspace(load_corpus(root, lazy=True, follow_links=follow_links), settings, calibration,
-                                     workers=1)
+def _align_in_worker(job: tuple[int, int], load: Shipment) -> dict[str, Any]:
+    """A worker (or this process): align two of the shipment's documents; the alignment in its
+    cached form (:func:`encode_alignment`), which the workspace decodes on its own trees."""
+    left, right = load.documents[job[0]], load.documents[job[1]]
+    return encode_alignment(align(left, right, load.stats, settings=load.settings, calibration=load.calibration))
 
 
-def _align_in_worker(ids: tuple[str, str]) -> None:
-    """Worker process: align two corpus documents, leaving the result in the cache."""
-    ws = _WORKER["workspace"]
-    left, right = ws.corpus.by_id(ids[0]), ws.corpus.by_id(ids[1])
-    if left is not None and right is not None:
-        ws.alignment(left, right)
+def _no_tick(done: int) -> None:
+    return None
 
 
 # ---- a compact form of an alignment, for the cache -------------------------------------------

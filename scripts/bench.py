@@ -306,6 +306,128 @@ def compare_figures(sizes: tuple[int, ...] = (30, 100)) -> dict[str, dict[str, A
     return out
 
 
+ENGINES = ("serial", "pool", "dask")
+"""How ``engine_figures`` runs the same alignments: in one process, on the hand-made process pool
+of earlier releases (each worker loading the corpus and its statistics from the cache), and on a
+local Dask cluster (the statistics and documents shipped once)."""
+
+
+def engine_figures(sizes: tuple[int, ...] = (100, 300)) -> dict[str, dict[str, Any]]:
+    """The alignments of ``compare --topic employment`` on scaled corpora, in one run: serial,
+    the old pool and a local Dask cluster (one worker per core), each from a cache holding the
+    parsed corpus and its statistics but no alignment, each in a process of its own. Also the
+    cost of starting the cluster (what ``EngineSettings.local_from`` weighs), and whether the
+    three gave the same comparison."""
+    out: dict[str, dict[str, Any]] = {}
+    for n in sizes:
+        with _scaled_corpus(n) as (corpus, env, _fresh):
+            base = Path(env["PLANCTL_CACHE"])
+            _engine_run("prepare", corpus, base)
+            row: dict[str, Any] = {"documents": n}
+            digests = set()
+            for mode in ENGINES:
+                cache = base.with_name(f"cache-{mode}")
+                shutil.copytree(base, cache)
+                shutil.rmtree(cache / "alignment", ignore_errors=True)
+                got = _engine_run(mode, corpus, cache)
+                row["pairs"] = got["pairs"]
+                row[f"{mode}_s"] = round(got["seconds"], 1)
+                row[f"{mode}_cpu_s"] = round(got["cpu"], 1)
+                row[f"{mode}_load"] = got["load"]
+                if mode == "dask":
+                    row["dask_start_s"] = round(got["start"], 1)
+                digests.add(got["digest"])
+            row["identical"] = len(digests) == 1
+            row["dask_vs_serial"] = round(row["serial_s"] / row["dask_s"], 2)
+            row["dask_vs_pool"] = round(row["pool_s"] / row["dask_s"], 2)
+            row["serial_cpu_s_per_pair"] = round(row["serial_cpu_s"] / max(row["pairs"], 1), 2)
+            out[str(n)] = row
+            print_engines({str(n): row})  # as each size is done: the larger take long
+    return out
+
+
+def _engine_run(mode: str, corpus: Path, cache: Path) -> dict[str, Any]:
+    env = {**os.environ, "PLANCTL_CACHE": str(cache)}
+    proc = subprocess.run([sys.executable, __file__, "engine-run", mode, str(corpus)], env=env, capture_output=True,
+                          text=True, check=True)
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+_POOL: dict[str, Any] = {}  # the old pool's worker state (a benchmark of the old code, kept as it was)
+
+
+def _pool_start(root: str, settings: Any, calibration: Any) -> None:
+    from planctl.corpus import load_corpus
+    from planctl.engine import Engine
+    from planctl.workspace import Workspace
+
+    _POOL["ws"] = Workspace(load_corpus(root, lazy=True), settings, calibration, engine=Engine(workers=1))
+
+
+def _pool_align(ids: tuple[str, str]) -> None:
+    ws = _POOL["ws"]
+    ws.alignment(ws.corpus.by_id(ids[0]), ws.corpus.by_id(ids[1]))
+
+
+def engine_run(mode: str, root: str) -> None:
+    """One of ``engine_figures``' runs, in this process: prints a JSON line."""
+    import hashlib
+    import io
+
+    from planctl.compare.many import document_similarities, pairs_to_align
+    from planctl.corpus import load_corpus
+    from planctl.engine import Engine
+    from planctl.render import render
+    from planctl.render.compare import CompareView
+    from planctl.settings import EngineSettings
+    from planctl.workers import process_pool
+    from planctl.workspace import Workspace
+
+    here = mode in ("serial", "pool", "prepare")
+    engine = Engine(workers=1) if here else Engine(settings=EngineSettings(local_from=2))
+    ws = Workspace(load_corpus(root, lazy=True), engine=engine)
+    plans = ws.plans_for(topic="employment")
+    stats = ws.corpus_statistics()
+    if mode == "prepare":
+        print(json.dumps({"plans": len(plans)}))
+        return
+    pairs = pairs_to_align(document_similarities(plans, stats.idf), ws.settings)
+    import resource
+
+    def cpu() -> float:  # this process and its children (workers) once they ended
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    c0 = cpu()
+    t0 = time.perf_counter()
+    start = 0.0
+    if mode == "dask":
+        engine._connected()
+        start = time.perf_counter() - t0
+    if mode == "pool":
+        workers = min(len(pairs), os.cpu_count() or 1, 8)
+        with process_pool(workers, _pool_start, (root, ws.settings, ws.calibration)) as pool:
+            list(pool.map(_pool_align, [(plans[i].id, plans[j].id) for i, j in pairs]))
+    result = ws.compare_plans(plans)
+    ws.close()
+    seconds = time.perf_counter() - t0
+    text = io.StringIO()
+    render("compare", "json", CompareView(result, "similarity"), text)
+    print(json.dumps({"pairs": len(pairs), "seconds": seconds, "start": start, "cpu": cpu() - c0,
+                      "load": round(os.getloadavg()[0], 1),
+                      "digest": hashlib.blake2b(text.getvalue().encode()).hexdigest()}))
+
+
+def print_engines(engines: dict[str, dict[str, Any]]) -> None:
+    print(f"{'compare alignments':<20}{'pairs':>6}{'serial s':>9}{'pool s':>8}{'dask s':>8}{'start s':>8}"
+          f"{'serial/dask':>12}{'pool/dask':>10}{'same':>6}   CPU s serial / pool / dask · load", flush=True)
+    for n, t in engines.items():
+        print(f"{n + ' documents':<20}{t['pairs']:>6}{t['serial_s']:>9}{t['pool_s']:>8}{t['dask_s']:>8}"
+              f"{t['dask_start_s']:>8}{t['dask_vs_serial']:>12}{t['dask_vs_pool']:>10}"
+              f"{'yes' if t['identical'] else 'NO':>6}   {t['serial_cpu_s']} / {t['pool_cpu_s']} / {t['dask_cpu_s']}"
+              f" · {t['serial_load']} / {t['pool_load']} / {t['dask_load']}", flush=True)
+
+
 def quality_figures() -> dict[str, dict[str, Any]]:
     """The matcher on the gold, dev and test parts apart, beside the naive baseline."""
     sys.path.insert(0, str(ROOT))
@@ -353,6 +475,12 @@ def main() -> None:
     if sys.argv[1:] == ["commands"]:  # `make bench-commands`: the commands' cold and warm times only
         print_commands(command_figures())
         return
+    if sys.argv[1:2] == ["engine-run"]:
+        engine_run(*sys.argv[2:4])
+        return
+    if sys.argv[1:] == ["engine"]:  # `make bench-engine`: serial, the old pool and Dask on the same alignments
+        engine_figures()  # prints each size as it is done
+        return
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores {platform.machine()} python {sys.version.split()[0]}",
@@ -363,6 +491,7 @@ def main() -> None:
         "commands": command_figures(),
         "alignment": quality_figures(),
         "compare": compare_figures(),
+        "engine": engine_figures(),
         "scale": scale_figures(),
     }
     print(f"{result['date']} · {result['machine']}")

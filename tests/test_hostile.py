@@ -112,14 +112,16 @@ def test_a_fault_of_planctl_is_one_line_and_exit_2(monkeypatch) -> None:
 
 # A planctl process whose pool workers run `work`: it kills the worker ("die"), or blocks it
 # ("block", after leaving a file named by its pid in MARKERS). Thresholds lowered so that the
-# shipped corpus takes the pools, as a large corpus does.
+# shipped corpus takes the pools (compare: the worker processes of a local Dask cluster), as a
+# large corpus does.
 DRIVER = """
 import importlib, os, signal, sys, time
 mode, command, markers, corpus = sys.argv[1:5]
 os.cpu_count = lambda: 2
-load, index, workspace = map(importlib.import_module, ["planctl.corpus.load", "planctl.search.index",
-                                                       "planctl.workspace"])
-load.PARALLEL_FROM, index.PARALLEL_DOCS, workspace.PARALLEL_FROM = 1, 1, 1
+load, index, workspace, engine, settings = map(importlib.import_module, [
+    "planctl.corpus.load", "planctl.search.index", "planctl.workspace", "planctl.engine", "planctl.settings"])
+load.PARALLEL_FROM, index.PARALLEL_DOCS = 1, 1
+engine.EngineSettings = lambda: settings.EngineSettings(local_from=1)  # alignments on a local Dask cluster
 if mode == "block-polling":  # where the kernel cannot be asked: the worker's own watch
     importlib.import_module("planctl.workers")._ask_the_kernel = lambda: False
 

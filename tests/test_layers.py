@@ -24,6 +24,7 @@ LAYERS = {
     "planctl.workers": 0,
     "planctl.ingest": 1, "planctl.parse": 2, "planctl.corpus": 3, "planctl.indicators": 3,
     "planctl.compare": 4, "planctl.search": 4, "planctl.export": 4, "planctl.workspace": 5, "planctl.render": 5,
+    "planctl.engine": 5,
     "planctl.cli": 6,
 }
 # Modules that may write to stdout/stderr: the environment, the renderers and the command line.
