@@ -179,6 +179,53 @@ class MatchSettings:
             raise ValueError("MatchSettings.adapted_share cannot exceed same_share")
 
 
+@dataclass(frozen=True)
+class CandidateSettings:
+    """Which measures across a corpus may correspond, found without comparing every pair
+    (:mod:`planctl.compare.candidates`): MinHash LSH over character shingles for reused text,
+    nearest neighbours over measure vectors for the same thing in other words.
+
+    Example::
+
+        >>> CandidateSettings().shingle_chars
+        5
+        >>> CandidateSettings(lsh_threshold=0.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: CandidateSettings.lsh_threshold must be within (0, 1], got 0.0
+    """
+
+    shingle_chars: int = 5
+    """Han characters in a shingle of the MinHash signature (shorter than the matcher's 8: an
+    edited copy keeps most of its 5-character runs)."""
+    permutations: int = 64
+    """MinHash permutations per measure (the LSH splits them into bands)."""
+    lsh_threshold: float = 0.3
+    """Estimated Jaccard similarity of two measures' shingles from which LSH reports them."""
+    vector_floor: float = 0.8
+    """Cosine of two measures' vectors (the domain word vectors) from which they are candidates."""
+    vector_neighbours: int = 60
+    """At most this many nearest measures (of other documents) per measure by vector."""
+    min_han: int = 12
+    """Measures shorter than this many Han characters are no candidates (a bare lead says too
+    little to tell reuse from a common phrase)."""
+    block_rows: int = 2048
+    """Measures compared with the whole block at a time (bounds the similarity block in memory)."""
+    plan_pairs_from: int = 2
+    """``planctl compare`` aligns two plans when they share at least this many candidate pairs."""
+
+    def __post_init__(self) -> None:
+        for name in ("lsh_threshold", "vector_floor"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise ValueError(f"CandidateSettings.{name} must be within (0, 1], got {value!r}")
+        for name in ("shingle_chars", "permutations", "vector_neighbours", "min_han", "block_rows",
+                     "plan_pairs_from"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"CandidateSettings.{name} must be a positive integer, got {value!r}")
+
+
 AlignSettings = MatchSettings
 """The name of earlier releases (indicator pairing and edition detection), kept for callers."""
 

@@ -27,24 +27,26 @@ from typing import Any
 
 from planctl import cache
 from planctl.compare.align import Alignment, IndicatorPair, Pair, align, indicator_key, indicators_of
+from planctl.compare.candidates import CandidatePair, measure_candidates, plans_to_align
 from planctl.compare.confidence import Calibration, refine, shipped_calibration
 from planctl.compare.diff import COMPARE, VERSIONS, Diff, are_editions, diff_from_alignment, diff_view
 from planctl.compare.evaluate import Evaluation, Gold, gold_ref, read_gold, score_pairs
 from planctl.compare.features import Evidence, RelatedTerm
 from planctl.compare.items import idf_texts
 from planctl.compare.kinds import Side
-from planctl.compare.many import Comparison, comparison, document_similarities, one_edition_each, pairs_to_align
+from planctl.compare.many import Comparison, comparison, document_similarities, one_edition_each
 from planctl.compare.matcher import Group, Restatement
 from planctl.compare.passages import Passage
 from planctl.compare.semantics import LatentModel, build_latent
 from planctl.compare.similarity import Statistics, idf_table, tokens_of
+from planctl.compare.trace import Trace, trace_of
 from planctl.compare.vectors import VECTORS_DIRNAME, WordVectors, load_vectors
 from planctl.corpus import Corpus
 from planctl.env import Environment
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
 from planctl.model import HEADING_KINDS, Document, Node
-from planctl.settings import MatchSettings
+from planctl.settings import CandidateSettings, MatchSettings
 
 PARALLEL_FROM = 6
 """Missing alignments are computed in worker processes from this many on."""
@@ -63,6 +65,8 @@ class Workspace:
     """Worker processes for many alignments (None: one per core, at most 8; 1: this process only)."""
     vectors: Any = field(default_factory=lambda: shipped_vectors())
     """The domain word vectors alignments use (memory-mapped on first use; None: none)."""
+    candidate_settings: CandidateSettings = field(default_factory=CandidateSettings)
+    """How candidate measure pairs are found across many documents (trace, compare)."""
 
     @property
     def env(self) -> Environment:
@@ -206,8 +210,9 @@ class Workspace:
     def compare_plans(self, plans: list[Document]) -> Comparison:
         """``planctl compare``: many plans at once (see :mod:`planctl.compare.many`)."""
         self.corpus.ensure_trees(plans)
-        sims = document_similarities(plans, self.corpus_statistics().idf)
-        pairs = pairs_to_align(sims, self.settings)
+        stats = self.statistics(plans)
+        sims = document_similarities(plans, stats.idf)
+        pairs = plans_to_align(self.candidates(plans, stats), self.candidate_settings)
         tick = self.env.progress("aligning", len(pairs), unit="pairs of plans")
         in_workers = self._align_in_workers(plans, pairs, tick)
         diffs = {}
@@ -217,6 +222,40 @@ class Workspace:
                 tick(done)
         result = comparison(plans, sims, diffs, self.settings)
         result.files = {p.source.path: str(self.corpus.file_of(p)) for p in plans}
+        return result
+
+    def candidates(self, docs: list[Document], stats: Statistics | None = None, *,
+                   sources: Sequence[int] | None = None) -> list[CandidatePair]:
+        """Candidate measure pairs among ``docs`` (indices into it), every document against every
+        other (``docs`` chosen already: no further blocking), or ``sources`` against the rest
+        (see :mod:`planctl.compare.candidates`)."""
+        self.corpus.ensure_trees(docs)
+        stats = stats or self.statistics(docs)
+        with self.env.step(f"finding candidate measures in {len(docs)} documents"):
+            return measure_candidates(docs, stats, self.candidate_settings, sources=sources, block=lambda d: "")
+
+    def trace(self, source: Document) -> Trace:
+        """``planctl trace``: the documents of the corpus on the source's subject (its topic) that
+        took up its measures. Candidate measure pairs say which documents to align with the
+        source; each is aligned as ``planctl diff`` aligns two plans (cached, in worker processes
+        when there are many)."""
+        block = [d for d in self.corpus.documents if d.topic == source.topic and d is not source
+                 and not (d.source.path == source.source.path and d.source.index == source.source.index)]
+        docs = [source, *block]
+        self.corpus.ensure_trees(docs)
+        found = self.candidates(docs, self.statistics((source,)), sources=[0])
+        targets = sorted({c.right.doc for c in found})
+        tick = self.env.progress("aligning", len(targets), unit="documents with the source")
+        in_workers = self._align_in_workers(docs, [(0, k) for k in targets], tick)
+        alignments = []
+        for done, k in enumerate(targets, start=1):
+            alignments.append(self.alignment(source, docs[k]))
+            if not in_workers:
+                tick(done)
+        result = trace_of(source, alignments)
+        result.considered, result.candidates = len(block), len(found)
+        result.files = {d.source.path: str(self.corpus.file_of(d)) for d in [source, *(u.document
+                                                                                       for u in result.documents)]}
         return result
 
     def _align_in_workers(self, plans: list[Document], pairs: list[tuple[int, int]],
