@@ -211,7 +211,7 @@ class CandidateSettings:
     little to tell reuse from a common phrase)."""
     block_rows: int = 2048
     """Measures compared with the whole block at a time (bounds the similarity block in memory)."""
-    plan_pairs_from: int = 2
+    plan_pairs_from: int = 1
     """``planctl compare`` aligns two plans when they share at least this many candidate pairs."""
 
     def __post_init__(self) -> None:

@@ -198,3 +198,36 @@ def test_trace_page_in_a_browser(tmp_path) -> None:
     subprocess.run([*base, f"--screenshot={shot}", "--window-size=1400,1800", out.resolve().as_uri()],
                    capture_output=True, timeout=120, check=False)
     assert shot.exists() and shot.stat().st_size > 50_000
+
+
+# ---- planted adoptions -----------------------------------------------------------------------
+def test_a_scaled_corpus_plants_adoptions_that_trace_finds(tmp_path) -> None:
+    """scripts/scale_corpus.py plants measures of a provincial plan in plans of its cities (copied,
+    edited, reworded) and writes where; the planted lines are measures as parsed, the cities are
+    dated after their province, and the trace of the province finds every word-for-word copy."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    from scale_corpus import generate
+
+    generate(20, tmp_path / "c")
+    truth = json.loads((tmp_path / "c.truth.json").read_text(encoding="utf-8"))
+    assert {p["kind"] for p in truth["planted"]} == {"copy", "edit", "reword"}
+    corpus = load_corpus(tmp_path / "c")
+    corpus.ensure_trees()
+    from planctl.compare.trace import source_measures
+
+    starts = {(Path(d.source.path).name, n.line_start) for d in corpus.documents for n in source_measures(d)}
+    for p in truth["planted"]:
+        assert (p["target_file"], p["target_line"]) in starts and (p["source_file"], p["source_line"]) in starts
+        assert p["source_date"] < p["target_date"]
+    files = {Path(d.source.path).name: d for d in corpus.documents}
+    source = files[truth["planted"][0]["source_file"]]
+    assert source.level == "province" and source.date == truth["planted"][0]["source_date"]
+    result = Workspace(corpus, workers=1).trace(source)
+    found = {(a.document.source.path.rsplit("/", 1)[-1], a.node.line_start, m.node.line_start, a.relation)
+             for m in result.measures for a in m.adoptions}
+    copies = [p for p in truth["planted"] if p["kind"] == "copy" and p["source_file"] == Path(source.source.path).name]
+    assert copies
+    for p in copies:
+        assert (p["target_file"], p["target_line"], p["source_line"], "same") in found
