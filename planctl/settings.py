@@ -209,8 +209,9 @@ class CandidateSettings:
     min_han: int = 12
     """Measures shorter than this many Han characters are no candidates (a bare lead says too
     little to tell reuse from a common phrase)."""
-    block_rows: int = 2048
-    """Measures compared with the whole block at a time (bounds the similarity block in memory)."""
+    block_cells: int = 16_000_000
+    """Similarities computed at a time (query measures × measures of the block: 64 MB of float32),
+    so that memory stays bounded however large the block."""
     plan_pairs_from: int = 1
     """``planctl compare`` aligns two plans when they share at least this many candidate pairs."""
 
@@ -219,7 +220,7 @@ class CandidateSettings:
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not 0 < value <= 1:
                 raise ValueError(f"CandidateSettings.{name} must be within (0, 1], got {value!r}")
-        for name in ("shingle_chars", "permutations", "vector_neighbours", "min_han", "block_rows",
+        for name in ("shingle_chars", "permutations", "vector_neighbours", "min_han", "block_cells",
                      "plan_pairs_from"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:

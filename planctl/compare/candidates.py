@@ -188,8 +188,9 @@ def _by_meaning(keys: list[MeasureKey], texts: list[str], queries: list[int], ch
         return
     docs = np.array([k.doc for k in keys])
     targets = np.ones(len(keys), dtype=bool) if chosen is None else ~np.isin(docs, sorted(chosen))
-    for start in range(0, len(queries), s.block_rows):
-        rows = queries[start:start + s.block_rows]
+    step = max(1, s.block_cells // max(1, len(keys)))
+    for start in range(0, len(queries), step):
+        rows = queries[start:start + step]
         sims = matrix[rows] @ matrix.T
         sims[docs[rows][:, None] == docs[None, :]] = -1.0  # a document's own measures
         sims[:, ~targets] = -1.0
