@@ -152,9 +152,10 @@ class MatchSettings:
     """``planctl calibrate``: how many of a user's judged pairs the shipped calibration counts as
     (its Platt scaling moves towards theirs as their pairs outnumber this)."""
     all_pairs_up_to: int = 12
-    """``planctl compare`` aligns every two plans when there are at most this many …"""
+    """``planctl compare`` aligns every two plans that share candidate measures when there are at
+    most this many …"""
     neighbours: int = 6
-    """… otherwise each plan with this many of its most similar plans."""
+    """… otherwise each plan with the plans (this many) it shares the most candidates with."""
 
     def __post_init__(self) -> None:
         for name in ("prefilter", "rank_floor", "partner_latent", "region_weight", "parents_weight",

@@ -212,7 +212,8 @@ class Workspace:
         self.corpus.ensure_trees(plans)
         stats = self.statistics(plans)
         sims = document_similarities(plans, stats.idf)
-        pairs = plans_to_align(self.candidates(plans, stats), self.candidate_settings)
+        limit = None if len(plans) <= self.settings.all_pairs_up_to else self.settings.neighbours
+        pairs = plans_to_align(self.candidates(plans, stats), self.candidate_settings, limit=limit)
         tick = self.env.progress("aligning", len(pairs), unit="pairs of plans")
         in_workers = self._align_in_workers(plans, pairs, tick)
         diffs = {}

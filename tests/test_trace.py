@@ -231,3 +231,15 @@ def test_a_scaled_corpus_plants_adoptions_that_trace_finds(tmp_path) -> None:
     assert copies
     for p in copies:
         assert (p["target_file"], p["target_line"], p["source_line"], "same") in found
+
+
+def test_compare_aligns_at_most_the_plans_sharing_most_candidates() -> None:
+    from planctl.compare.candidates import CandidatePair
+
+    def pairs(a: int, b: int, n: int) -> list[CandidatePair]:
+        return [CandidatePair(MeasureKey(a, k), MeasureKey(b, k)) for k in range(n)]
+
+    found = pairs(0, 1, 5) + pairs(0, 2, 3) + pairs(0, 3, 1) + pairs(1, 2, 4)
+    assert plans_to_align(found) == [(0, 1), (0, 2), (0, 3), (1, 2)]
+    assert plans_to_align(found, limit=1) == [(0, 1), (0, 3), (1, 2)]  # 3 chose 0; 2 chose 1
+    assert plans_to_align(found, CandidateSettings(plan_pairs_from=4), limit=1) == [(0, 1), (1, 2)]

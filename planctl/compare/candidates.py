@@ -215,9 +215,20 @@ def plan_pairs(candidates: Sequence[CandidatePair]) -> dict[tuple[int, int], lis
     return dict(out)
 
 
-def plans_to_align(candidates: Sequence[CandidatePair],
-                   settings: CandidateSettings | None = None) -> list[tuple[int, int]]:
+def plans_to_align(candidates: Sequence[CandidatePair], settings: CandidateSettings | None = None, *,
+                   limit: int | None = None) -> list[tuple[int, int]]:
     """The document pairs worth aligning: those sharing at least
-    :attr:`CandidateSettings.plan_pairs_from` candidate measure pairs."""
+    :attr:`CandidateSettings.plan_pairs_from` candidate measure pairs; with ``limit``, each
+    document only with the ``limit`` documents it shares the most candidates with (a pair is kept
+    when either side chose it), so N documents cost at most N × limit alignments however much
+    they all share."""
     s = settings or CandidateSettings()
-    return sorted(pair for pair, found in plan_pairs(candidates).items() if len(found) >= s.plan_pairs_from)
+    shared = {pair: len(found) for pair, found in plan_pairs(candidates).items() if len(found) >= s.plan_pairs_from}
+    if limit is None:
+        return sorted(shared)
+    partners: dict[int, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
+    for pair, count in shared.items():
+        partners[pair[0]].append((count, pair))
+        partners[pair[1]].append((count, pair))
+    chosen = {pair for ranked in partners.values() for _, pair in sorted(ranked, key=lambda x: (-x[0], x[1]))[:limit]}
+    return sorted(chosen)
