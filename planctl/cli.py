@@ -433,6 +433,31 @@ def compare_command(
     return ExitStatus.OK
 
 
+@app.command("trace", epilog=GLOBALS_HELP)
+@handles_errors
+def trace_command(
+    source: Annotated[str, typer.Argument(help="The plan whose measures to follow: id, alias, path or PATH#N.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="rich, json, csv, graphml or html.")] = "rich",
+    output: OutputOpt = None,
+    encoding: EncodingOpt = None,
+) -> int:
+    """Follow a plan's measures across the corpus: for each measure, the documents on its subject
+    that took it up (same, adapted or related, with confidence as in diff), with their region,
+    level and date, in date order; per document the share of the plan it took up; for a shared
+    passage its earliest dated appearance.
+
+    Example: planctl trace gansu-employment --format html -o trace.html
+
+    Exit status 0 when some document took up a measure, 1 when none did, 2 on error.
+    """
+    _check_format("trace", fmt)
+    ws = _workspace()
+    result = ws.trace(ws.corpus.resolve(source, encoding=_encoding(encoding)))
+    with _output(output, f"the {fmt} trace of {result.source.id}") as stream:
+        _render("trace", fmt, result, stream)
+    return ExitStatus.OK if result.documents else ExitStatus.NO_MATCH
+
+
 class GoldSplit(str, Enum):
     dev = "dev"
     test = "test"

@@ -191,9 +191,10 @@ class MatchSettings:
     """``planctl calibrate``: how many of a user's judged pairs the shipped calibration counts as
     (its Platt scaling moves towards theirs as their pairs outnumber this)."""
     all_pairs_up_to: int = 12
-    """``planctl compare`` aligns every two plans when there are at most this many …"""
+    """``planctl compare`` aligns every two plans that share candidate measures when there are at
+    most this many …"""
     neighbours: int = 6
-    """… otherwise each plan with this many of its most similar plans."""
+    """… otherwise each plan with the plans (this many) it shares the most candidates with."""
 
     def __post_init__(self) -> None:
         for name in ("prefilter", "rank_floor", "partner_latent", "region_weight", "parents_weight",
@@ -216,6 +217,54 @@ class MatchSettings:
             raise ValueError("MatchSettings.likely cannot exceed strong")
         if self.adapted_share > self.same_share:
             raise ValueError("MatchSettings.adapted_share cannot exceed same_share")
+
+
+@dataclass(frozen=True)
+class CandidateSettings:
+    """Which measures across a corpus may correspond, found without comparing every pair
+    (:mod:`planctl.compare.candidates`): MinHash LSH over character shingles for reused text,
+    nearest neighbours over measure vectors for the same thing in other words.
+
+    Example::
+
+        >>> CandidateSettings().shingle_chars
+        5
+        >>> CandidateSettings(lsh_threshold=0.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: CandidateSettings.lsh_threshold must be within (0, 1], got 0.0
+    """
+
+    shingle_chars: int = 5
+    """Han characters in a shingle of the MinHash signature (shorter than the matcher's 8: an
+    edited copy keeps most of its 5-character runs)."""
+    permutations: int = 64
+    """MinHash permutations per measure (the LSH splits them into bands)."""
+    lsh_threshold: float = 0.3
+    """Estimated Jaccard similarity of two measures' shingles from which LSH reports them."""
+    vector_floor: float = 0.8
+    """Cosine of two measures' vectors (the domain word vectors) from which they are candidates."""
+    vector_neighbours: int = 60
+    """At most this many nearest measures (of other documents) per measure by vector."""
+    min_han: int = 12
+    """Measures shorter than this many Han characters are no candidates (a bare lead says too
+    little to tell reuse from a common phrase)."""
+    block_cells: int = 16_000_000
+    """Similarities computed at a time (query measures × measures of the block: 64 MB of float32),
+    so that memory stays bounded however large the block."""
+    plan_pairs_from: int = 1
+    """``planctl compare`` aligns two plans when they share at least this many candidate pairs."""
+
+    def __post_init__(self) -> None:
+        for name in ("lsh_threshold", "vector_floor"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise ValueError(f"CandidateSettings.{name} must be within (0, 1], got {value!r}")
+        for name in ("shingle_chars", "permutations", "vector_neighbours", "min_han", "block_cells",
+                     "plan_pairs_from"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"CandidateSettings.{name} must be a positive integer, got {value!r}")
 
 
 AlignSettings = MatchSettings

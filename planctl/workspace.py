@@ -26,17 +26,19 @@ from typing import Any
 
 from planctl import cache
 from planctl.compare.align import Alignment, IndicatorPair, Pair, align, indicator_key, indicators_of
+from planctl.compare.candidates import CandidatePair, measure_candidates, plans_to_align
 from planctl.compare.confidence import Calibration, refine, shipped_calibration
 from planctl.compare.diff import COMPARE, VERSIONS, Diff, are_editions, diff_from_alignment, diff_view
 from planctl.compare.evaluate import Evaluation, Gold, gold_ref, read_gold, score_pairs
 from planctl.compare.features import Evidence, RelatedTerm
 from planctl.compare.items import idf_texts
 from planctl.compare.kinds import Side
-from planctl.compare.many import Comparison, comparison, document_similarities, one_edition_each, pairs_to_align
+from planctl.compare.many import Comparison, comparison, document_similarities, one_edition_each
 from planctl.compare.matcher import Group, Restatement
 from planctl.compare.passages import Passage
 from planctl.compare.semantics import LatentModel, build_latent
 from planctl.compare.similarity import Statistics, idf_table, tokens_of
+from planctl.compare.trace import Trace, trace_of
 from planctl.compare.vectors import VECTORS_DIRNAME, WordVectors, load_vectors
 from planctl.corpus import Corpus
 from planctl.engine import Engine
@@ -44,7 +46,7 @@ from planctl.env import Environment, Tick
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
 from planctl.model import HEADING_KINDS, Document, Node
-from planctl.settings import MatchSettings
+from planctl.settings import CandidateSettings, MatchSettings
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Workspace:
     engine: Engine | None = None
     """Where many alignments run (:class:`~planctl.engine.Engine`: this process, a local Dask
     cluster, or ``--scheduler``'s); None: a local engine of ``workers`` processes."""
+    candidate_settings: CandidateSettings = field(default_factory=CandidateSettings)
+    """How candidate measure pairs are found across many documents (trace, compare)."""
 
     def __post_init__(self) -> None:
         if self.engine is None:
@@ -234,8 +238,10 @@ class Workspace:
     def compare_plans(self, plans: list[Document]) -> Comparison:
         """``planctl compare``: many plans at once (see :mod:`planctl.compare.many`)."""
         self.corpus.ensure_trees(plans)
-        sims = document_similarities(plans, self.corpus_statistics().idf)
-        pairs = pairs_to_align(sims, self.settings)
+        stats = self.statistics(plans)
+        sims = document_similarities(plans, stats.idf)
+        limit = None if len(plans) <= self.settings.all_pairs_up_to else self.settings.neighbours
+        pairs = plans_to_align(self.candidates(plans, stats), self.candidate_settings, limit=limit)
         tick = self.env.progress("aligning", len(pairs), unit="pairs of plans")
         aligned = self.alignments([(plans[i], plans[j]) for i, j in pairs], tick)
         diffs = {pair: self._diff_from(al, COMPARE) for pair, al in zip(pairs, aligned, strict=True)}
@@ -279,6 +285,35 @@ class Workspace:
                 done += 1
                 tick(done)
         return [al for al in found if al is not None]
+
+    def candidates(self, docs: list[Document], stats: Statistics | None = None, *,
+                   sources: Sequence[int] | None = None) -> list[CandidatePair]:
+        """Candidate measure pairs among ``docs`` (indices into it), every document against every
+        other (``docs`` chosen already: no further blocking), or ``sources`` against the rest
+        (see :mod:`planctl.compare.candidates`)."""
+        self.corpus.ensure_trees(docs)
+        stats = stats or self.statistics(docs)
+        with self.env.step(f"finding candidate measures in {len(docs)} documents"):
+            return measure_candidates(docs, stats, self.candidate_settings, sources=sources, block=lambda d: "")
+
+    def trace(self, source: Document) -> Trace:
+        """``planctl trace``: the documents of the corpus on the source's subject (its topic) that
+        took up its measures. Candidate measure pairs say which documents to align with the
+        source; each is aligned as ``planctl diff`` aligns two plans (cached, on the
+        :attr:`engine` when there are many)."""
+        block = [d for d in self.corpus.documents if d.topic == source.topic and d is not source
+                 and not (d.source.path == source.source.path and d.source.index == source.source.index)]
+        docs = [source, *block]
+        self.corpus.ensure_trees(docs)
+        found = self.candidates(docs, self.statistics((source,)), sources=[0])
+        targets = sorted({c.right.doc for c in found})
+        tick = self.env.progress("aligning", len(targets), unit="documents with the source")
+        alignments = self.alignments([(source, docs[k]) for k in targets], tick)
+        result = trace_of(source, alignments)
+        result.considered, result.candidates = len(block), len(found)
+        result.files = {d.source.path: str(self.corpus.file_of(d)) for d in [source, *(u.document
+                                                                                       for u in result.documents)]}
+        return result
 
     # ---- gold --------------------------------------------------------------------------------
     def _gold_diff(self, path: Path, encoding: str | None) -> tuple[Gold, Document, Document, Diff]:

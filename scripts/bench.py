@@ -374,7 +374,7 @@ def engine_run(mode: str, root: str) -> None:
     import hashlib
     import io
 
-    from planctl.compare.many import document_similarities, pairs_to_align
+    from planctl.compare.candidates import plans_to_align
     from planctl.corpus import load_corpus
     from planctl.engine import Engine
     from planctl.render import render
@@ -391,7 +391,10 @@ def engine_run(mode: str, root: str) -> None:
     if mode == "prepare":
         print(json.dumps({"plans": len(plans)}))
         return
-    pairs = pairs_to_align(document_similarities(plans, stats.idf), ws.settings)
+    # the pairs compare_plans aligns (those sharing candidate measures; beyond all_pairs_up_to plans,
+    # each plan's neighbours)
+    limit = None if len(plans) <= ws.settings.all_pairs_up_to else ws.settings.neighbours
+    pairs = plans_to_align(ws.candidates(plans, stats), ws.candidate_settings, limit=limit)
     import resource
 
     def cpu() -> float:  # this process and its children (workers) once they ended
@@ -426,6 +429,132 @@ def print_engines(engines: dict[str, dict[str, Any]]) -> None:
               f"{t['dask_start_s']:>8}{t['dask_vs_serial']:>12}{t['dask_vs_pool']:>10}"
               f"{'yes' if t['identical'] else 'NO':>6}   {t['serial_cpu_s']} / {t['pool_cpu_s']} / {t['dask_cpu_s']}"
               f" · {t['serial_load']} / {t['pool_load']} / {t['dask_load']}", flush=True)
+
+
+def score_trace(data: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
+    """``planctl trace --format json`` of a generated corpus scored on its ground truth
+    (``scale_corpus.py``): a measure pair is right when both measures have one origin (the seed
+    measure they were made from). Precision over the adoptions listed (by label and relation);
+    recall over every (source measure, document of its subject holding a measure of that origin),
+    and over the planted adoptions by kind."""
+    files = {f["file"]: f for f in truth["files"]}
+
+    def origin(file: str, line: int) -> int | None:
+        return next((o for a, b, o in files[file]["measures"] if a <= line <= b), None)
+
+    src = Path(data["source"]["path"]).name
+    where = {d["id"]: Path(d["path"]).name for d in data["documents"]}
+    found: set[tuple[int, str]] = set()
+    right: dict[str, list[int]] = {}
+    for m in data["measures"]:
+        o = origin(src, m["line"])
+        for a in m["adoptions"]:
+            file = where[a["document"]]
+            ok = o is not None and origin(file, a["line"]) == o
+            for key in ("all", a["label"], a["relation"]):
+                right.setdefault(key, [0, 0])[0] += ok
+                right[key][1] += 1
+            found.add((m["line"], file))
+    topic = files[src]["topic"]
+    truth_pairs = set()
+    for m in data["measures"]:
+        o = origin(src, m["line"])
+        if o is None:
+            continue
+        truth_pairs |= {(m["line"], f["file"]) for f in truth["files"] if f["file"] != src and f["topic"] == topic
+                        and any(x == o for _, _, x in f["measures"])}
+    planted: dict[str, list[int]] = {}
+    adoptions = {(m["line"], where[a["document"]], a["line"]) for m in data["measures"] for a in m["adoptions"]}
+    for p in truth["planted"]:
+        if p["source_file"] != src:
+            continue
+        hit = any(line == p["source_line"] and file == p["target_file"]
+                  and p["target_line"] <= at < p["target_line"] + p["lines"] for line, file, at in adoptions)
+        for key in ("all", p["kind"]):
+            planted.setdefault(key, [0, 0])[0] += hit
+            planted[key][1] += 1
+    return {
+        "adoptions": right.get("all", [0, 0])[1],
+        "precision": {k: round(a / b, 3) for k, (a, b) in right.items() if b},
+        "precision_counts": right,
+        "recall_all_origins": round(len(found & truth_pairs) / len(truth_pairs), 3) if truth_pairs else None,
+        "true_pairs": len(truth_pairs),
+        "recall_planted": {k: round(a / b, 3) for k, (a, b) in planted.items() if b},
+        "planted_counts": planted,
+    }
+
+
+def candidate_recall(root: Path | None = None) -> dict[str, Any]:
+    """What candidates (LSH and vectors) lose against aligning every two documents of one topic:
+    of the measure pairs exhaustive alignment makes (between measures candidates consider), the
+    share that are candidate pairs (by label), and of the document pairs holding such a pair, the
+    share candidates connect (what decides which documents trace and compare align)."""
+    import itertools
+
+    from planctl.compare.candidates import candidate_items, measure_candidates
+    from planctl.compare.items import items_of
+    from planctl.corpus import load_corpus
+    from planctl.workspace import Workspace
+
+    corpus = load_corpus(root)
+    corpus.ensure_trees()
+    ws = Workspace(corpus, workers=1)
+    docs = corpus.documents
+    stats = ws.corpus_statistics()
+    t0 = time.perf_counter()
+    found = measure_candidates(docs, stats, ws.candidate_settings)
+    seconds = time.perf_counter() - t0
+    keys = {(c.left.doc, c.left.item, c.right.doc, c.right.item) for c in found}
+    made: dict[tuple[int, int, int, int], str] = {}
+    t0 = time.perf_counter()
+    for i, j in itertools.combinations(range(len(docs)), 2):
+        if docs[i].topic != docs[j].topic:
+            continue
+        al = ws.alignment(docs[i], docs[j])
+        pos = [{id(it.node): k for k, it in enumerate(items_of(d))} for d in (docs[i], docs[j])]
+        usable = [set(candidate_items(d, ws.candidate_settings)) for d in (docs[i], docs[j])]
+        for p in al.pairs:
+            if p.left is not None and p.right is not None:
+                a, b = pos[0].get(id(p.left)), pos[1].get(id(p.right))
+                if a in usable[0] and b in usable[1]:
+                    made[(i, a, j, b)] = str(p.label)
+    exhaustive = time.perf_counter() - t0
+    by_label: dict[str, list[int]] = {}
+    for key, label in made.items():
+        for k in ("all", label):
+            by_label.setdefault(k, [0, 0])[0] += key in keys
+            by_label[k][1] += 1
+    doc_pairs = {(i, j) for i, _, j, _ in made}
+    connected = {(c.left.doc, c.right.doc) for c in found}
+    return {"documents": len(docs), "candidate_pairs": len(found), "candidates_s": round(seconds, 1),
+            "exhaustive_s": round(exhaustive, 1), "measure_pairs_made": len(made),
+            "recall": {k: round(a / b, 3) for k, (a, b) in by_label.items()},
+            "document_pairs": len(doc_pairs), "document_recall": round(len(doc_pairs & connected) / len(doc_pairs), 3)
+            if doc_pairs else None}
+
+
+def trace_figures(sizes: tuple[int, ...] = (1000,)) -> dict[str, dict[str, Any]]:
+    """``planctl trace`` of the first planted provincial plan on scaled corpora with planted
+    adoptions: cold (empty cache: parsing, the corpus model, candidates, every alignment) and
+    warm, peak memory of the main process, and precision / recall on the ground truth."""
+    out: dict[str, dict[str, Any]] = {}
+    for n in sizes:
+        with _scaled_corpus(n) as (corpus, env, fresh):
+            truth = json.loads(corpus.with_name(corpus.name + ".truth.json").read_text(encoding="utf-8"))
+            source_file = truth["planted"][0]["source_file"]
+            listed = json.loads(subprocess.run([PLANCTL, "--corpus", str(corpus), "list", "--format", "json"], env=env,
+                                               capture_output=True, text=True, check=True).stdout)
+            source = next(d["id"] for d in listed if Path(d["path"]).name == source_file)
+            cmd = [PLANCTL, "--corpus", str(corpus), "trace", source, "--format", "json"]
+            fresh()
+            cold, peak = _timed(cmd, env)
+            warm, rss = _timed(cmd, env)
+            data = json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True, check=False).stdout)
+            out[str(n)] = {"documents": n, "source": source, "cold_s": round(cold, 1), "warm_s": round(warm, 2),
+                           "peak_mb": round(max(peak, rss) / 1024, 1), "considered": data["considered"],
+                           "candidates": data["candidates"], "aligned": data["aligned"],
+                           "adopters": len(data["documents"]), **score_trace(data, truth)}
+    return out
 
 
 def quality_figures() -> dict[str, dict[str, Any]]:
@@ -481,6 +610,18 @@ def main() -> None:
     if sys.argv[1:] == ["engine"]:  # `make bench-engine`: serial, the old pool and Dask on the same alignments
         engine_figures()  # prints each size as it is done
         return
+    if sys.argv[1:2] == ["candidates"]:  # `python scripts/bench.py candidates [N]`: candidates against all pairs
+        if sys.argv[2:]:
+            with _scaled_corpus(int(sys.argv[2])) as (corpus, env, _fresh):
+                os.environ["PLANCTL_CACHE"] = env["PLANCTL_CACHE"]
+                print(json.dumps(candidate_recall(corpus), indent=2))
+        else:
+            print(json.dumps(candidate_recall(), indent=2))
+        return
+    if sys.argv[1:2] == ["trace"]:  # `python scripts/bench.py trace [N ...]`: the trace figures only
+        sizes = tuple(int(a) for a in sys.argv[2:]) or (1000,)
+        print(json.dumps(trace_figures(sizes), ensure_ascii=False, indent=2))
+        return
     result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores {platform.machine()} python {sys.version.split()[0]}",
@@ -492,6 +633,8 @@ def main() -> None:
         "alignment": quality_figures(),
         "compare": compare_figures(),
         "engine": engine_figures(),
+        "candidates": candidate_recall(),
+        "trace": trace_figures(),
         "scale": scale_figures(),
     }
     print(f"{result['date']} · {result['machine']}")
@@ -516,6 +659,11 @@ def main() -> None:
     for n, t in result["compare"].items():
         print(f"{n + ' documents':<28}{t['plans_compared']:>6}{t['alignments']:>8}{t['all_pairs']:>9}{t['cold_s']:>8}"
               f"{t['warm_s']:>8}{t['peak_mb']:>9}")
+    for n, t in result["trace"].items():
+        print(f"trace of {t['source']} at {n} documents: cold {t['cold_s']} s, warm {t['warm_s']} s, peak "
+              f"{t['peak_mb']} MB; {t['aligned']} of {t['considered']} documents aligned, {t['adopters']} took up "
+              f"measures; precision {t['precision']}; recall {t['recall_all_origins']} of {t['true_pairs']} true "
+              f"pairs, planted {t['recall_planted']}")
     scale = {k: v for k, v in result["scale"].items() if k != "growth"}
     cols = ["documents", "mb", "parse_mb_s", "read_mb_s", "jieba_mb_s", "list_cold_s", "list_warm_s", "show_cold_s",
             "show_warm_s", "diff_cold_s", "diff_warm_s", "export_cold_s", "export_warm_s", "search_cold_s",

@@ -92,7 +92,7 @@ def _shingles(text: str, size: int) -> tuple[frozenset[str], int]:
     return frozenset(han[k:k + size] for k in range(len(han) - size + 1)), len(han)
 
 
-def _word_weights(vec: Mapping[str, float]) -> dict[str, float]:
+def word_weights(vec: Mapping[str, float]) -> dict[str, float]:
     """The words of a TF-IDF vector (thesaurus and related-term codes left out)."""
     return {t: w for t, w in vec.items() if not t.startswith(_CONCEPT_MARKS)}
 
@@ -114,10 +114,10 @@ def prepare(items: Sequence[Item], idf: Mapping[str, float], model: LatentModel 
             frozenset(id(n) for n in item.ancestors), words_only(node_text(item.node)),
         )
         if vectors is not None:
-            words = _word_weights(p.vec)
+            words = word_weights(p.vec)
             if words:
                 p.sem = vectors.embed(words)
-            p.title_words = [(v, w) for t, w in _word_weights(p.title_vec).items()
+            p.title_words = [(v, w) for t, w in word_weights(p.title_vec).items()
                              if (v := vectors.vector(t)) is not None]
         out.append(p)
     position = {id(p.item.node): k for k, p in enumerate(out)}

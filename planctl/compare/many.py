@@ -1,11 +1,13 @@
 """``planctl compare``: many plans at once — how alike each two are, the indicator targets side by
 side, and which measures recur across plans (clusters), from the pairwise alignments.
 
-Cost. Every plan gets a document vector (TF-IDF over its items); each plan is aligned only with
-its ``neighbours`` (:class:`~planctl.settings.MatchSettings`) most similar plans (all pairs when
-there are few), so N plans cost about N × neighbours / 2 alignments, not N² / 2; the N² document
-similarities are one matrix product. The alignments themselves are the workspace's business
-(cached, computed in worker processes): here they come in as values.
+Cost. Two plans are aligned only when they share candidate measure pairs
+(:mod:`planctl.compare.candidates`: reused text by MinHash LSH, the same thing in other words by
+vector neighbours), not every two of N; every plan also gets a document vector (TF-IDF over its
+items) whose cosine is shown for pairs not aligned. Which pairs to align, and the alignments
+themselves, are the workspace's business (cached, computed in worker processes): here they come in
+as values. (:func:`pairs_to_align`, each plan with its most similar plans by that cosine, is the
+rule of earlier releases.)
 
 Example::
 

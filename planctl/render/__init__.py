@@ -23,7 +23,8 @@ _REGISTRY: dict[tuple[str, str], Renderer] = {}
 # The module holding each view's renderers: only that one is imported to draw the view.
 _VIEW_MODULES = {"list": "show", "show": "show", "indicators": "indicators", "rows": "rows",
                  "diff": "diff report", "search": "search", "index": "search", "eval": "evaluation",
-                 "calibration": "evaluation", "compare": "compare", "doctor": "doctor"}
+                 "calibration": "evaluation", "compare": "compare", "doctor": "doctor",
+                 "trace": "trace"}
 
 
 def register(view: str, fmt: str) -> Callable[[Renderer], Renderer]:
