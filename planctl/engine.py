@@ -196,6 +196,8 @@ class Engine:
         return False if self.env.debug else logging.CRITICAL
 
     def _local(self, stack: contextlib.ExitStack) -> Any:
+        import warnings
+
         from distributed import Client, LocalCluster
         from distributed.utils import silence_logging_cmgr
 
@@ -203,7 +205,9 @@ class Engine:
         if quiet:
             stack.enter_context(silence_logging_cmgr(quiet))
         n = self.local_workers()
-        with self.env.step(f"starting {n} Dask worker processes"):
+        with self.env.step(f"starting {n} Dask worker processes"), warnings.catch_warnings():
+            if quiet:  # 'Port 8787 is already in use … Hosting the HTTP server on port … instead' (its status page)
+                warnings.simplefilter("ignore")
             # processes, one thread each: alignment is Python code, which threads would serialise
             cluster = stack.enter_context(LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", scheduler_port=0,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,11 @@ runner = CliRunner()
 def _scaled_corpus(n: int, target: Path) -> Path:
     spec = importlib.util.spec_from_file_location("scale_corpus", ROOT / "scripts" / "scale_corpus.py")
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sys.modules.get("scale_corpus")
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["scale_corpus"] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
     module.generate(n, target)
     return target
 
