@@ -601,6 +601,11 @@ def print_commands(commands: dict[str, dict[str, float]]) -> None:
 
 
 def main() -> None:
+    # Commands are timed as an installed planctl runs: pip compiles its modules to bytecode when it
+    # installs them, so a run does not compile them again. A shell that sets PYTHONDONTWRITEBYTECODE
+    # (some CI images, this project's own machines) would add the compilation of some fifty modules,
+    # a fifth of a second, to every command timed.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if sys.argv[1:] == ["commands"]:  # `make bench-commands`: the commands' cold and warm times only
         print_commands(command_figures())
         return
