@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from planctl.ingest import decode_bytes
 from planctl.model import TABLE, Document, Node
@@ -11,6 +14,18 @@ from planctl.render.outline import outline_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora"
+
+
+def script(name: str) -> ModuleType:
+    """``scripts/NAME.py`` as a module, loaded once and registered in ``sys.modules`` (a dataclass
+    looks its module up there: scale_corpus.py holds some)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def parse_text(text: str, path: str = "case.txt") -> list[Document]:

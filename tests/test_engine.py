@@ -3,10 +3,8 @@ work stays in this process; an existing cluster is used with --scheduler; its fa
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import logging
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,19 +18,14 @@ from planctl.render import render
 from planctl.render.compare import CompareView
 from planctl.settings import EngineSettings
 from planctl.workspace import Workspace
+from tests.helpers import script
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
 def _scaled_corpus(n: int, target: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("scale_corpus", ROOT / "scripts" / "scale_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get("scale_corpus")
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["scale_corpus"] = module  # its dataclasses look their module up there
-        spec.loader.exec_module(module)
+    module = script("scale_corpus")
     module.generate(n, target)
     return target
 

@@ -14,7 +14,7 @@ from planctl.corpus import load_corpus
 from planctl.lexicon import lexicon
 from planctl.search import Filters, memory_index, parse_query, search
 from planctl.search.index import build_index, document_rows
-from tests.helpers import ROOT
+from tests.helpers import ROOT, script
 
 BEFORE = ROOT / "tests" / "fixtures" / "search" / "hits-before-compact-index.json"
 """Every hit of QUERIES on the shipped corpus as the previous index (text stored per row twice,
@@ -125,12 +125,7 @@ size on, the pages every SQLite table takes whatever it holds weigh little."""
 
 
 def test_index_is_at_most_twice_the_text_it_holds(tmp_path) -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("scale_corpus", ROOT / "scripts" / "scale_corpus.py")
-    assert spec and spec.loader
-    scale = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scale)
+    scale = script("scale_corpus")
     files = scale.generate(SCALED_DOCUMENTS, tmp_path / "corpus")
     corpus = load_corpus(tmp_path / "corpus")
     path = tmp_path / "index.sqlite"

@@ -24,6 +24,7 @@ from planctl.compare.trace import date_key, trace_of
 from planctl.corpus import load_corpus
 from planctl.settings import CandidateSettings
 from planctl.workspace import Workspace
+from tests.helpers import script
 
 runner = CliRunner()
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
@@ -205,11 +206,7 @@ def test_a_scaled_corpus_plants_adoptions_that_trace_finds(tmp_path) -> None:
     """scripts/scale_corpus.py plants measures of a provincial plan in plans of its cities (copied,
     edited, reworded) and writes where; the planted lines are measures as parsed, the cities are
     dated after their province, and the trace of the province finds every word-for-word copy."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
-    from scale_corpus import generate
-
+    generate = script("scale_corpus").generate
     generate(20, tmp_path / "c")
     truth = json.loads((tmp_path / "c.truth.json").read_text(encoding="utf-8"))
     assert {p["kind"] for p in truth["planted"]} == {"copy", "edit", "reword"}
