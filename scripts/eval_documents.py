@@ -1,7 +1,8 @@
 """``make eval``: how planctl reads every real file in ../shared/real/ and every shipped file.
 
 Per file: documents found against those a reader sees (tests/test_real_documents.py states them),
-top-level divisions, 专栏, 第X条 articles, measures, and the share of characters kept as
+top-level divisions, 专栏, 第X条 articles, measures, 文号 read, indicator rows exported (and rows
+of an indicator table that could not be read), and the share of characters kept as
 furniture (web chrome, database headers, duplicates, tables of contents). A file that cannot be
 read is a row saying why. Prints a markdown table (the README carries it).
 """
@@ -18,6 +19,7 @@ from tabulate import tabulate  # noqa: E402
 
 from planctl.env import Environment  # noqa: E402
 from planctl.errors import PlanctlError  # noqa: E402
+from planctl.indicators import indicator_tables  # noqa: E402
 from planctl.ingest import read_source  # noqa: E402
 from planctl.model import APPENDIX, ARTICLE, CHAPTER, COLUMN, FURNITURE, MEASURE  # noqa: E402
 from planctl.parse import parse  # noqa: E402
@@ -29,18 +31,22 @@ def _row(name: str, path: Path) -> list[object]:
     try:
         result = parse(read_source(path, display=name, env=Environment.recording()))
     except PlanctlError as exc:
-        return [name, "—", expected, str(exc).split(": ", 1)[-1][:40], "", "", "", ""]
+        return [name, "—", expected, str(exc).split(": ", 1)[-1][:40], "", "", "", "", "", ""]
     docs = result.documents
     nodes = [n for d in docs for n in d.walk()]
     total = sum(len(s) for n in nodes for s in n.source_strings()) or 1
     furniture = sum(len(s) for n in nodes if n.kind == FURNITURE for s in n.source_strings())
     found = len(docs)
+    tables = [t for d in docs for t in indicator_tables(d)]
+    rows = sum(len(t.indicators) for t in tables)
+    unread = sum(len(t.unread) for t in tables)
     mark = "" if found == expected else " ✗"
     return [
         name, f"{found}{mark}", expected,
         " · ".join(str(sum(n.kind in (CHAPTER, APPENDIX) for n in d.children)) for d in docs),
         sum(n.kind == COLUMN for n in nodes), sum(n.kind == ARTICLE for n in nodes),
-        sum(n.kind == MEASURE for n in nodes), f"{100 * furniture / total:.1f}%",
+        sum(n.kind == MEASURE for n in nodes), " · ".join(dict.fromkeys(d.doc_number for d in docs if d.doc_number)),
+        f"{rows}" + (f" ({unread} unread)" if unread else ""), f"{100 * furniture / total:.1f}%",
     ]
 
 
@@ -53,7 +59,7 @@ def main() -> None:
     files += [(p.name, p) for p in sorted(CORPUS.glob("*.txt"))]
     rows = [_row(name, path) for name, path in files]
     headers = ["file", "documents", "expected", "top-level divisions per document", "专栏", "articles", "measures",
-               "furniture"]
+               "文号", "indicator rows", "furniture"]
     print(tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True))
     wrong = [r[0] for r in rows if str(r[1]).endswith("✗") or r[1] == "—"]
     print(f"\n{len(rows) - len(wrong)} of {len(rows)} files read into the documents a reader sees"
