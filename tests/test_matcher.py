@@ -17,7 +17,7 @@ from planctl.corpus import load_corpus
 from planctl.errors import PlanctlError
 from planctl.workspace import Workspace
 from tests.alignment_eval import GOLD, SHARED
-from tests.helpers import ROOT
+from tests.helpers import script
 
 corpus = load_corpus()
 runner = CliRunner()
@@ -271,7 +271,6 @@ def test_the_latent_model_is_fitted_on_a_sparse_matrix() -> None:
 def test_shipped_calibration_is_what_make_calibrate_fits(tmp_path, capsys) -> None:
     # The calibration is fitted on the dev gold by scripts/calibrate.py. A change to the matcher's
     # candidates (new items, features) must come with a refit, or the shipped model is stale.
-    import importlib.util
     import shutil
 
     from planctl.compare.confidence import CALIBRATION
@@ -281,10 +280,7 @@ def test_shipped_calibration_is_what_make_calibrate_fits(tmp_path, capsys) -> No
     shipped = json.loads(CALIBRATION.read_text(encoding="utf-8"))
     scratch = tmp_path / "calibration.json"
     shutil.copy(CALIBRATION, scratch)
-    spec = importlib.util.spec_from_file_location("calibrate", ROOT / "scripts" / "calibrate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.main(scratch)
+    script("calibrate").main(scratch)
     capsys.readouterr()
     assert json.loads(scratch.read_text(encoding="utf-8")) == shipped, "run make calibrate and commit the result"
 

@@ -148,7 +148,6 @@ WEB_META_RE = re.compile(rf"^(?:{_KEYS})\s*(?:[:：]|\t|$)")
 WEB_META_FIELD_RE = re.compile(rf"({_KEYS})\s*(?:[:：]|\t)\s*(.*?)(?=\t?(?:{_KEYS})\s*(?:[:：]|\t)|$)")
 # Inside such a block, a site's own label for where the text came from: "来  源：", "信息来源：人力资源社会保障部网站"
 WEB_META_SOURCE_RE = re.compile(r"^(?:来源|信息来源|文章来源)\s*[:：]")
-# 北大法宝 (pkulaw) export headers: "【法宝引证码】 CLI.12.4638041", "【发布部门】 国务院",
 # A promulgation order's head (GB/T 9704's 命令（令）格式, a 公告 that publishes rules): "中山市人民政府令（第16号）",
 # "中华人民共和国国务院令　第732号", "交通运输部令2021年第5号", "国家税务总局公告2021年第5号"; or the organ's 令
 # alone on its line ("广州市人民政府令") with its number on the next ("第185号"). Never a 关于… title.
@@ -169,6 +168,7 @@ RUN_IN_HEADING_RE = re.compile(r"(?<=[。！？；!?;])\s*([一二三四五六�
 # A markdown list item, a line of its own however its text ends: "- **抓取时间**：2026-09-11 12:53",
 # "* 来源：新华社"
 MD_BULLET_RE = re.compile(r"^[-*+]\s+\S")
+# 北大法宝 (pkulaw) export headers: "【法宝引证码】 CLI.12.4638041", "【发布部门】 国务院",
 # "原文链接：https://www.pkulaw.com/…"
 PKULAW_RE = re.compile(r"^【\s*(法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|失效日期|标题|"
                        r"批准部门|批准日期|公布日期|施行日期)\s*】\s*(.*)$")
