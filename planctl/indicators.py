@@ -244,8 +244,7 @@ def header_roles(header: list[str]) -> list[str]:
     roles: list[str] = []
     names: list[int] = []
     for k, cell in enumerate(header):
-        text = re.sub(r"\s+", "", cell)
-        role = next((r for r, pattern in ROLE_PATTERNS if pattern.search(text)), "")
+        role = _role(cell)
         if role == "name":
             names.append(k)
         roles.append(role if role not in roles or role in ("", "target") else "")
@@ -268,8 +267,7 @@ def is_indicator_header(header: list[str]) -> bool:
 
 
 def _header_cell(text: str) -> bool:
-    text = re.sub(r"\s+", "", text)
-    return bool(_YEAR_CELL_RE.match(text) or any(pattern.search(text) for _, pattern in ROLE_PATTERNS))
+    return bool(_YEAR_CELL_RE.match(re.sub(r"\s+", "", text)) or _role(text))
 
 
 def merged_header(rows: list[list[str]]) -> tuple[list[str], int]:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from pathlib import Path
 from typing import Any
 
 from planctl.cjk import HAN
@@ -298,9 +297,3 @@ def html_bytes_to_source(data: bytes, shown: str, env: Environment | None = None
     if not any(_HAN_RE.search(line) for line in lines):
         raise PlanctlError(f"{shown}: the web page holds no Chinese text planctl could find")
     return Source(path=shown, encoding=f"{encoding} ({used})", lines=[Line(k, t) for k, t in enumerate(lines, 1)])
-
-
-def html_to_source(path: str | Path, *, display: str | None = None, env: Environment | None = None) -> Source:
-    """Read a saved web page (.html, .htm, .mhtml) into a :class:`Source`."""
-    shown = display or str(path)
-    return html_bytes_to_source(Path(path).read_bytes(), shown, env)

@@ -192,16 +192,17 @@ def settle_groups(groups: list[list[Block]], settings: ParseSettings) -> list[li
     document after it (its header), or, after the last document, of the one before (its tail);
     a part that repeats a document of the file under its title is a copy of it. A file holding
     no document at all keeps its parts as they are."""
-    if not any(is_document(g) for g in groups):
+    documents = [is_document(g) for g in groups]  # each group is judged once, before any is settled
+    if not any(documents):
         return groups
     settled: list[list[Block]] = []
     pending: list[Block] = []  # blocks waiting for their document
     page_after: set[int] = set()  # documents the page's own material follows
     for k, group in enumerate(groups):
-        later = next((g for g in groups[k + 1 :] if is_document(g)), None)
+        later = next((groups[n] for n in range(k + 1, len(groups)) if documents[n]), None)
         if later is not None and _promulgates(group, later):
             pending.extend(_as_order(group))
-        elif not is_document(group):
+        elif not documents[k]:
             pending.extend(_as_furniture(group, "header", settings))
         elif settled and _repeats(group, settled, settings):
             page_after.add(len(settled) - 1)

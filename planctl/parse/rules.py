@@ -380,14 +380,14 @@ def rule_web_meta(state: ParseState, i: int, silent: bool) -> bool:
         return True
     fields: dict[str, str] = {}
     last, j = i, i
-    while j < len(state.lines) and _web_meta_key(state, j):
+    while j < len(state.lines) and (label := _web_meta_key(state, j)):
         t = state.lines[j].text.replace(" ", "")
         for k, v in pt.WEB_META_FIELD_RE.findall(t):
             if v.strip():
                 fields.setdefault(k, v.strip())
         last = j
         key = re.sub(r"[:：\t]", "", t)
-        if key == _web_meta_key(state, j):  # "成文日期：" alone: the value is the next line
+        if key == label:  # "成文日期：" alone: the value is the next line
             v = state.next_nonblank(j + 1)
             if _web_meta_value(state, v):
                 fields.setdefault(key, state.lines[v].text.strip())
