@@ -37,6 +37,11 @@ def is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
 
 
+def han_count(text: str) -> int:
+    """How many Han characters ``text`` holds (what lengths and shares of text are counted in)."""
+    return sum(map(is_han, text))
+
+
 def han_digits(text: str) -> str:
     """Only the Han characters and digits of ``text`` (the 'nothing lost' alphabet)."""
     return "".join(HAN_OR_DIGIT_RE.findall(text))

@@ -34,17 +34,14 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from planctl.env import Environment, Tick
+from planctl.env import Environment, Tick, no_tick
 from planctl.errors import PlanctlError
 from planctl.settings import EngineSettings
+from planctl.workers import worker_died
 
 T = TypeVar("T")
 S = TypeVar("S")
 R = TypeVar("R")
-
-
-def _no_tick(done: int) -> None:
-    return None
 
 
 class Engine:
@@ -111,7 +108,7 @@ class Engine:
         ``doing`` says what the work is in an error (``aligning plans``). An exception raised by
         ``fn`` is raised here."""
         work = list(items)
-        tick = tick or _no_tick
+        tick = tick or no_tick
         if self.runs_here(len(work)):
             out = []
             for done, item in enumerate(work, start=1):
@@ -162,8 +159,7 @@ class Engine:
         from distributed.comm import CommClosedError
 
         where = f"the Dask cluster at {self.scheduler}" if self.scheduler else "the local Dask cluster"
-        died = PlanctlError(f"a worker process died while {doing} (killed, or out of memory?); "
-                            "run the command again to go on from where it stopped")
+        died = worker_died(doing)
         try:
             yield
         except KilledWorker:

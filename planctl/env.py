@@ -31,7 +31,8 @@ Tick = Callable[[int], None]
 """A progress callback: called with the number of units done so far."""
 
 
-def _no_progress(done: int) -> None:
+def no_tick(done: int) -> None:
+    """A :data:`Tick` that reports nothing (work nobody watches)."""
     return None
 
 
@@ -132,7 +133,7 @@ class Environment:
         (default :attr:`progress_delay`; quick work shows nothing). Call the returned tick with the
         units done; the line goes when they reach ``total``."""
         if not self.shows_progress or total < max(minimum, 1):
-            return _no_progress
+            return no_tick
         task = self._display_for().add(label, total, unit, self.progress_delay if delay is None else delay)
 
         def tick(done: int) -> None:

@@ -270,6 +270,11 @@ class Document:
         kwargs["children"] = [Node.from_dict(c) for c in data.get("children", [])]
         return cls(**kwargs)
 
+    @property
+    def dated(self) -> str:
+        """The date a reader goes by: 成文日期 (``date``), else 发布日期 (``published``), else ''."""
+        return self.date or self.published
+
     def walk(self) -> Iterator[Node]:
         """Every node of the document, depth first."""
         for child in self.children:

@@ -95,8 +95,13 @@ def worker_deaths(doing: str) -> Iterator[None]:
     try:
         yield
     except BrokenProcessPool:
-        raise PlanctlError(f"a worker process died while {doing} (killed, or out of memory?); "
-                           "run the command again to go on from where it stopped") from None
+        raise worker_died(doing) from None
+
+
+def worker_died(doing: str) -> PlanctlError:
+    """The one line said when a worker process (of a pool or a Dask cluster) died while ``doing``."""
+    return PlanctlError(f"a worker process died while {doing} (killed, or out of memory?); "
+                        "run the command again to go on from where it stopped")
 
 
 class TimeUp(BaseException):

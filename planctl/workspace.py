@@ -42,7 +42,7 @@ from planctl.compare.trace import Trace, trace_of
 from planctl.compare.vectors import VECTORS_DIRNAME, WordVectors, load_vectors
 from planctl.corpus import Corpus
 from planctl.engine import Engine
-from planctl.env import Environment, Tick
+from planctl.env import Environment, Tick, no_tick
 from planctl.errors import PlanctlError
 from planctl.lexicon import lexicon
 from planctl.model import HEADING_KINDS, Document, Node
@@ -67,6 +67,8 @@ class Workspace:
     cluster, or ``--scheduler``'s); None: a local engine of ``workers`` processes."""
     candidate_settings: CandidateSettings = field(default_factory=CandidateSettings)
     """How candidate measure pairs are found across many documents (trace, compare)."""
+    _held: dict[str, Statistics] = field(default_factory=dict, init=False, repr=False)
+    """The corpus statistics read so far, by corpus key (:meth:`corpus_statistics`)."""
 
     def __post_init__(self) -> None:
         if self.engine is None:
@@ -125,7 +127,9 @@ class Workspace:
         """IDF and latent model over every alignable item of the corpus (cached on disk by corpus
         and dictionaries)."""
         key = self._corpus_key()
-        return Statistics(self._idf(key, []), self._model(key, []), self.vectors)
+        if key not in self._held:  # read from the disk cache once per workspace, not per caller
+            self._held[key] = Statistics(self._idf(key, []), self._model(key, []), self.vectors)
+        return self._held[key]
 
     def statistics(self, docs: Iterable[Document]) -> Statistics:
         """The statistics for comparing ``docs``: the corpus's own when every one belongs to it;
@@ -240,8 +244,7 @@ class Workspace:
         self.corpus.ensure_trees(plans)
         stats = self.statistics(plans)
         sims = document_similarities(plans, stats.idf)
-        limit = None if len(plans) <= self.settings.all_pairs_up_to else self.settings.neighbours
-        pairs = plans_to_align(self.candidates(plans, stats), self.candidate_settings, limit=limit)
+        pairs = self.pairs_to_align(plans, stats)
         tick = self.env.progress("aligning", len(pairs), unit="pairs of plans")
         aligned = self.alignments([(plans[i], plans[j]) for i, j in pairs], tick)
         diffs = {pair: self._diff_from(al, COMPARE) for pair, al in zip(pairs, aligned, strict=True)}
@@ -249,12 +252,18 @@ class Workspace:
         result.files = {p.source.path: str(self.corpus.file_of(p)) for p in plans}
         return result
 
+    def pairs_to_align(self, plans: list[Document], stats: Statistics | None = None) -> list[tuple[int, int]]:
+        """Which of ``plans`` ``compare`` aligns (indices): those sharing candidate measure pairs;
+        beyond ``all_pairs_up_to`` plans, each only with the ``neighbours`` it shares most with."""
+        limit = None if len(plans) <= self.settings.all_pairs_up_to else self.settings.neighbours
+        return plans_to_align(self.candidates(plans, stats), self.candidate_settings, limit=limit)
+
     def alignments(self, pairs: Sequence[tuple[Document, Document]], tick: Tick | None = None) -> list[Alignment]:
         """Many alignments, each what :meth:`alignment` gives for its pair: those cached are
         read; the rest of the pairs of corpus documents are aligned on the :attr:`engine` (the
         corpus statistics, the settings and the documents shipped once), any other pair here.
         ``tick`` is called with the number of pairs done."""
-        tick = tick or _no_tick
+        tick = tick or no_tick
         self.corpus.ensure_trees([d for pair in pairs for d in pair])
         keys = [self._alignment_key(left, right) for left, right in pairs]
         found = [self._cached_alignment(key, left, right) for key, (left, right) in zip(keys, pairs, strict=True)]
@@ -472,19 +481,12 @@ class Shipment:
             vectors.load()  # the vectors travel themselves, not the path to this machine's copy
         return dict(self.__dict__)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
 
 def _align_in_worker(job: tuple[int, int], load: Shipment) -> dict[str, Any]:
     """A worker (or this process): align two of the shipment's documents; the alignment in its
     cached form (:func:`encode_alignment`), which the workspace decodes on its own trees."""
     left, right = load.documents[job[0]], load.documents[job[1]]
     return encode_alignment(align(left, right, load.stats, settings=load.settings, calibration=load.calibration))
-
-
-def _no_tick(done: int) -> None:
-    return None
 
 
 # ---- a compact form of an alignment, for the cache -------------------------------------------

@@ -374,7 +374,6 @@ def engine_run(mode: str, root: str) -> None:
     import hashlib
     import io
 
-    from planctl.compare.candidates import plans_to_align
     from planctl.corpus import load_corpus
     from planctl.engine import Engine
     from planctl.render import render
@@ -391,10 +390,7 @@ def engine_run(mode: str, root: str) -> None:
     if mode == "prepare":
         print(json.dumps({"plans": len(plans)}))
         return
-    # the pairs compare_plans aligns (those sharing candidate measures; beyond all_pairs_up_to plans,
-    # each plan's neighbours)
-    limit = None if len(plans) <= ws.settings.all_pairs_up_to else ws.settings.neighbours
-    pairs = plans_to_align(ws.candidates(plans, stats), ws.candidate_settings, limit=limit)
+    pairs = ws.pairs_to_align(plans, stats)  # what compare_plans aligns
     import resource
 
     def cpu() -> float:  # this process and its children (workers) once they ended

@@ -41,8 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from planctl.cjk import is_han
-from planctl.compare.features import MEASURE_GROUPS, word_weights
+from planctl.cjk import han_count, is_han
+from planctl.compare.features import MEASURE_GROUPS, sentence_vector
 from planctl.compare.items import items_of
 from planctl.compare.similarity import Statistics, tokens_of, weighted
 from planctl.model import Document
@@ -82,11 +82,7 @@ def candidate_items(doc: Document, settings: CandidateSettings | None = None) ->
     items, articles and sections over running text, outside a 附件 task list, long enough."""
     s = settings or CandidateSettings()
     return [k for k, it in enumerate(items_of(doc))
-            if it.group in MEASURE_GROUPS and not it.in_appendix and _han(it.own) >= s.min_han]
-
-
-def _han(text: str) -> int:
-    return sum(1 for ch in text if is_han(ch))
+            if it.group in MEASURE_GROUPS and not it.in_appendix and han_count(it.own) >= s.min_han]
 
 
 def _shingles(text: str, size: int) -> list[bytes]:
@@ -113,8 +109,7 @@ def _vectors(texts: Sequence[str], stats: Statistics) -> Any:
     for row, text in enumerate(texts):
         tokens = tokens_of(text)
         if stats.vectors is not None:
-            words = word_weights(weighted(tokens, stats.idf))
-            vec = stats.vectors.embed(words) if words else None
+            vec = sentence_vector(weighted(tokens, stats.idf), stats.vectors)
         else:
             vec = model.embed(tokens)  # type: ignore[union-attr]
         if vec is not None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planctl.cjk import is_han, words_only
+from planctl.cjk import han_count, words_only
 from planctl.compare.align import Alignment, IndicatorPair, Pair, Restatement, align, compared_text
 from planctl.compare.confidence import Calibration
 from planctl.compare.items import items_of
@@ -128,7 +128,7 @@ class Diff:
         shared = sum(p.length for d in self.pairs if d.pair.kind not in HEADING_KINDS for p in d.pair.passages)
         out = {}
         for side, doc in (("left", self.left), ("right", self.right)):
-            total = sum(_han(it.node.title if it.group == ItemGroup.HEADING else compared_text(it.node))
+            total = sum(han_count(it.node.title if it.group == ItemGroup.HEADING else compared_text(it.node))
                         for it in items_of(doc))
             out[side] = round(min(1.0, shared / total), 4) if total else 0.0
         return out
@@ -157,10 +157,6 @@ class Diff:
             "added": sum(p.status == lower_only for p in measures),
             "not_taken_up": sum(p.status == upper_only for p in measures),
         }
-
-
-def _han(text: str) -> int:
-    return sum(map(is_han, text))
 
 
 def _lower_upper(a: Document, b: Document) -> tuple[Document | None, Document | None]:

@@ -97,6 +97,13 @@ def word_weights(vec: Mapping[str, float]) -> dict[str, float]:
     return {t: w for t, w in vec.items() if not t.startswith(_CONCEPT_MARKS)}
 
 
+def sentence_vector(vec: Mapping[str, float], vectors: Any) -> Any:
+    """A text's vector in the domain word vectors: the mean of its words' vectors weighted by
+    their IDF weights ``vec`` (what the *semantic* feature compares), or None without words."""
+    words = word_weights(vec)
+    return vectors.embed(words) if words else None
+
+
 def prepare(items: Sequence[Item], idf: Mapping[str, float], model: LatentModel | None,
             settings: MatchSettings, vectors: Any = None) -> list[Prepared]:
     """Each item's vectors, lead, shingles and kids, once per alignment (``vectors``: the
@@ -114,9 +121,7 @@ def prepare(items: Sequence[Item], idf: Mapping[str, float], model: LatentModel 
             frozenset(id(n) for n in item.ancestors), words_only(node_text(item.node)),
         )
         if vectors is not None:
-            words = word_weights(p.vec)
-            if words:
-                p.sem = vectors.embed(words)
+            p.sem = sentence_vector(p.vec, vectors)
             p.title_words = [(v, w) for t, w in word_weights(p.title_vec).items()
                              if (v := vectors.vector(t)) is not None]
         out.append(p)

@@ -5,9 +5,8 @@ Cost. Two plans are aligned only when they share candidate measure pairs
 (:mod:`planctl.compare.candidates`: reused text by MinHash LSH, the same thing in other words by
 vector neighbours), not every two of N; every plan also gets a document vector (TF-IDF over its
 items) whose cosine is shown for pairs not aligned. Which pairs to align, and the alignments
-themselves, are the workspace's business (cached, computed in worker processes): here they come in
-as values. (:func:`pairs_to_align`, each plan with its most similar plans by that cosine, is the
-rule of earlier releases.)
+themselves, are the workspace's business (cached, run on its engine): here they come in as
+values. (Earlier releases aligned each plan with its most similar plans by that cosine.)
 
 Example::
 
@@ -117,20 +116,6 @@ def document_similarities(plans: list[Document], idf: Mapping[str, float]) -> li
     n = len(plans)
     return [[sum(w * vectors[j].get(t, 0.0) for t, w in vectors[i].items()) if i != j else 1.0 for j in range(n)]
             for i in range(n)]
-
-
-def pairs_to_align(sims: list[list[float]], settings: MatchSettings | None = None) -> list[tuple[int, int]]:
-    """Which plans to align with each other: all pairs when there are few, else each plan with
-    its nearest neighbours (by document similarity)."""
-    s = settings or MatchSettings()
-    n = len(sims)
-    if n <= s.all_pairs_up_to:
-        return [(i, j) for i in range(n) for j in range(i + 1, n)]
-    chosen: set[tuple[int, int]] = set()
-    for i in range(n):
-        nearest = sorted((j for j in range(n) if j != i), key=lambda j: -sims[i][j])[:s.neighbours]
-        chosen |= {(min(i, j), max(i, j)) for j in nearest}
-    return sorted(chosen)
 
 
 def _similarity(d: Diff, document: float) -> Similarity:

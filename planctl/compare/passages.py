@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from planctl.cjk import is_han
+from planctl.cjk import han_count, is_han
 from planctl.settings import MatchSettings
 
 MIN_RUN = MatchSettings().min_run
@@ -66,7 +66,7 @@ def shared_passages(left: str, right: str, min_run: int = MIN_RUN) -> list[Passa
             continue
         ls, le = aoff[block.a], aoff[block.a + block.size - 1] + 1
         rs, re_ = boff[block.b], boff[block.b + block.size - 1] + 1
-        han = sum(1 for ch in a[block.a:block.a + block.size] if is_han(ch))
+        han = han_count(a[block.a:block.a + block.size])
         if han >= min_run:
             out.append(Passage(left[ls:le], han, ls, le, rs, re_))
     return sorted(out, key=lambda p: (-p.length, p.left_start))
@@ -74,7 +74,7 @@ def shared_passages(left: str, right: str, min_run: int = MIN_RUN) -> list[Passa
 
 def shared_share(passages: list[Passage], left: str, right: str) -> float:
     """Share of the shorter text (in Han characters) covered by the passages."""
-    shorter = min(sum(map(is_han, left)), sum(map(is_han, right)))
+    shorter = min(han_count(left), han_count(right))
     return min(1.0, sum(p.length for p in passages) / shorter) if shorter else 0.0
 
 

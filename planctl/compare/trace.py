@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planctl.cjk import is_han
+from planctl.cjk import han_count
 from planctl.compare.align import Alignment, compared_text
 from planctl.compare.features import MEASURE_GROUPS
 from planctl.compare.items import items_of
@@ -38,7 +38,7 @@ UNDATED = "9999-12-31"
 
 def date_key(doc: Document) -> tuple[str, str]:
     """Date order (成文日期, else 发布日期; undated last), then id."""
-    return (doc.date or doc.published or UNDATED, doc.id)
+    return (doc.dated or UNDATED, doc.id)
 
 
 @dataclass
@@ -123,10 +123,6 @@ def source_measures(doc: Document) -> list[Node]:
     return [it.node for it in items_of(doc) if it.group in MEASURE_GROUPS and not it.in_appendix]
 
 
-def _han(text: str) -> int:
-    return sum(1 for ch in text if is_han(ch))
-
-
 def _union(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -159,7 +155,7 @@ def trace_of(source: Document, alignments: Sequence[Alignment]) -> Trace:
     index = {id(n): k for k, n in enumerate(nodes)}
     per_measure: list[list[Adoption]] = [[] for _ in nodes]
     uptakes: list[Uptake] = []
-    total_han = sum(_han(compared_text(n)) for n in nodes) or 1
+    total_han = sum(han_count(compared_text(n)) for n in nodes) or 1
     for al in alignments:
         if al.left is not source:
             raise ValueError(f"trace_of: an alignment of {al.left.id}, not of the source {source.id}")
@@ -179,7 +175,7 @@ def trace_of(source: Document, alignments: Sequence[Alignment]) -> Trace:
         for k, found in taken.items():
             best = max(found, key=lambda a: (a.shared, a.confidence))
             relations[best.relation] = relations.get(best.relation, 0) + 1
-            han += sum(_han(compared_text(nodes[k])[s:e]) for s, e in _union([(s, e) for a in found
+            han += sum(han_count(compared_text(nodes[k])[s:e]) for s, e in _union([(s, e) for a in found
                                                                                for s, e, _ in a.spans]))
             confidences += [a.confidence for a in found]
             per_measure[k].extend(found)

@@ -56,8 +56,6 @@ class Corpus:
     """Where warnings and progress go."""
     skipped: Skipped = field(default_factory=Skipped)
     """Files of the folder that could not be read, and why."""
-    follow_links: bool = False
-    """Whether links leading out of the folder were followed (``--follow-links``)."""
     _by_path: dict[str, LoadedFile] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -214,4 +212,4 @@ def load_corpus(root: str | Path | None = None, *, lazy: bool = False, env: Envi
     files, skipped = load_files(base, env, lazy=lazy, follow_links=follow_links, limits=limits)
     skipped.report(env, strict)
     docs = [d for entry in files for d in entry.documents]
-    return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped, follow_links=follow_links)
+    return Corpus(documents=docs, root=base, files=files, env=env, skipped=skipped)

@@ -135,7 +135,7 @@ def document_meta(docs: list[Document], files: Mapping[str, str] | None = None) 
     fields = [("id", lambda d: d.id), ("title", lambda d: d.title), ("kind", lambda d: d.kind),
               ("region", lambda d: d.region or "—"), ("level", lambda d: d.level or "—"),
               ("文号", lambda d: d.doc_number or "—"), ("issuer", lambda d: d.issuer or "—"),
-              ("date", lambda d: d.date or d.published or "—"), ("measures", lambda d: d.stats.get("measures", "—"))]
+              ("date", lambda d: d.dated or "—"), ("measures", lambda d: d.stats.get("measures", "—"))]
     if any(d.stats.get("articles") for d in docs):  # a regulation: its 第X条 are what it does
         fields.append(("articles", lambda d: d.stats.get("articles", 0)))
     rows = ["<table class=\"meta\">"]

@@ -25,7 +25,7 @@ TYPED = ("measure_line", "node_line", "confidence", "shared", "document_share", 
 
 def when(doc: Document, source: Document) -> str:
     """``before``, ``after`` or ``same day`` the source (by date), else ``undated``."""
-    a, b = doc.date or doc.published, source.date or source.published
+    a, b = doc.dated, source.dated
     if not a or not b:
         return "undated"
     return "before" if a < b else ("after" if a > b else "same day")
@@ -33,7 +33,7 @@ def when(doc: Document, source: Document) -> str:
 
 def _doc(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "title": doc.title, "kind": doc.kind, "region": doc.region, "level": doc.level,
-            "date": doc.date or doc.published, "path": doc.source.path}
+            "date": doc.dated, "path": doc.source.path}
 
 
 def _measure_name(node: Node) -> str:
@@ -57,7 +57,7 @@ def _uptake(u: Uptake, source: Document) -> dict[str, Any]:
 
 def _adoption(a: Adoption, source: Document) -> dict[str, Any]:
     return {"document": a.document.id, "region": a.document.region, "level": a.document.level,
-            "date": a.document.date or a.document.published, "when": when(a.document, source),
+            "date": a.document.dated, "when": when(a.document, source),
             "path": a.node.path, "title": _measure_name(a.node), "line": a.node.line_start,
             "relation": a.relation, "label": a.label, "confidence": a.confidence, "shared": a.shared}
 
@@ -71,7 +71,7 @@ def trace_to_dict(t: Trace) -> dict[str, Any]:
         "measures": [{"path": m.node.path, "title": _measure_name(m.node), "line": m.node.line_start,
                       "adoptions": [_adoption(a, t.source) for a in m.adoptions],
                       "passages": [{"text": p.text, "start": p.start, "end": p.end,
-                                    "first": {"id": p.first.id, "date": p.first.date or p.first.published},
+                                    "first": {"id": p.first.id, "date": p.first.dated},
                                     "holders": [h.id for h in p.holders]} for p in m.passages]}
                      for m in t.measures],
     }
@@ -93,12 +93,12 @@ def trace_rows(t: Trace) -> Iterator[dict[str, Any]]:
             yield {"source_id": t.source.id, "measure_path": m.node.path, "measure_title": _measure_name(m.node),
                    "measure_line": m.node.line_start, "document_id": a.document.id,
                    "document_title": a.document.title, "region": a.document.region, "level": a.document.level,
-                   "date": a.document.date or a.document.published, "when": when(a.document, t.source),
+                   "date": a.document.dated, "when": when(a.document, t.source),
                    "node_path": a.node.path, "node_title": _measure_name(a.node), "node_line": a.node.line_start,
                    "relation": a.relation, "label": a.label, "confidence": a.confidence, "shared": a.shared,
                    "document_share": u.share, "document_text_share": u.text_share,
                    "first_appearance": first.id if first else "",
-                   "first_appearance_date": (first.date or first.published) if first else ""}
+                   "first_appearance_date": (first.dated) if first else ""}
 
 
 @register("trace", "csv")
@@ -126,7 +126,7 @@ def trace_rich(t: Trace, stream: TextIO) -> None:
         docs.add_column(col, justify=justify)  # type: ignore[arg-type]
     for u in t.documents:
         d = u.document
-        docs.add_row(escape(d.date or d.published or "—"), escape(d.id), escape(d.region or "—"), d.level or "—",
+        docs.add_row(escape(d.dated or "—"), escape(d.id), escape(d.region or "—"), d.level or "—",
                      str(u.measures), f"{u.share:.0%}", f"{u.text_share:.0%}",
                      *(str(u.relations.get(r, 0)) for r in RELATIONS), f"{u.confidence:.2f}")
     console.print(docs)
@@ -136,9 +136,9 @@ def trace_rich(t: Trace, stream: TextIO) -> None:
     for m in t.measures:
         counts = " · ".join(str(sum(a.relation == r for a in m.adoptions)) for r in RELATIONS)
         first = _first(m)
-        names = ", ".join(f"{a.document.id} ({a.relation[0]} {a.confidence:.2f})"
-                          for a in _per_document(m.adoptions)[:3])
-        more = len(_per_document(m.adoptions)) - 3
+        takers = _per_document(m.adoptions)
+        names = ", ".join(f"{a.document.id} ({a.relation[0]} {a.confidence:.2f})" for a in takers[:3])
+        more = len(takers) - 3
         measures.add_row(escape(m.node.path), escape(_measure_name(m.node)),
                          escape(names + (f" +{more} more" if more > 0 else "")) or "[dim]—[/]",
                          counts if m.adoptions else "",
@@ -187,7 +187,7 @@ def trace_graphml(t: Trace, stream: TextIO) -> None:
 
     def doc_data(d: Document, u: Uptake | None) -> dict[str, Any]:
         return {"kind": "document", "label": d.id, "title": d.title, "region": d.region, "level": d.level,
-                "date": d.date or d.published, "path": d.source.path, "share": u.share if u else 1.0,
+                "date": d.dated, "path": d.source.path, "share": u.share if u else 1.0,
                 "text_share": u.text_share if u else 1.0}
 
     add(graph, "node", {"id": f"d:{t.source.id}"}, doc_data(t.source, None), "n")
@@ -237,7 +237,7 @@ def _timeline(t: Trace) -> str:
     from datetime import date
 
     def day(d: Document) -> date | None:
-        text = d.date or d.published
+        text = d.dated
         try:
             return date.fromisoformat(text) if text else None
         except ValueError:
@@ -282,7 +282,7 @@ def _timeline(t: Trace) -> str:
 
 
 def _measure_section(t: Trace, m: MeasureTrace) -> str:
-    rows = [f"<tr><td>{esc(a.document.date or a.document.published or '—')}</td>"
+    rows = [f"<tr><td>{esc(a.document.dated or '—')}</td>"
             f"<td>{esc(a.document.id)}</td><td>{esc(a.document.region or '—')}</td><td>{esc(a.document.level)}</td>"
             f"<td><span class=\"path\">{esc(a.node.path)}</span>{esc(_measure_name(a.node))}"
             f"{source_link(a.document.source.path, a.node.line_start, t.files, compact=True)}</td>"
@@ -290,7 +290,7 @@ def _measure_section(t: Trace, m: MeasureTrace) -> str:
             f"<td><span class=\"badge b-{esc(a.label)}\">{a.confidence:.2f}</span></td></tr>"
             for a in m.adoptions]
     passages = "".join(f'<p class="passage"><mark>{esc(p.text)}</mark> <span class="dim">first in '
-                       f'{esc(p.first.id)} {esc(p.first.date or p.first.published or "(undated)")} · held by '
+                       f'{esc(p.first.id)} {esc(p.first.dated or "(undated)")} · held by '
                        f"{len(p.holders)} documents</span></p>" for p in m.passages[:5])
     table = ("<table><thead><tr><th>date</th><th>document</th><th>region</th><th>level</th><th>its measure</th>"
              f"<th>relation</th><th>sure</th></tr></thead><tbody>{''.join(rows)}</tbody></table>") if rows else \
@@ -310,7 +310,7 @@ def trace_html(t: Trace, stream: TextIO) -> None:
     src = t.source
     taken = sum(1 for m in t.measures if m.adoptions)
     docs = "".join(
-        f"<tr><td>{esc(u.document.date or u.document.published or '—')}</td><td>{esc(u.document.id)}</td>"
+        f"<tr><td>{esc(u.document.dated or '—')}</td><td>{esc(u.document.id)}</td>"
         f"<td>{esc(u.document.title)}</td><td>{esc(u.document.region or '—')}</td><td>{esc(u.document.level)}</td>"
         f"<td class=\"num\">{u.measures} ({u.share:.0%})</td><td class=\"num\">{u.text_share:.0%}</td>"
         + "".join(f"<td class=\"num r-{r}\">{u.relations.get(r, 0)}</td>" for r in RELATIONS)

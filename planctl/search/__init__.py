@@ -114,7 +114,7 @@ def open_corpus_index(
     if not loaded:  # the index was fresh: say what its build skipped, as the build did
         Skipped([tuple(f) for f in json.loads(status.notes.get("skipped", "[]"))],
                 len(files) + len(outside)).report(env, strict)
-    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env, follow_links=follow_links)
+    corpus = loaded[0] if loaded else Corpus(documents=catalogue(conn), root=base, env=env)
     return conn, status, corpus
 
 
